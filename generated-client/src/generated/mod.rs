@@ -1,0 +1,5 @@
+//! Placeholder until the first `cargo codegen`.
+/// Operations.
+pub mod operations {}
+/// Types.
+pub mod types {}

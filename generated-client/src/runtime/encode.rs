@@ -1,0 +1,39 @@
+//! Percent-encoding of path segments, as the vendor's SDKs do it.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Everything except the RFC 3986 unreserved set `A-Z a-z 0-9 - . _ ~` is encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Encodes one path parameter value so that it stays a single path segment: `/`, `?`, `%`,
+/// spaces and non-ASCII characters are all percent-encoded (UTF-8, uppercase hex), the same as
+/// Python's `quote(value, safe='')` in the vendor's SDK.
+pub fn path_segment(value: &str) -> String {
+    utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_segment;
+
+    #[test]
+    fn encodes_everything_but_unreserved() {
+        let cases = [
+            ("abc-._~XYZ019", "abc-._~XYZ019"),
+            ("a/b", "a%2Fb"),
+            ("a?b", "a%3Fb"),
+            ("100%", "100%25"),
+            ("a b", "a%20b"),
+            ("é", "%C3%A9"),
+            ("a+b", "a%2Bb"),
+            ("", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(path_segment(input), expected, "input {input:?}");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The request an operation method hands to the transport.
+//!
+//! Generated code builds an [`OperationRequest`] from the caller's typed values: the path is
+//! already percent-encoded segment by segment, query pairs are decoded text in the order the
+//! spec lists them, and the body is serialised once. The transport adds authentication and sends
+//! exactly these bytes; nothing here is re-encoded after signing.
+
+use http::Method;
+
+/// One HTTP request for one operation, before authentication.
+#[derive(Debug, Clone)]
+pub struct OperationRequest {
+    /// The spec's `operationId` (used in logs, tracing spans and errors).
+    pub operation_id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path relative to the endpoint, each segment already percent-encoded
+    /// (see [`crate::runtime::encode::path_segment`]), starting with `/`.
+    pub path: String,
+    /// Query pairs, decoded (not percent-encoded), in spec order; repeated keys allowed.
+    pub query: Vec<(String, String)>,
+    /// Header parameters as `(wire name, value)`, in spec order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The serialised body, if the operation sends one.
+    pub body: Option<RequestBody>,
+    /// Whether the operation may be retried after a transient failure
+    /// (GET, PUT, DELETE, HEAD, OPTIONS, or marked `x-idempotent: true` in the spec).
+    pub idempotent: bool,
+}
+
+/// A serialised request body and its media type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestBody {
+    /// The `Content-Type` header value, e.g. `application/json`.
+    pub content_type: &'static str,
+    /// The exact bytes to send (and to hash when signing).
+    pub bytes: Vec<u8>,
+}
+
+impl RequestBody {
+    /// Serialises `value` as JSON with `serde_json` (compact form).
+    pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, crate::runtime::Error> {
+        let bytes = serde_json::to_vec(value).map_err(crate::runtime::Error::serialize)?;
+        Ok(RequestBody {
+            content_type: "application/json",
+            bytes,
+        })
+    }
+}
