@@ -2,13 +2,16 @@
 //! transport, retries and errors. Regeneration never touches these files.
 
 pub mod client;
+pub mod credentials;
 pub mod encode;
 pub mod error;
 pub mod request;
 pub mod response;
+pub mod signer;
 pub mod validate;
 
-pub use client::Client;
+pub use client::{AuthScheme, Client, ServerVariable, ServiceInfo};
+pub use credentials::Credentials;
 pub use error::{ApiError, Error};
 pub use request::{OperationRequest, RequestBody};
 pub use response::{RawResponse, Response};
