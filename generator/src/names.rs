@@ -1,1 +1,1 @@
-//! names
+//! Naming: the one place identifiers are made.
