@@ -1,5 +1,375 @@
-//! The intermediate model: plain data, names fixed, `$ref`s resolved.
+//! The intermediate model: plain data, names fixed, `$ref`s resolved, sorted.
+//!
+//! Lowering builds it from a spec; emitters read it. Tests can build and inspect it without a
+//! spec file. After lowering, nothing in the model can make emission fail.
 
 /// Everything the emitters need.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Model {}
+pub struct Model {
+    /// What the runtime needs to know about the service.
+    pub service: Service,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations, sorted by method name.
+    pub operations: Vec<Operation>,
+}
+
+/// Service-level facts from `info`, `servers`, security schemes and root extensions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Service {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server's URL template (empty when the spec has no server).
+    pub server_url: String,
+    /// That server's variables, in spec order.
+    pub server_variables: Vec<ServerVariable>,
+    /// `x-region-env-prefix`.
+    pub region_env_prefix: Option<String>,
+    /// `x-request-id-header`, default `X-Request-Id`.
+    pub request_id_header: String,
+    /// Security schemes, in spec order.
+    pub auth_schemes: Vec<AuthScheme>,
+}
+
+/// One server variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    /// Its name.
+    pub name: String,
+    /// Its default.
+    pub default: String,
+    /// Allowed values; empty when any is allowed.
+    pub allowed: Vec<String>,
+}
+
+/// A security scheme the runtime can apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// API key (token) in a header.
+    ApiKeyHeader(String),
+    /// API key in a query parameter.
+    ApiKeyQuery(String),
+    /// HTTP bearer.
+    Bearer,
+    /// HTTP basic.
+    Basic,
+    /// AK/SK request signing (`x-signer: sdk-hmac-sha256`).
+    SdkHmacSha256,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// Marked `deprecated`.
+    pub deprecated: bool,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// The properties, in spec order.
+        fields: Vec<Field>,
+        /// Typed `additionalProperties` next to the known ones, kept in a flattened map.
+        additional: Option<TypeRef>,
+    },
+    /// A string enum; unknown values the server may add later are kept in a fallback variant.
+    StringEnum {
+        /// The variants, in spec order.
+        variants: Vec<EnumVariant>,
+    },
+    /// `oneOf` / `anyOf`: one of several shapes.
+    Union {
+        /// The variants, in spec order.
+        variants: Vec<UnionVariant>,
+        /// The discriminator property, when the spec gives one and every variant is an object.
+        tag: Option<String>,
+    },
+    /// A name for another type (`type X = Vec<Y>`), with its constraints.
+    Alias {
+        /// The aliased type.
+        target: TypeRef,
+        /// Constraints of the aliased value.
+        constraints: Constraints,
+    },
+}
+
+/// One string enum value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// The Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust name.
+    pub name: String,
+    /// The discriminator value, for tagged unions.
+    pub tag_value: Option<String>,
+    /// The payload.
+    pub ty: TypeRef,
+}
+
+/// A property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// The type (without the `Option` for optionality).
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Marked `deprecated`.
+    pub deprecated: bool,
+    /// Constraints checked before sending.
+    pub constraints: Constraints,
+}
+
+/// A reference to a type, as used in a field, parameter or body.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64` (integers without format or `int64`).
+    I64,
+    /// `f32` (`format: float`).
+    F32,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// Any JSON value (`serde_json::Value`).
+    Json,
+    /// Raw bytes (`format: binary` bodies).
+    Bytes,
+    /// A named type from [`Model::types`].
+    Named(String),
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Box<T>`, to break a recursive cycle.
+    Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Whether values of this type may contain a named type (so they need validating).
+    pub fn contains_named(&self) -> bool {
+        match self {
+            TypeRef::Named(_) => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                inner.contains_named()
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A numeric bound.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The limit.
+    pub value: f64,
+    /// `exclusiveMinimum` / `exclusiveMaximum`.
+    pub exclusive: bool,
+}
+
+/// The spec's constraints on one value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minimum`.
+    pub minimum: Option<Bound>,
+    /// `maximum`.
+    pub maximum: Option<Bound>,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
+    /// String `enum` values on a parameter that is not a named enum.
+    pub one_of_values: Vec<String>,
+}
+
+impl Constraints {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// One operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// The type.
+    pub ty: TypeRef,
+    /// `required: true`.
+    pub required: bool,
+    /// Marked `deprecated`.
+    pub deprecated: bool,
+    /// Constraints checked before sending.
+    pub constraints: Constraints,
+    /// `x-client-parameter: true`: the value comes from the client, not the request.
+    pub from_client: bool,
+    /// For query arrays: repeat the key (`explode: true`, the default) or join with commas.
+    pub explode: bool,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text, sent as is.
+    Literal(String),
+    /// A parameter, by its wire name.
+    Param(String),
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The media type.
+    pub content_type: String,
+    /// How it is serialised.
+    pub encoding: BodyEncoding,
+    /// The type.
+    pub ty: TypeRef,
+    /// `required: true`.
+    pub required: bool,
+    /// Doc comment text.
+    pub doc: Option<String>,
+}
+
+/// How a body is put on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` and `+json`.
+    Json,
+    /// Raw bytes (`application/octet-stream` and other binary types).
+    Bytes,
+    /// `text/plain`.
+    Text,
+}
+
+/// The status a response case matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One code, e.g. 200.
+    Code(u16),
+    /// A range, e.g. 2 for `2XX`.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// One documented success response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseCase {
+    /// Which statuses it covers.
+    pub status: StatusMatch,
+    /// The variant name, when the operation's responses become an enum.
+    pub variant: String,
+    /// Its description.
+    pub doc: Option<String>,
+    /// How the body is read; `None` when there is no body.
+    pub body: Option<(BodyEncoding, TypeRef)>,
+}
+
+/// How a paginated operation walks its pages (`x-pagination`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// Rust name of the offset parameter.
+    pub offset_param: String,
+    /// Rust name of the limit parameter.
+    pub limit_param: String,
+    /// Rust name of the total-count field of the response.
+    pub count_field: String,
+    /// Rust name of the items field of the response.
+    pub items_field: String,
+    /// The type of one item.
+    pub item_type: TypeRef,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The `operationId` (or the name made from method and path).
+    pub id: String,
+    /// The method name.
+    pub method_name: String,
+    /// The request type's name.
+    pub request_type: String,
+    /// The response enum's name, used when success responses have different bodies.
+    pub response_type: String,
+    /// The HTTP method, upper case.
+    pub http_method: String,
+    /// The path template, as in the spec.
+    pub path: String,
+    /// The path template, split.
+    pub path_parts: Vec<PathPart>,
+    /// Doc comment text (summary and description).
+    pub doc: Option<String>,
+    /// Marked `deprecated`.
+    pub deprecated: bool,
+    /// Parameters in spec order (path-item ones first), auth headers left out.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// Success responses, sorted by status.
+    pub responses: Vec<ResponseCase>,
+    /// Safe to retry.
+    pub idempotent: bool,
+    /// `x-pagination`.
+    pub pagination: Option<Pagination>,
+}

@@ -16,6 +16,48 @@ pub fn path_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
+/// A value that can be written into a path segment, query value or header value.
+/// Generated string enums implement it too.
+pub trait ParamValue {
+    /// The text form, before any percent-encoding.
+    fn to_param(&self) -> String;
+}
+
+impl ParamValue for String {
+    fn to_param(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ParamValue for str {
+    fn to_param(&self) -> String {
+        self.to_owned()
+    }
+}
+
+impl ParamValue for bool {
+    fn to_param(&self) -> String {
+        if *self { "true" } else { "false" }.to_owned()
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {
+        $(impl ParamValue for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+display_param!(i32, i64, u32, u64, f32, f64);
+
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn to_param(&self) -> String {
+        (**self).to_param()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::path_segment;

@@ -119,6 +119,56 @@ pub fn unique_items<T: PartialEq>(field: &str, items: &[T]) -> Result<(), Error>
     Ok(())
 }
 
+/// A value that can check the spec's constraints on itself and on the values it contains.
+/// Generated types implement it; `at` is the path of the value in the request
+/// (`body`, `body.items[2]`), used to name the field in errors.
+pub trait Validate {
+    /// Checks the value found at `at`.
+    fn validate_at(&self, at: &str) -> Result<(), Error>;
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_at(&self, at: &str) -> Result<(), Error> {
+        for (index, item) in self.iter().enumerate() {
+            item.validate_at(&format!("{at}[{index}]"))?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_at(&self, at: &str) -> Result<(), Error> {
+        match self {
+            Some(value) => value.validate_at(at),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<T: Validate> Validate for Box<T> {
+    fn validate_at(&self, at: &str) -> Result<(), Error> {
+        (**self).validate_at(at)
+    }
+}
+
+impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
+    fn validate_at(&self, at: &str) -> Result<(), Error> {
+        for (key, value) in self {
+            value.validate_at(&join(at, key))?;
+        }
+        Ok(())
+    }
+}
+
+/// `at.field`, or `field` at the top.
+pub fn join(at: &str, field: &str) -> String {
+    if at.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{at}.{field}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,484 @@
+//! `operations.rs`: per operation, a request type (typed parameters and body, a constructor
+//! taking the required values, setters for the optional ones, constraint checks), a response
+//! enum when success responses differ, and an async method on `Client`.
+
+use super::types::value_checks;
+use super::{doc_attrs, ident, type_tokens};
+use crate::lower::needs_response_enum;
+use crate::model::{
+    BodyEncoding, Model, Operation, Param, ParamLocation, PathPart, ResponseCase, StatusMatch, TypeRef,
+};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// Every operation, in method-name order.
+pub fn emit(model: &Model) -> TokenStream {
+    let items = model.operations.iter().map(operation);
+    quote! { #(#items)* }
+}
+
+fn types_path() -> TokenStream {
+    quote! { super::types:: }
+}
+
+/// A caller-facing type for a parameter or body: `Into<String>` for strings.
+fn setter_arg(ty: &TypeRef) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (
+            quote! { impl ::std::convert::Into<::std::string::String> },
+            quote! { .into() },
+        ),
+        other => (type_tokens(other, &types_path()), TokenStream::new()),
+    }
+}
+
+fn operation(op: &Operation) -> TokenStream {
+    let request = request_type(op);
+    let response_enum = response_enum(op);
+    let method = client_method(op);
+    quote! {
+        #request
+        #response_enum
+        #method
+    }
+}
+
+fn caller_params(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| !p.from_client)
+}
+
+fn request_type(op: &Operation) -> TokenStream {
+    let name = ident(&op.request_type);
+    let method = &op.method_name;
+    let doc = format!(" The request of [`Client::{method}`](crate::runtime::Client::{method}).");
+    let fields = caller_params(op).map(|p| {
+        let field = ident(&p.name);
+        let ty = type_tokens(&p.ty, &types_path());
+        let text = param_doc(p);
+        let doc = doc_attrs(Some(&text));
+        if p.required {
+            quote! { #doc pub #field: #ty, }
+        } else {
+            quote! { #doc pub #field: ::std::option::Option<#ty>, }
+        }
+    });
+    let body_field = op.body.as_ref().map(|body| {
+        let ty = type_tokens(&body.ty, &types_path());
+        let doc = doc_attrs(Some(&format!(
+            "The `{}` request body.{}",
+            body.content_type,
+            body.doc.as_deref().map(|d| format!(" {d}")).unwrap_or_default()
+        )));
+        if body.required {
+            quote! { #doc pub body: #ty, }
+        } else {
+            quote! { #doc pub body: ::std::option::Option<#ty>, }
+        }
+    });
+
+    // The constructor takes what is required.
+    let mut new_args = Vec::new();
+    let mut inits = Vec::new();
+    for p in caller_params(op) {
+        let field = ident(&p.name);
+        if p.required {
+            let (arg, conv) = setter_arg(&p.ty);
+            new_args.push(quote! { #field: #arg });
+            inits.push(quote! { #field: #field #conv, });
+        } else {
+            inits.push(quote! { #field: ::std::option::Option::None, });
+        }
+    }
+    if let Some(body) = &op.body {
+        if body.required {
+            let (arg, conv) = setter_arg(&body.ty);
+            new_args.push(quote! { body: #arg });
+            inits.push(quote! { body: body #conv, });
+        } else {
+            inits.push(quote! { body: ::std::option::Option::None, });
+        }
+    }
+    let setters = caller_params(op)
+        .filter(|p| !p.required)
+        .map(|p| {
+            let field = ident(&p.name);
+            let (arg, conv) = setter_arg(&p.ty);
+            let doc = format!(" Sets `{}`.", p.wire);
+            quote! {
+                #[doc = #doc]
+                pub fn #field(mut self, value: #arg) -> Self {
+                    self.#field = ::std::option::Option::Some(value #conv);
+                    self
+                }
+            }
+        })
+        .chain(op.body.iter().filter(|b| !b.required).map(|body| {
+            let (arg, conv) = setter_arg(&body.ty);
+            quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #arg) -> Self {
+                    self.body = ::std::option::Option::Some(value #conv);
+                    self
+                }
+            }
+        }));
+
+    let checks = caller_params(op)
+        .filter(|p| !p.constraints.is_empty() || p.ty.contains_named())
+        .map(|p| {
+            let field = ident(&p.name);
+            let wire = &p.wire;
+            let checks = value_checks(&p.ty, &p.constraints, &quote! { value }, &quote! { #wire });
+            if p.required {
+                quote! { { let value = &self.#field; #checks } }
+            } else {
+                quote! { if let ::std::option::Option::Some(value) = &self.#field { #checks } }
+            }
+        })
+        .chain(op.body.iter().filter(|b| b.ty.contains_named()).map(|body| {
+            if body.required {
+                quote! { crate::runtime::validate::Validate::validate_at(&self.body, "body")?; }
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.body {
+                        crate::runtime::validate::Validate::validate_at(value, "body")?;
+                    }
+                }
+            }
+        }));
+    let derive_default = new_args.is_empty().then(|| quote! { Default, });
+
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        pub struct #name {
+            #(#fields)*
+            #body_field
+        }
+
+        impl #name {
+            /// A request with the required values; optional ones are set with the methods below.
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#inits)* }
+            }
+
+            #(#setters)*
+
+            /// Checks the spec's constraints on every value; runs before anything is sent.
+            pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+                #(#checks)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+fn param_doc(p: &Param) -> String {
+    let location = match p.location {
+        ParamLocation::Path => "Path parameter",
+        ParamLocation::Query => "Query parameter",
+        ParamLocation::Header => "Header",
+        ParamLocation::Cookie => "Cookie",
+    };
+    let mut text = format!("{location} `{}`.", p.wire);
+    if let Some(doc) = &p.doc {
+        text.push(' ');
+        text.push_str(doc);
+    }
+    if p.deprecated {
+        text.push_str("\n\n**Deprecated.**");
+    }
+    text
+}
+
+fn response_body_type(case: &ResponseCase) -> TokenStream {
+    match &case.body {
+        Some((_, ty)) => type_tokens(ty, &types_path()),
+        None => quote! { () },
+    }
+}
+
+/// The type the method's `Response<T>` carries.
+fn success_type(op: &Operation) -> TokenStream {
+    if needs_response_enum(&op.responses) {
+        let name = ident(&op.response_type);
+        quote! { super::operations::#name }
+    } else {
+        match op.responses.first() {
+            Some(case) => response_body_type(case),
+            None => quote! { () },
+        }
+    }
+}
+
+fn response_enum(op: &Operation) -> TokenStream {
+    if !needs_response_enum(&op.responses) {
+        return TokenStream::new();
+    }
+    let name = ident(&op.response_type);
+    let doc = format!(
+        " The success responses of [`Client::{0}`](crate::runtime::Client::{0}), by status.",
+        op.method_name
+    );
+    let variants = op.responses.iter().map(|case| {
+        let variant = ident(&case.variant);
+        let doc = doc_attrs(Some(&format!(
+            "{}{}",
+            status_text(case.status),
+            case.doc.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+        )));
+        match &case.body {
+            Some((_, ty)) => {
+                let ty = type_tokens(ty, &types_path());
+                quote! { #doc #variant(#ty), }
+            }
+            None => quote! { #doc #variant, },
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn status_text(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => format!("{code}"),
+        StatusMatch::Range(range) => format!("{range}XX"),
+        StatusMatch::Default => "Any other success status".to_owned(),
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        StatusMatch::Range(range) => {
+            let low = Literal::u16_unsuffixed(range * 100);
+            let high = Literal::u16_unsuffixed(range * 100 + 99);
+            quote! { #low..=#high }
+        }
+        StatusMatch::Default => quote! { 200..=299 },
+    }
+}
+
+fn decode(case: &ResponseCase) -> TokenStream {
+    match &case.body {
+        Some((BodyEncoding::Json, ty)) => {
+            let ty = type_tokens(ty, &types_path());
+            quote! { raw.json::<#ty>()? }
+        }
+        Some((BodyEncoding::Text, _)) => quote! { raw.text()? },
+        Some((BodyEncoding::Bytes, _)) => quote! { raw.body().clone() },
+        None => quote! { () },
+    }
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let request_type = ident(&op.request_type);
+    let success = success_type(op);
+    let operation_id = &op.id;
+    let mut doc_text = op.doc.clone().unwrap_or_default();
+    doc_text.push_str(&format!("\n\n`{} {}`", op.http_method, op.path));
+    if op.deprecated {
+        doc_text.push_str("\n\n**Deprecated.**");
+    }
+    let doc = doc_attrs(Some(&doc_text));
+
+    // Values set once on the client.
+    let client_values = op.params.iter().filter(|p| p.from_client).map(|p| {
+        let local = format_ident!("{}", p.name);
+        let wire = &p.wire;
+        quote! { let #local = self.client_parameter(#wire)?; }
+    });
+
+    // The path, each parameter percent-encoded as one segment.
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(wire) => {
+                template.push_str("{}");
+                let value = match op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire == wire) {
+                    Some(p) if p.from_client => {
+                        let local = format_ident!("{}", p.name);
+                        quote! { #local }
+                    }
+                    Some(p) => {
+                        let field = ident(&p.name);
+                        quote! { &crate::runtime::encode::ParamValue::to_param(&request.#field) }
+                    }
+                    // Validation reports undeclared path parameters; never reached.
+                    None => quote! { "" },
+                };
+                args.push(quote! { crate::runtime::encode::path_segment(#value) });
+            }
+        }
+    }
+    let path = if args.is_empty() {
+        quote! { ::std::string::String::from(#template) }
+    } else {
+        quote! { ::std::format!(#template, #(#args),*) }
+    };
+
+    let query_params: Vec<&Param> = caller_params(op).filter(|p| p.location == ParamLocation::Query).collect();
+    let query = if query_params.is_empty() {
+        quote! { let query = ::std::vec::Vec::new(); }
+    } else {
+        let pushes = query_params.iter().map(|p| param_push(p, &quote! { query }, true));
+        quote! {
+            let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#pushes)*
+        }
+    };
+    let header_params: Vec<&Param> = caller_params(op).filter(|p| p.location == ParamLocation::Header).collect();
+    let headers = if header_params.is_empty() {
+        quote! { let headers = ::std::vec::Vec::new(); }
+    } else {
+        let pushes = header_params.iter().map(|p| param_push(p, &quote! { headers }, false));
+        quote! {
+            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            #(#pushes)*
+        }
+    };
+    let body = match &op.body {
+        None => quote! { let body = ::std::option::Option::None; },
+        Some(body) => {
+            let content_type = &body.content_type;
+            let serialise = match body.encoding {
+                BodyEncoding::Json => quote! {
+                    crate::runtime::RequestBody {
+                        content_type: #content_type,
+                        bytes: ::serde_json::to_vec(value).map_err(crate::runtime::Error::serialize)?,
+                    }
+                },
+                BodyEncoding::Text => quote! {
+                    crate::runtime::RequestBody { content_type: #content_type, bytes: value.as_bytes().to_vec() }
+                },
+                BodyEncoding::Bytes => quote! {
+                    crate::runtime::RequestBody { content_type: #content_type, bytes: value.to_vec() }
+                },
+            };
+            if body.required {
+                quote! {
+                    let body = {
+                        let value = &request.body;
+                        ::std::option::Option::Some(#serialise)
+                    };
+                }
+            } else {
+                quote! {
+                    let body = match &request.body {
+                        ::std::option::Option::Some(value) => ::std::option::Option::Some(#serialise),
+                        ::std::option::Option::None => ::std::option::Option::None,
+                    };
+                }
+            }
+        }
+    };
+    let http_method = format_ident!("{}", op.http_method);
+    let idempotent = op.idempotent;
+    let arms = op.responses.iter().map(|case| {
+        let pattern = status_pattern(case.status);
+        let value = decode(case);
+        let wrapped = if needs_response_enum(&op.responses) {
+            let enum_name = ident(&op.response_type);
+            let variant = ident(&case.variant);
+            if case.body.is_some() {
+                quote! { super::operations::#enum_name::#variant(#value) }
+            } else {
+                quote! { super::operations::#enum_name::#variant }
+            }
+        } else {
+            value
+        };
+        quote! {
+            #pattern => {
+                let body = #wrapped;
+                ::std::result::Result::Ok(raw.into_response(body))
+            }
+        }
+    });
+    let fallback_success = op
+        .responses
+        .is_empty()
+        .then(|| quote! { 200..=299 => ::std::result::Result::Ok(raw.into_response(())), });
+
+    quote! {
+        impl crate::runtime::Client {
+            #doc
+            pub async fn #method(
+                &self,
+                request: &super::operations::#request_type,
+            ) -> ::std::result::Result<crate::runtime::Response<#success>, crate::runtime::Error> {
+                request.validate()?;
+                #(#client_values)*
+                let path = #path;
+                #query
+                #headers
+                #body
+                let raw = self
+                    .execute(crate::runtime::OperationRequest {
+                        operation_id: #operation_id,
+                        method: ::http::Method::#http_method,
+                        path,
+                        query,
+                        headers,
+                        body,
+                        idempotent: #idempotent,
+                    })
+                    .await?;
+                match raw.status().as_u16() {
+                    #(#arms)*
+                    #fallback_success
+                    _ => ::std::result::Result::Err(raw.into_error()),
+                }
+            }
+        }
+    }
+}
+
+/// Pushes a query pair or header for one parameter; arrays repeat the key (explode) or are
+/// joined with commas.
+fn param_push(p: &Param, list: &TokenStream, owned_key: bool) -> TokenStream {
+    let field = ident(&p.name);
+    let wire = &p.wire;
+    let key = if owned_key {
+        quote! { ::std::string::String::from(#wire) }
+    } else {
+        quote! { #wire }
+    };
+    let push_value = match &p.ty {
+        TypeRef::Array(_) if p.explode && owned_key => quote! {
+            for item in value {
+                #list.push((#key, crate::runtime::encode::ParamValue::to_param(item)));
+            }
+        },
+        TypeRef::Array(_) => quote! {
+            let joined: ::std::vec::Vec<::std::string::String> = value
+                .iter()
+                .map(crate::runtime::encode::ParamValue::to_param)
+                .collect();
+            #list.push((#key, joined.join(",")));
+        },
+        _ => quote! {
+            #list.push((#key, crate::runtime::encode::ParamValue::to_param(value)));
+        },
+    };
+    if p.required {
+        quote! { { let value = &request.#field; #push_value } }
+    } else {
+        quote! {
+            if let ::std::option::Option::Some(value) = &request.#field {
+                #push_value
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! `types.rs`: one Rust type per named schema, with serde derives and constraint checks.
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::model::{Constraints, Field, Model, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::names::Namespace;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// Every named type, in name order.
+pub fn emit(model: &Model) -> TokenStream {
+    let items = model.types.iter().map(|t| type_def(t, model));
+    quote! { #(#items)* }
+}
+
+fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
+    let mut doc_text = def.doc.clone();
+    if def.deprecated {
+        doc_text = Some(format!("{}\n\n**Deprecated.**", doc_text.unwrap_or_default()));
+    }
+    let doc = doc_attrs(doc_text.as_deref());
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => struct_def(&def.name, doc, fields, additional.as_ref(), model),
+        TypeKind::StringEnum { variants } => {
+            let mut names = Namespace::default();
+            for variant in variants {
+                names.claim(variant.name.clone());
+            }
+            let fallback = ident(&names.claim("Unknown".to_owned()));
+            let variant_defs = variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let wire = &v.wire;
+                let doc = format!(" `{wire}`");
+                quote! {
+                    #[doc = #doc]
+                    #[serde(rename = #wire)]
+                    #variant,
+                }
+            });
+            let arms = variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let wire = &v.wire;
+                quote! { Self::#variant => #wire, }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+                pub enum #name {
+                    #(#variant_defs)*
+                    /// A value this version of the client does not know; kept as received.
+                    #[serde(untagged)]
+                    #fallback(::std::string::String),
+                }
+
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#arms)*
+                            Self::#fallback(value) => value.as_str(),
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl crate::runtime::encode::ParamValue for #name {
+                    fn to_param(&self) -> ::std::string::String {
+                        self.as_str().to_owned()
+                    }
+                }
+
+                impl crate::runtime::validate::Validate for #name {
+                    fn validate_at(&self, _at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
+                        ::std::result::Result::Ok(())
+                    }
+                }
+            }
+        }
+        TypeKind::Union { variants, tag } => union_def(&def.name, doc, variants, tag.as_deref(), model),
+        TypeKind::Alias { target, .. } => {
+            let target = type_tokens(target, &TokenStream::new());
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_def(
+    name: &str,
+    doc: TokenStream,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    model: &Model,
+) -> TokenStream {
+    let type_name = ident(name);
+    let here = TokenStream::new();
+    let field_defs = fields.iter().map(|field| {
+        let mut text = field.doc.clone();
+        if field.deprecated {
+            text = Some(format!("{}\n\n**Deprecated.**", text.unwrap_or_default()));
+        }
+        let doc = doc_attrs(text.as_deref());
+        let field_name = ident(&field.name);
+        let ty = type_tokens(&field.ty, &here);
+        let rename = (field.name != field.wire).then(|| {
+            let wire = &field.wire;
+            quote! { #[serde(rename = #wire)] }
+        });
+        if field.required && !field.nullable {
+            quote! {
+                #doc
+                #rename
+                pub #field_name: #ty,
+            }
+        } else if field.required {
+            // Required but nullable: always sent, `null` when `None`.
+            quote! {
+                #doc
+                #rename
+                pub #field_name: ::std::option::Option<#ty>,
+            }
+        } else {
+            quote! {
+                #doc
+                #rename
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub #field_name: ::std::option::Option<#ty>,
+            }
+        }
+    });
+    let additional_field = additional.map(|value| {
+        let value = type_tokens(value, &here);
+        quote! {
+            /// Properties not listed in the schema.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
+        }
+    });
+    let defaultable = fields
+        .iter()
+        .all(|f| !f.required || f.nullable || is_defaultable(&f.ty, model));
+    let derive_default = defaultable.then(|| quote! { Default, });
+    let checks = fields.iter().map(field_checks);
+    let at_used = fields.iter().any(|f| needs_checks(f));
+    let at = if at_used { quote! { at } } else { quote! { _at } };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #type_name {
+            #(#field_defs)*
+            #additional_field
+        }
+
+        impl crate::runtime::validate::Validate for #type_name {
+            fn validate_at(&self, #at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
+                #(#checks)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+fn is_defaultable(ty: &TypeRef, model: &Model) -> bool {
+    match ty {
+        TypeRef::Boxed(inner) => is_defaultable(inner, model),
+        TypeRef::Named(name) => model
+            .types
+            .iter()
+            .find(|t| &t.name == name)
+            .is_some_and(|t| match &t.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().all(|f| !f.required || f.nullable),
+                _ => false,
+            }),
+        _ => true,
+    }
+}
+
+fn needs_checks(field: &Field) -> bool {
+    !field.constraints.is_empty() || field.ty.contains_named()
+}
+
+/// The constraint checks of one field, reading `self.<field>`.
+fn field_checks(field: &Field) -> TokenStream {
+    if !needs_checks(field) {
+        return TokenStream::new();
+    }
+    let field_name = ident(&field.name);
+    let wire = &field.wire;
+    let checks = value_checks(&field.ty, &field.constraints, &quote! { value }, &quote! { &name });
+    let optional = !field.required || field.nullable;
+    if optional {
+        quote! {
+            if let ::std::option::Option::Some(value) = &self.#field_name {
+                let name = crate::runtime::validate::join(at, #wire);
+                #checks
+            }
+        }
+    } else {
+        quote! {
+            {
+                let value = &self.#field_name;
+                let name = crate::runtime::validate::join(at, #wire);
+                #checks
+            }
+        }
+    }
+}
+
+/// Checks of `value` (a reference to a value of type `ty`), naming it `name`.
+pub(crate) fn value_checks(
+    ty: &TypeRef,
+    constraints: &Constraints,
+    value: &TokenStream,
+    name: &TokenStream,
+) -> TokenStream {
+    let mut checks = TokenStream::new();
+    let v = quote! { crate::runtime::validate };
+    if let Some(min) = constraints.min_length {
+        checks.extend(quote! { #v::min_length(#name, #value, #min)?; });
+    }
+    if let Some(max) = constraints.max_length {
+        checks.extend(quote! { #v::max_length(#name, #value, #max)?; });
+    }
+    if let Some(pattern) = &constraints.pattern {
+        checks.extend(quote! { #v::pattern(#name, #value, #pattern)?; });
+    }
+    if let Some(literal_of) = number_literal(ty) {
+        if let Some(bound) = constraints.minimum {
+            let limit = literal_of(bound.value);
+            let exclusive = bound.exclusive;
+            checks.extend(quote! { #v::minimum(#name, *#value, #limit, #exclusive)?; });
+        }
+        if let Some(bound) = constraints.maximum {
+            let limit = literal_of(bound.value);
+            let exclusive = bound.exclusive;
+            checks.extend(quote! { #v::maximum(#name, *#value, #limit, #exclusive)?; });
+        }
+        if let Some(factor) = constraints.multiple_of {
+            let factor = Literal::f64_suffixed(factor);
+            checks.extend(quote! { #v::multiple_of(#name, *#value as f64, #factor)?; });
+        }
+    }
+    if matches!(ty, TypeRef::Array(_)) {
+        if let Some(min) = constraints.min_items {
+            checks.extend(quote! { #v::min_items(#name, #value.len(), #min)?; });
+        }
+        if let Some(max) = constraints.max_items {
+            checks.extend(quote! { #v::max_items(#name, #value.len(), #max)?; });
+        }
+        if constraints.unique_items {
+            checks.extend(quote! { #v::unique_items(#name, #value)?; });
+        }
+    }
+    if ty.contains_named() {
+        checks.extend(quote! { crate::runtime::validate::Validate::validate_at(#value, #name)?; });
+    }
+    checks
+}
+
+/// A function making a literal of the numeric type `ty`, or `None` when `ty` is not a number.
+fn number_literal(ty: &TypeRef) -> Option<fn(f64) -> Literal> {
+    match ty {
+        TypeRef::I32 => Some(|v| Literal::i32_suffixed(v.clamp(i32::MIN as f64, i32::MAX as f64) as i32)),
+        TypeRef::I64 => Some(|v| Literal::i64_suffixed(v as i64)),
+        TypeRef::F32 => Some(|v| Literal::f32_suffixed(v as f32)),
+        TypeRef::F64 => Some(Literal::f64_suffixed),
+        _ => None,
+    }
+}
+
+fn union_def(
+    name: &str,
+    doc: TokenStream,
+    variants: &[UnionVariant],
+    tag: Option<&str>,
+    model: &Model,
+) -> TokenStream {
+    let type_name = ident(name);
+    let here = TokenStream::new();
+    // An internal tag only works when no variant also declares the tag as its own field.
+    let tag = tag.filter(|tag| {
+        variants.iter().all(|v| match &v.ty {
+            TypeRef::Named(n) => model.types.iter().find(|t| &t.name == n).is_some_and(|t| match &t.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.wire != *tag),
+                _ => false,
+            }),
+            _ => false,
+        })
+    });
+    let serde_attr = match tag {
+        Some(tag) => quote! { #[serde(tag = #tag)] },
+        None => quote! { #[serde(untagged)] },
+    };
+    let variant_defs = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = type_tokens(&v.ty, &here);
+        let rename = match (tag, &v.tag_value) {
+            (Some(_), Some(value)) => quote! { #[serde(rename = #value)] },
+            _ => TokenStream::new(),
+        };
+        quote! {
+            #rename
+            #variant(#ty),
+        }
+    });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        if v.ty.contains_named() {
+            quote! { Self::#variant(value) => crate::runtime::validate::Validate::validate_at(value, at), }
+        } else {
+            quote! { Self::#variant(_) => ::std::result::Result::Ok(()), }
+        }
+    });
+    let at = if variants.iter().any(|v| v.ty.contains_named()) { quote! { at } } else { quote! { _at } };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #serde_attr
+        pub enum #type_name {
+            #(#variant_defs)*
+        }
+
+        impl crate::runtime::validate::Validate for #type_name {
+            fn validate_at(&self, #at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
