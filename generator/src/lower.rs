@@ -11,8 +11,9 @@ use crate::load::Spec;
 use crate::model::*;
 use crate::names::{self, Namespace};
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter, ParameterSchemaOrContent,
-    ReferenceOr, Schema, SchemaKind, SecurityScheme, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
+    ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, SecurityScheme, Type,
+    VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -56,7 +57,7 @@ struct Lowering<'a> {
 fn is_named_kind(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(_)) => true,
-        SchemaKind::Type(Type::String(s)) => !s.enumeration.iter().flatten().next().is_none(),
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().next().is_some(),
         SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => true,
         SchemaKind::Any(any) => {
             !any.properties.is_empty()
@@ -83,7 +84,10 @@ fn doc_text(parts: &[Option<&String>]) -> Option<String> {
 }
 
 fn ext_bool(extensions: &indexmap::IndexMap<String, serde_json::Value>, key: &str) -> bool {
-    extensions.get(key).and_then(|v| v.as_bool()).unwrap_or(false)
+    extensions
+        .get(key)
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
 
 fn ext_str<'v>(
@@ -94,7 +98,7 @@ fn ext_str<'v>(
 }
 
 /// Splits a local reference `#/components/<section>/<name>` into the unescaped name.
-fn ref_name<'r>(reference: &'r str, section: &str) -> Option<String> {
+fn ref_name(reference: &str, section: &str) -> Option<String> {
     let prefix = format!("#/components/{section}/");
     reference
         .strip_prefix(&prefix)
@@ -181,7 +185,10 @@ impl<'a> Lowering<'a> {
     /// The type a `$ref` to a component schema stands for.
     fn reference_type(&mut self, reference: &str, at: &str) -> TypeRef {
         let Some(key) = ref_name(reference, "schemas") else {
-            self.error(at, format!("`$ref: {reference}` does not point into #/components/schemas"));
+            self.error(
+                at,
+                format!("`$ref: {reference}` does not point into #/components/schemas"),
+            );
             return TypeRef::Json;
         };
         if let Some(name) = self.component_names.get(&key) {
@@ -197,13 +204,18 @@ impl<'a> Lowering<'a> {
             return TypeRef::Json;
         };
         if !self.resolving.insert(key.clone()) {
-            self.error(at, format!("`$ref: {reference}` refers to itself through aliases only"));
+            self.error(
+                at,
+                format!("`$ref: {reference}` refers to itself through aliases only"),
+            );
             return TypeRef::Json;
         }
         let target_at = pointer(["components", "schemas", &key]);
         let ty = match target {
             ReferenceOr::Reference { reference } => self.reference_type(reference, &target_at),
-            ReferenceOr::Item(schema) => self.inline_type(schema, &names::type_name(&key), &target_at),
+            ReferenceOr::Item(schema) => {
+                self.inline_type(schema, &names::type_name(&key), &target_at)
+            }
         };
         self.resolving.remove(&key);
         ty
@@ -288,7 +300,11 @@ impl<'a> Lowering<'a> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
-                    let item = self.boxed_schema_type(items, &format!("{hint}Item"), &format!("{at}/items"));
+                    let item = self.boxed_schema_type(
+                        items,
+                        &format!("{hint}Item"),
+                        &format!("{at}/items"),
+                    );
                     TypeRef::Array(Box::new(item))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -298,7 +314,11 @@ impl<'a> Lowering<'a> {
                     return self.map_type(additional, hint, at).unwrap_or(TypeRef::Json);
                 }
                 if let Some(items) = &any.items {
-                    let item = self.boxed_schema_type(items, &format!("{hint}Item"), &format!("{at}/items"));
+                    let item = self.boxed_schema_type(
+                        items,
+                        &format!("{hint}Item"),
+                        &format!("{at}/items"),
+                    );
                     return TypeRef::Array(Box::new(item));
                 }
                 match any.typ.as_deref() {
@@ -310,7 +330,10 @@ impl<'a> Lowering<'a> {
                 }
             }
             SchemaKind::Not { .. } => {
-                self.error(at, "`not` schemas are not supported; describe the allowed shape instead");
+                self.error(
+                    at,
+                    "`not` schemas are not supported; describe the allowed shape instead",
+                );
                 TypeRef::Json
             }
             // Named kinds were handled above.
@@ -319,12 +342,21 @@ impl<'a> Lowering<'a> {
     }
 
     /// The map type for `additionalProperties`, or `None` when it is `false`.
-    fn map_type(&mut self, additional: &AdditionalProperties, hint: &str, at: &str) -> Option<TypeRef> {
+    fn map_type(
+        &mut self,
+        additional: &AdditionalProperties,
+        hint: &str,
+        at: &str,
+    ) -> Option<TypeRef> {
         match additional {
             AdditionalProperties::Any(true) => Some(TypeRef::Map(Box::new(TypeRef::Json))),
             AdditionalProperties::Any(false) => None,
             AdditionalProperties::Schema(schema) => {
-                let value = self.schema_type(schema, &format!("{hint}Value"), &format!("{at}/additionalProperties"));
+                let value = self.schema_type(
+                    schema,
+                    &format!("{hint}Value"),
+                    &format!("{at}/additionalProperties"),
+                );
                 Some(TypeRef::Map(Box::new(value)))
             }
         }
@@ -353,19 +385,24 @@ impl<'a> Lowering<'a> {
             SchemaKind::Type(Type::Object(object)) => {
                 let fields = self.fields(name, &object.properties, &object.required, at);
                 let additional = match &object.additional_properties {
-                    Some(additional) => self
-                        .map_type(additional, name, at)
-                        .and_then(|map| match map {
-                            TypeRef::Map(value) => Some(*value),
-                            _ => None,
-                        }),
+                    Some(additional) => {
+                        self.map_type(additional, name, at)
+                            .and_then(|map| match map {
+                                TypeRef::Map(value) => Some(*value),
+                                _ => None,
+                            })
+                    }
                     None => None,
                 };
                 TypeKind::Struct { fields, additional }
             }
             SchemaKind::AllOf { all_of } => self.all_of(name, all_of, &[], at),
-            SchemaKind::OneOf { one_of } => self.union(name, one_of, schema, &format!("{at}/oneOf")),
-            SchemaKind::AnyOf { any_of } => self.union(name, any_of, schema, &format!("{at}/anyOf")),
+            SchemaKind::OneOf { one_of } => {
+                self.union(name, one_of, schema, &format!("{at}/oneOf"))
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(name, any_of, schema, &format!("{at}/anyOf"))
+            }
             SchemaKind::Any(any) => {
                 if !any.all_of.is_empty() {
                     let own = Self::own_properties(&any.properties, &any.required);
@@ -464,16 +501,30 @@ impl<'a> Lowering<'a> {
         at: &str,
     ) -> TypeKind {
         let mut merged: Vec<(String, ReferenceOr<Box<Schema>>, bool)> = Vec::new();
-        let add = |merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
-                       key: &String,
-                       schema: &ReferenceOr<Box<Schema>>,
-                       required: bool| {
-            if let Some(existing) = merged.iter_mut().find(|(k, _, _)| k == key) {
-                existing.2 |= required;
-            } else {
-                merged.push((key.clone(), schema.clone(), required));
-            }
-        };
+        self.collect_all_of(parts, at, &mut merged, 0);
+        merge_properties(&mut merged, own.iter().cloned());
+        let fields = self.fields_from(name, &merged, at);
+        TypeKind::Struct {
+            fields,
+            additional: None,
+        }
+    }
+
+    /// Adds the properties of every `allOf` part (following `$ref`s and nested `allOf`s).
+    fn collect_all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        at: &str,
+        merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
+        depth: usize,
+    ) {
+        if depth > 16 {
+            self.error(
+                at,
+                "`allOf` nests more than 16 levels deep; is it circular?",
+            );
+            return;
+        }
         for (index, part) in parts.iter().enumerate() {
             let part_at = format!("{at}/allOf/{index}");
             let Some(schema) = self.resolve(part) else {
@@ -481,34 +532,20 @@ impl<'a> Lowering<'a> {
                 continue;
             };
             match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => {
-                    for (key, prop) in &object.properties {
-                        add(&mut merged, key, prop, object.required.contains(key));
+                SchemaKind::Type(Type::Object(object)) => merge_properties(
+                    merged,
+                    Self::own_properties(&object.properties, &object.required),
+                ),
+                SchemaKind::AllOf { all_of } => self.collect_all_of(all_of, &part_at, merged, depth + 1),
+                SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                    if !any.all_of.is_empty() {
+                        self.collect_all_of(&any.all_of, &part_at, merged, depth + 1);
                     }
-                }
-                SchemaKind::Any(any) if any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() => {
-                    for (key, prop) in &any.properties {
-                        add(&mut merged, key, prop, any.required.contains(key));
-                    }
+                    merge_properties(merged, Self::own_properties(&any.properties, &any.required));
                     // `required` alone (no properties) tightens earlier parts.
                     for key in &any.required {
                         if let Some(existing) = merged.iter_mut().find(|(k, _, _)| k == key) {
                             existing.2 = true;
-                        }
-                    }
-                }
-                SchemaKind::AllOf { all_of } => {
-                    if let TypeKind::Struct { fields, .. } = self.all_of(name, all_of, &[], &part_at) {
-                        // Nested allOf: re-add its properties by re-walking is simplest via the merged
-                        // fields' wire names; they were lowered already, so keep their schemas as JSON.
-                        for field in fields {
-                            if !merged.iter().any(|(k, _, _)| *k == field.wire) {
-                                self.error(
-                                    &part_at,
-                                    "nested `allOf` inside `allOf` is not supported; flatten it",
-                                );
-                                break;
-                            }
                         }
                     }
                 }
@@ -518,18 +555,16 @@ impl<'a> Lowering<'a> {
                 ),
             }
         }
-        for (key, prop, required) in own {
-            add(&mut merged, key, prop, *required);
-        }
-        let fields = self.fields_from(name, &merged, at);
-        TypeKind::Struct {
-            fields,
-            additional: None,
-        }
     }
 
     /// `oneOf` / `anyOf`.
-    fn union(&mut self, name: &str, parts: &[ReferenceOr<Schema>], schema: &Schema, at: &str) -> TypeKind {
+    fn union(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        schema: &Schema,
+        at: &str,
+    ) -> TypeKind {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut variant_names = Namespace::default();
         let mut variants = Vec::new();
@@ -638,7 +673,9 @@ impl<'a> Lowering<'a> {
             };
             for (method, operation) in item.iter() {
                 let at = format!("{item_at}/{method}");
-                if let Some(op) = self.operation(path, method, item, operation, &at, &mut method_names) {
+                if let Some(op) =
+                    self.operation(path, method, item, operation, &at, &mut method_names)
+                {
                     operations.push(op);
                 }
             }
@@ -751,9 +788,14 @@ impl<'a> Lowering<'a> {
                         .and_then(|c| c.parameters.get(key))
                 });
                 match (found, key) {
-                    (Some(ReferenceOr::Item(p)), Some(key)) => (p, pointer(["components", "parameters", &key])),
+                    (Some(ReferenceOr::Item(p)), Some(key)) => {
+                        (p, pointer(["components", "parameters", &key]))
+                    }
                     _ => {
-                        self.error(at, format!("`$ref: {reference}` does not resolve to a parameter"));
+                        self.error(
+                            at,
+                            format!("`$ref: {reference}` does not resolve to a parameter"),
+                        );
                         return None;
                     }
                 }
@@ -770,14 +812,18 @@ impl<'a> Lowering<'a> {
             Parameter::Cookie { .. } => (ParamLocation::Cookie, false),
         };
         if location == ParamLocation::Header
-            && (data.name.eq_ignore_ascii_case("accept") || data.name.eq_ignore_ascii_case("content-type"))
+            && (data.name.eq_ignore_ascii_case("accept")
+                || data.name.eq_ignore_ascii_case("content-type"))
         {
             return None;
         }
         if let Parameter::Query { style, .. } = parameter
             && !matches!(style, openapiv3::QueryStyle::Form)
         {
-            self.error(&at, format!("query parameter style {style:?} is not supported yet; use `form`"));
+            self.error(
+                &at,
+                format!("query parameter style {style:?} is not supported yet; use `form`"),
+            );
         }
         if location == ParamLocation::Cookie {
             self.error(&at, "cookie parameters are not supported yet");
@@ -787,7 +833,10 @@ impl<'a> Lowering<'a> {
         let (ty, constraints) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let ty = self.schema_type(schema, &hint, &format!("{at}/schema"));
-                let constraints = self.resolve(schema).map(|s| self.constraints(s)).unwrap_or_default();
+                let constraints = self
+                    .resolve(schema)
+                    .map(|s| self.constraints(s))
+                    .unwrap_or_default();
                 (ty, constraints)
             }
             ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default()),
@@ -819,12 +868,19 @@ impl<'a> Lowering<'a> {
     /// Whether a value of this type can be written as a path, query or header value.
     fn is_parameter_type(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => true,
+            TypeRef::String
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Bool => true,
             TypeRef::Named(name) => matches!(
                 self.types.get(name).map(|t| &t.kind),
                 Some(TypeKind::StringEnum { .. })
             ),
-            TypeRef::Array(inner) => !matches!(**inner, TypeRef::Array(_)) && self.is_parameter_type(inner),
+            TypeRef::Array(inner) => {
+                !matches!(**inner, TypeRef::Array(_)) && self.is_parameter_type(inner)
+            }
             _ => false,
         }
     }
@@ -846,9 +902,14 @@ impl<'a> Lowering<'a> {
                         .and_then(|c| c.request_bodies.get(key))
                 });
                 match (found, key) {
-                    (Some(ReferenceOr::Item(b)), Some(key)) => (b, pointer(["components", "requestBodies", &key])),
+                    (Some(ReferenceOr::Item(b)), Some(key)) => {
+                        (b, pointer(["components", "requestBodies", &key]))
+                    }
                     _ => {
-                        self.error(at, format!("`$ref: {reference}` does not resolve to a request body"));
+                        self.error(
+                            at,
+                            format!("`$ref: {reference}` does not resolve to a request body"),
+                        );
                         return None;
                     }
                 }
@@ -869,9 +930,11 @@ impl<'a> Lowering<'a> {
         let ty = match (encoding, &media.schema) {
             (BodyEncoding::Bytes, _) => TypeRef::Bytes,
             (BodyEncoding::Text, _) => TypeRef::String,
-            (BodyEncoding::Json, Some(schema)) => {
-                self.schema_type(schema, &format!("{op_base}Body"), &format!("{media_at}/schema"))
-            }
+            (BodyEncoding::Json, Some(schema)) => self.schema_type(
+                schema,
+                &format!("{op_base}Body"),
+                &format!("{media_at}/schema"),
+            ),
             (BodyEncoding::Json, None) => TypeRef::Json,
         };
         Some(Body {
@@ -883,12 +946,19 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    fn responses(&mut self, operation: &openapiv3::Operation, op_base: &str, at: &str) -> Vec<ResponseCase> {
+    fn responses(
+        &mut self,
+        operation: &openapiv3::Operation,
+        op_base: &str,
+        at: &str,
+    ) -> Vec<ResponseCase> {
         let mut success: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
         for (status, response) in &operation.responses.responses {
             let (matcher, key) = match status {
                 openapiv3::StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
-                openapiv3::StatusCode::Range(range) => (StatusMatch::Range(*range), format!("{range}XX")),
+                openapiv3::StatusCode::Range(range) => {
+                    (StatusMatch::Range(*range), format!("{range}XX"))
+                }
             };
             let is_success = match matcher {
                 StatusMatch::Code(code) => (200..300).contains(&code),
@@ -913,12 +983,20 @@ impl<'a> Lowering<'a> {
                 ReferenceOr::Reference { reference } => {
                     let key = ref_name(reference, "responses");
                     let found = key.as_ref().and_then(|key| {
-                        self.doc.components.as_ref().and_then(|c| c.responses.get(key))
+                        self.doc
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.responses.get(key))
                     });
                     match (found, key) {
-                        (Some(ReferenceOr::Item(r)), Some(key)) => (r, pointer(["components", "responses", &key])),
+                        (Some(ReferenceOr::Item(r)), Some(key)) => {
+                            (r, pointer(["components", "responses", &key]))
+                        }
                         _ => {
-                            self.error(&response_at, format!("`$ref: {reference}` does not resolve to a response"));
+                            self.error(
+                                &response_at,
+                                format!("`$ref: {reference}` does not resolve to a response"),
+                            );
                             continue;
                         }
                     }
@@ -937,7 +1015,10 @@ impl<'a> Lowering<'a> {
                     (BodyEncoding::Json, Some(schema)) => self.schema_type(
                         schema,
                         &hint,
-                        &format!("{response_at}/content/{}/schema", escape_token(content_type)),
+                        &format!(
+                            "{response_at}/content/{}/schema",
+                            escape_token(content_type)
+                        ),
                     ),
                     (BodyEncoding::Json, None) => TypeRef::Json,
                 };
@@ -950,7 +1031,7 @@ impl<'a> Lowering<'a> {
                 body,
             });
         }
-        cases.sort_by(|a, b| a.status.cmp(&b.status));
+        cases.sort_by_key(|case| case.status);
         cases
     }
 
@@ -964,10 +1045,16 @@ impl<'a> Lowering<'a> {
         let spec = operation.extensions.get("x-pagination")?;
         let at = format!("{at}/x-pagination");
         let field = |key: &str| spec.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-        let (Some(offset), Some(limit), Some(count), Some(items)) =
-            (field("offset"), field("limit"), field("count"), field("items"))
-        else {
-            self.error(&at, "`x-pagination` needs string fields `offset`, `limit`, `count` and `items`");
+        let (Some(offset), Some(limit), Some(count), Some(items)) = (
+            field("offset"),
+            field("limit"),
+            field("count"),
+            field("items"),
+        ) else {
+            self.error(
+                &at,
+                "`x-pagination` needs string fields `offset`, `limit`, `count` and `items`",
+            );
             return None;
         };
         let param = |wire: &str| {
@@ -981,7 +1068,12 @@ impl<'a> Lowering<'a> {
             return None;
         };
         let body_type = match responses {
-            [ResponseCase { body: Some((BodyEncoding::Json, TypeRef::Named(name))), .. }] => name.clone(),
+            [
+                ResponseCase {
+                    body: Some((BodyEncoding::Json, TypeRef::Named(name))),
+                    ..
+                },
+            ] => name.clone(),
             _ => {
                 self.error(&at, "`x-pagination` needs exactly one success response with a named JSON object body");
                 return None;
@@ -990,14 +1082,24 @@ impl<'a> Lowering<'a> {
         let fields = match self.types.get(&body_type).map(|t| &t.kind) {
             Some(TypeKind::Struct { fields, .. }) => fields.clone(),
             _ => {
-                self.error(&at, format!("`x-pagination`: the response body `{body_type}` is not an object"));
+                self.error(
+                    &at,
+                    format!("`x-pagination`: the response body `{body_type}` is not an object"),
+                );
                 return None;
             }
         };
         let count_field = fields.iter().find(|f| f.wire == count);
         let items_field = fields.iter().find(|f| f.wire == items);
         match (count_field, items_field) {
-            (Some(count_field), Some(Field { ty: TypeRef::Array(item), name, .. })) => Some(Pagination {
+            (
+                Some(count_field),
+                Some(Field {
+                    ty: TypeRef::Array(item),
+                    name,
+                    ..
+                }),
+            ) => Some(Pagination {
                 offset_param,
                 limit_param,
                 count_field: count_field.name.clone(),
@@ -1045,20 +1147,29 @@ impl<'a> Lowering<'a> {
                         auth_schemes.push(AuthScheme::SdkHmacSha256)
                     }
                     SecurityScheme::APIKey { location, name, .. } => match location {
-                        openapiv3::APIKeyLocation::Header => auth_schemes.push(AuthScheme::ApiKeyHeader(name.clone())),
-                        openapiv3::APIKeyLocation::Query => auth_schemes.push(AuthScheme::ApiKeyQuery(name.clone())),
-                        openapiv3::APIKeyLocation::Cookie => {
-                            self.error(&at, "API keys in cookies are not supported; the scheme is ignored")
+                        openapiv3::APIKeyLocation::Header => {
+                            auth_schemes.push(AuthScheme::ApiKeyHeader(name.clone()))
                         }
+                        openapiv3::APIKeyLocation::Query => {
+                            auth_schemes.push(AuthScheme::ApiKeyQuery(name.clone()))
+                        }
+                        openapiv3::APIKeyLocation::Cookie => self.error(
+                            &at,
+                            "API keys in cookies are not supported; the scheme is ignored",
+                        ),
                     },
-                    SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    SecurityScheme::HTTP { scheme, .. }
+                        if scheme.eq_ignore_ascii_case("bearer") =>
+                    {
                         auth_schemes.push(AuthScheme::Bearer)
                     }
                     SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
                         auth_schemes.push(AuthScheme::Basic)
                     }
                     // OAuth2, OpenID Connect and other HTTP schemes yield a bearer token in the end.
-                    SecurityScheme::HTTP { .. } | SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => {
+                    SecurityScheme::HTTP { .. }
+                    | SecurityScheme::OAuth2 { .. }
+                    | SecurityScheme::OpenIDConnect { .. } => {
                         if !auth_schemes.contains(&AuthScheme::Bearer) {
                             auth_schemes.push(AuthScheme::Bearer)
                         }
@@ -1077,6 +1188,20 @@ impl<'a> Lowering<'a> {
                 .unwrap_or("X-Request-Id")
                 .to_owned(),
             auth_schemes,
+        }
+    }
+}
+
+/// Adds properties, keeping the first schema of a repeated name and or-ing `required`.
+fn merge_properties(
+    merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
+    more: impl IntoIterator<Item = (String, ReferenceOr<Box<Schema>>, bool)>,
+) {
+    for (key, schema, required) in more {
+        if let Some(existing) = merged.iter_mut().find(|(k, _, _)| *k == key) {
+            existing.2 |= required;
+        } else {
+            merged.push((key, schema, required));
         }
     }
 }
@@ -1112,7 +1237,12 @@ fn pick_media(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(&str, BodyEncoding, &openapiv3::MediaType)> {
     let classify = |media_type: &str| {
-        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
             Some(BodyEncoding::Json)
         } else if essence == "application/octet-stream" {
@@ -1227,10 +1357,13 @@ mod tests {
             ]
         );
         assert_eq!(split_path("/"), vec![PathPart::Literal("/".into())]);
-        assert_eq!(split_path("/{a}{b}"), vec![
-            PathPart::Literal("/".into()),
-            PathPart::Param("a".into()),
-            PathPart::Param("b".into()),
-        ]);
+        assert_eq!(
+            split_path("/{a}{b}"),
+            vec![
+                PathPart::Literal("/".into()),
+                PathPart::Param("a".into()),
+                PathPart::Param("b".into()),
+            ]
+        );
     }
 }

@@ -16,7 +16,10 @@ fn fail(field: &str, rule: String) -> Result<(), Error> {
 pub fn min_length(field: &str, value: &str, min: u64) -> Result<(), Error> {
     let len = value.chars().count() as u64;
     if len < min {
-        return fail(field, format!("must be at least {min} characters long (is {len})"));
+        return fail(
+            field,
+            format!("must be at least {min} characters long (is {len})"),
+        );
     }
     Ok(())
 }
@@ -25,7 +28,10 @@ pub fn min_length(field: &str, value: &str, min: u64) -> Result<(), Error> {
 pub fn max_length(field: &str, value: &str, max: u64) -> Result<(), Error> {
     let len = value.chars().count() as u64;
     if len > max {
-        return fail(field, format!("must be at most {max} characters long (is {len})"));
+        return fail(
+            field,
+            format!("must be at most {max} characters long (is {len})"),
+        );
     }
     Ok(())
 }
@@ -33,7 +39,9 @@ pub fn max_length(field: &str, value: &str, max: u64) -> Result<(), Error> {
 fn compiled(pattern: &'static str) -> Result<regex_lite::Regex, String> {
     static CACHE: OnceLock<Mutex<HashMap<&'static str, regex_lite::Regex>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(regex) = cache.get(pattern) {
         return Ok(regex.clone());
     }
@@ -48,7 +56,10 @@ pub fn pattern(field: &str, value: &str, pattern: &'static str) -> Result<(), Er
     match compiled(pattern) {
         Ok(regex) if regex.is_match(value) => Ok(()),
         Ok(_) => fail(field, format!("must match the pattern `{pattern}`")),
-        Err(error) => fail(field, format!("has a pattern `{pattern}` that cannot be checked: {error}")),
+        Err(error) => fail(
+            field,
+            format!("has a pattern `{pattern}` that cannot be checked: {error}"),
+        ),
     }
 }
 
@@ -88,7 +99,10 @@ pub fn maximum<T: PartialOrd + std::fmt::Display>(
 pub fn multiple_of(field: &str, value: f64, factor: f64) -> Result<(), Error> {
     let quotient = value / factor;
     if factor == 0.0 || (quotient - quotient.round()).abs() > 1e-9 {
-        return fail(field, format!("must be a multiple of {factor} (is {value})"));
+        return fail(
+            field,
+            format!("must be a multiple of {factor} (is {value})"),
+        );
     }
     Ok(())
 }
@@ -113,7 +127,10 @@ pub fn max_items(field: &str, len: usize, max: u64) -> Result<(), Error> {
 pub fn unique_items<T: PartialEq>(field: &str, items: &[T]) -> Result<(), Error> {
     for (index, item) in items.iter().enumerate() {
         if items[..index].contains(item) {
-            return fail(field, format!("must have unique items (item {index} repeats an earlier one)"));
+            return fail(
+                field,
+                format!("must have unique items (item {index} repeats an earlier one)"),
+            );
         }
     }
     Ok(())
@@ -183,9 +200,18 @@ mod tests {
     #[test]
     fn bounds_name_the_field_and_rule() {
         assert!(minimum("limit", 1, 1, false).is_ok());
-        assert_eq!(rule(minimum("limit", 0, 1, false)), "limit: must be at least 1 (is 0)");
-        assert_eq!(rule(maximum("limit", 101, 100, false)), "limit: must be at most 100 (is 101)");
-        assert_eq!(rule(minimum("x", 1.0, 1.0, true)), "x: must be greater than 1 (is 1)");
+        assert_eq!(
+            rule(minimum("limit", 0, 1, false)),
+            "limit: must be at least 1 (is 0)"
+        );
+        assert_eq!(
+            rule(maximum("limit", 101, 100, false)),
+            "limit: must be at most 100 (is 101)"
+        );
+        assert_eq!(
+            rule(minimum("x", 1.0, 1.0, true)),
+            "x: must be greater than 1 (is 1)"
+        );
         assert!(maximum("valid_period", 65535, 65535, false).is_ok());
     }
 
@@ -196,7 +222,10 @@ mod tests {
             rule(pattern("X-App-UserId", "用户", r"^[^\u4e00-\u9fa5]*$")),
             r"X-App-UserId: must match the pattern `^[^\u4e00-\u9fa5]*$`"
         );
-        assert_eq!(rule(min_length("name", "é", 2)), "name: must be at least 2 characters long (is 1)");
+        assert_eq!(
+            rule(min_length("name", "é", 2)),
+            "name: must be at least 2 characters long (is 1)"
+        );
         assert!(max_length("name", "éé", 2).is_ok());
         assert!(rule(pattern("f", "x", "(")).contains("cannot be checked"));
     }

@@ -60,7 +60,11 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
         } else {
             trimmed.to_owned()
         };
-        if line.is_empty() { String::new() } else { format!(" {line}") }
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
     });
     let lines: Vec<String> = lines.collect();
     let mut tokens = quote! { #(#[doc = #lines])* };

@@ -6,7 +6,8 @@ use super::types::value_checks;
 use super::{doc_attrs, ident, type_tokens};
 use crate::lower::needs_response_enum;
 use crate::model::{
-    BodyEncoding, Model, Operation, Param, ParamLocation, PathPart, ResponseCase, StatusMatch, TypeRef,
+    BodyEncoding, Model, Operation, Param, ParamLocation, PathPart, ResponseCase, StatusMatch,
+    TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -67,7 +68,10 @@ fn request_type(op: &Operation) -> TokenStream {
         let doc = doc_attrs(Some(&format!(
             "The `{}` request body.{}",
             body.content_type,
-            body.doc.as_deref().map(|d| format!(" {d}")).unwrap_or_default()
+            body.doc
+                .as_deref()
+                .map(|d| format!(" {d}"))
+                .unwrap_or_default()
         )));
         if body.required {
             quote! { #doc pub body: #ty, }
@@ -84,7 +88,11 @@ fn request_type(op: &Operation) -> TokenStream {
         if p.required {
             let (arg, conv) = setter_arg(&p.ty);
             new_args.push(quote! { #field: #arg });
-            inits.push(quote! { #field: #field #conv, });
+            if conv.is_empty() {
+                inits.push(quote! { #field, });
+            } else {
+                inits.push(quote! { #field: #field #conv, });
+            }
         } else {
             inits.push(quote! { #field: ::std::option::Option::None, });
         }
@@ -93,7 +101,11 @@ fn request_type(op: &Operation) -> TokenStream {
         if body.required {
             let (arg, conv) = setter_arg(&body.ty);
             new_args.push(quote! { body: #arg });
-            inits.push(quote! { body: body #conv, });
+            if conv.is_empty() {
+                inits.push(quote! { body, });
+            } else {
+                inits.push(quote! { body: body #conv, });
+            }
         } else {
             inits.push(quote! { body: ::std::option::Option::None, });
         }
@@ -225,7 +237,10 @@ fn response_enum(op: &Operation) -> TokenStream {
         let doc = doc_attrs(Some(&format!(
             "{}{}",
             status_text(case.status),
-            case.doc.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+            case.doc
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
         )));
         match &case.body {
             Some((_, ty)) => {
@@ -299,14 +314,19 @@ fn client_method(op: &Operation) -> TokenStream {
     });
 
     // The path, each parameter percent-encoded as one segment.
-    let mut template = String::new();
-    let mut args = Vec::new();
+    let mut path_pushes = Vec::new();
     for part in &op.path_parts {
         match part {
-            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
+                [c] => path_pushes.push(quote! { path.push(#c); }),
+                _ => path_pushes.push(quote! { path.push_str(#text); }),
+            },
             PathPart::Param(wire) => {
-                template.push_str("{}");
-                let value = match op.params.iter().find(|p| p.location == ParamLocation::Path && &p.wire == wire) {
+                let value = match op
+                    .params
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Path && &p.wire == wire)
+                {
                     Some(p) if p.from_client => {
                         let local = format_ident!("{}", p.name);
                         quote! { #local }
@@ -318,31 +338,39 @@ fn client_method(op: &Operation) -> TokenStream {
                     // Validation reports undeclared path parameters; never reached.
                     None => quote! { "" },
                 };
-                args.push(quote! { crate::runtime::encode::path_segment(#value) });
+                path_pushes
+                    .push(quote! { path.push_str(&crate::runtime::encode::path_segment(#value)); });
             }
         }
     }
-    let path = if args.is_empty() {
-        quote! { ::std::string::String::from(#template) }
-    } else {
-        quote! { ::std::format!(#template, #(#args),*) }
+    let path = quote! {
+        let mut path = ::std::string::String::new();
+        #(#path_pushes)*
     };
 
-    let query_params: Vec<&Param> = caller_params(op).filter(|p| p.location == ParamLocation::Query).collect();
+    let query_params: Vec<&Param> = caller_params(op)
+        .filter(|p| p.location == ParamLocation::Query)
+        .collect();
     let query = if query_params.is_empty() {
         quote! { let query = ::std::vec::Vec::new(); }
     } else {
-        let pushes = query_params.iter().map(|p| param_push(p, &quote! { query }, true));
+        let pushes = query_params
+            .iter()
+            .map(|p| param_push(p, &quote! { query }, true));
         quote! {
             let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
             #(#pushes)*
         }
     };
-    let header_params: Vec<&Param> = caller_params(op).filter(|p| p.location == ParamLocation::Header).collect();
+    let header_params: Vec<&Param> = caller_params(op)
+        .filter(|p| p.location == ParamLocation::Header)
+        .collect();
     let headers = if header_params.is_empty() {
         quote! { let headers = ::std::vec::Vec::new(); }
     } else {
-        let pushes = header_params.iter().map(|p| param_push(p, &quote! { headers }, false));
+        let pushes = header_params
+            .iter()
+            .map(|p| param_push(p, &quote! { headers }, false));
         quote! {
             let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
             #(#pushes)*
@@ -420,7 +448,7 @@ fn client_method(op: &Operation) -> TokenStream {
             ) -> ::std::result::Result<crate::runtime::Response<#success>, crate::runtime::Error> {
                 request.validate()?;
                 #(#client_values)*
-                let path = #path;
+                #path
                 #query
                 #headers
                 #body

@@ -28,8 +28,12 @@ pub fn emit(service: &Service) -> TokenStream {
     };
     let request_id_header = &service.request_id_header;
     let auth_schemes = service.auth_schemes.iter().map(|scheme| match scheme {
-        AuthScheme::ApiKeyHeader(name) => quote! { crate::runtime::AuthScheme::ApiKeyHeader { name: #name } },
-        AuthScheme::ApiKeyQuery(name) => quote! { crate::runtime::AuthScheme::ApiKeyQuery { name: #name } },
+        AuthScheme::ApiKeyHeader(name) => {
+            quote! { crate::runtime::AuthScheme::ApiKeyHeader { name: #name } }
+        }
+        AuthScheme::ApiKeyQuery(name) => {
+            quote! { crate::runtime::AuthScheme::ApiKeyQuery { name: #name } }
+        }
         AuthScheme::Bearer => quote! { crate::runtime::AuthScheme::Bearer },
         AuthScheme::Basic => quote! { crate::runtime::AuthScheme::Basic },
         AuthScheme::SdkHmacSha256 => quote! { crate::runtime::AuthScheme::SdkHmacSha256 },

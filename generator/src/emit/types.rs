@@ -15,12 +15,17 @@ pub fn emit(model: &Model) -> TokenStream {
 fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
     let mut doc_text = def.doc.clone();
     if def.deprecated {
-        doc_text = Some(format!("{}\n\n**Deprecated.**", doc_text.unwrap_or_default()));
+        doc_text = Some(format!(
+            "{}\n\n**Deprecated.**",
+            doc_text.unwrap_or_default()
+        ));
     }
     let doc = doc_attrs(doc_text.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => struct_def(&def.name, doc, fields, additional.as_ref(), model),
+        TypeKind::Struct { fields, additional } => {
+            struct_def(&def.name, doc, fields, additional.as_ref(), model)
+        }
         TypeKind::StringEnum { variants } => {
             let mut names = Namespace::default();
             for variant in variants {
@@ -81,7 +86,9 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union { variants, tag } => union_def(&def.name, doc, variants, tag.as_deref(), model),
+        TypeKind::Union { variants, tag } => {
+            union_def(&def.name, doc, variants, tag.as_deref(), model)
+        }
         TypeKind::Alias { target, .. } => {
             let target = type_tokens(target, &TokenStream::new());
             quote! {
@@ -148,8 +155,12 @@ fn struct_def(
         .all(|f| !f.required || f.nullable || is_defaultable(&f.ty, model));
     let derive_default = defaultable.then(|| quote! { Default, });
     let checks = fields.iter().map(field_checks);
-    let at_used = fields.iter().any(|f| needs_checks(f));
-    let at = if at_used { quote! { at } } else { quote! { _at } };
+    let at_used = fields.iter().any(needs_checks);
+    let at = if at_used {
+        quote! { at }
+    } else {
+        quote! { _at }
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
@@ -193,7 +204,12 @@ fn field_checks(field: &Field) -> TokenStream {
     }
     let field_name = ident(&field.name);
     let wire = &field.wire;
-    let checks = value_checks(&field.ty, &field.constraints, &quote! { value }, &quote! { &name });
+    let checks = value_checks(
+        &field.ty,
+        &field.constraints,
+        &quote! { value },
+        &quote! { &name },
+    );
     let optional = !field.required || field.nullable;
     if optional {
         quote! {
@@ -244,7 +260,12 @@ pub(crate) fn value_checks(
         }
         if let Some(factor) = constraints.multiple_of {
             let factor = Literal::f64_suffixed(factor);
-            checks.extend(quote! { #v::multiple_of(#name, *#value as f64, #factor)?; });
+            let as_f64 = if *ty == TypeRef::F64 {
+                TokenStream::new()
+            } else {
+                quote! { as f64 }
+            };
+            checks.extend(quote! { #v::multiple_of(#name, *#value #as_f64, #factor)?; });
         }
     }
     if matches!(ty, TypeRef::Array(_)) {
@@ -267,7 +288,9 @@ pub(crate) fn value_checks(
 /// A function making a literal of the numeric type `ty`, or `None` when `ty` is not a number.
 fn number_literal(ty: &TypeRef) -> Option<fn(f64) -> Literal> {
     match ty {
-        TypeRef::I32 => Some(|v| Literal::i32_suffixed(v.clamp(i32::MIN as f64, i32::MAX as f64) as i32)),
+        TypeRef::I32 => {
+            Some(|v| Literal::i32_suffixed(v.clamp(i32::MIN as f64, i32::MAX as f64) as i32))
+        }
         TypeRef::I64 => Some(|v| Literal::i64_suffixed(v as i64)),
         TypeRef::F32 => Some(|v| Literal::f32_suffixed(v as f32)),
         TypeRef::F64 => Some(Literal::f64_suffixed),
@@ -287,10 +310,16 @@ fn union_def(
     // An internal tag only works when no variant also declares the tag as its own field.
     let tag = tag.filter(|tag| {
         variants.iter().all(|v| match &v.ty {
-            TypeRef::Named(n) => model.types.iter().find(|t| &t.name == n).is_some_and(|t| match &t.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.wire != *tag),
-                _ => false,
-            }),
+            TypeRef::Named(n) => {
+                model
+                    .types
+                    .iter()
+                    .find(|t| &t.name == n)
+                    .is_some_and(|t| match &t.kind {
+                        TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.wire != *tag),
+                        _ => false,
+                    })
+            }
             _ => false,
         })
     });
@@ -318,7 +347,11 @@ fn union_def(
             quote! { Self::#variant(_) => ::std::result::Result::Ok(()), }
         }
     });
-    let at = if variants.iter().any(|v| v.ty.contains_named()) { quote! { at } } else { quote! { _at } };
+    let at = if variants.iter().any(|v| v.ty.contains_named()) {
+        quote! { at }
+    } else {
+        quote! { _at }
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
