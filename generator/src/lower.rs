@@ -55,6 +55,9 @@ struct Lowering<'a> {
 
 /// Whether a schema becomes a named Rust type (struct, enum, union) or is used inline.
 fn is_named_kind(schema: &Schema) -> bool {
+    if single_all_of(schema).is_some() {
+        return false;
+    }
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(_)) => true,
         SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().next().is_some(),
@@ -66,6 +69,24 @@ fn is_named_kind(schema: &Schema) -> bool {
                 || !any.any_of.is_empty()
         }
         _ => false,
+    }
+}
+
+/// `allOf` with exactly one part and nothing else (a common way to attach a description or a
+/// title to a `$ref`) stands for that part.
+fn single_all_of(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => all_of.first(),
+        SchemaKind::Any(any)
+            if any.all_of.len() == 1
+                && any.properties.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.additional_properties.is_none() =>
+        {
+            any.all_of.first()
+        }
+        _ => None,
     }
 }
 
@@ -276,13 +297,10 @@ impl<'a> Lowering<'a> {
     }
 
     fn inline_type(&mut self, schema: &Schema, hint: &str, at: &str) -> TypeRef {
+        if let Some(part) = single_all_of(schema) {
+            return self.schema_type(part, hint, &format!("{at}/allOf/0"));
+        }
         if is_named_kind(schema) {
-            // `allOf: [{$ref: X}]` with nothing else is just X.
-            if let SchemaKind::AllOf { all_of } = &schema.schema_kind
-                && let [ReferenceOr::Reference { reference }] = all_of.as_slice()
-            {
-                return self.reference_type(reference, &format!("{at}/allOf/0"));
-            }
             let name = self.type_names.claim(names::type_name(hint));
             self.define(&name, schema, at);
             return TypeRef::Named(name);
@@ -378,6 +396,7 @@ impl<'a> Lowering<'a> {
                     .map(|wire| EnumVariant {
                         name: variant_names.claim(names::variant_name(wire)),
                         wire: wire.clone(),
+                        doc: None,
                     })
                     .collect();
                 TypeKind::StringEnum { variants }
@@ -397,9 +416,10 @@ impl<'a> Lowering<'a> {
                 TypeKind::Struct { fields, additional }
             }
             SchemaKind::AllOf { all_of } => self.all_of(name, all_of, &[], at),
-            SchemaKind::OneOf { one_of } => {
-                self.union(name, one_of, schema, &format!("{at}/oneOf"))
-            }
+            SchemaKind::OneOf { one_of } => match self.enum_union(one_of) {
+                Some(variants) => TypeKind::StringEnum { variants },
+                None => self.union(name, one_of, schema, &format!("{at}/oneOf")),
+            },
             SchemaKind::AnyOf { any_of } => {
                 self.union(name, any_of, schema, &format!("{at}/anyOf"))
             }
@@ -555,6 +575,30 @@ impl<'a> Lowering<'a> {
                 ),
             }
         }
+    }
+
+    /// A `oneOf` whose every part is a string enum (one value each, usually with its own
+    /// description, as dropshot writes them) is one string enum.
+    fn enum_union(&self, parts: &[ReferenceOr<Schema>]) -> Option<Vec<EnumVariant>> {
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::new();
+        for part in parts {
+            let schema = self.resolve(part)?;
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                return None;
+            };
+            if string.enumeration.is_empty() {
+                return None;
+            }
+            for wire in string.enumeration.iter().flatten() {
+                variants.push(EnumVariant {
+                    name: variant_names.claim(names::variant_name(wire)),
+                    wire: wire.clone(),
+                    doc: doc_text(&[schema.schema_data.description.as_ref()]),
+                });
+            }
+        }
+        Some(variants)
     }
 
     /// `oneOf` / `anyOf`.
@@ -841,6 +885,7 @@ impl<'a> Lowering<'a> {
             }
             ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default()),
         };
+        let ty = self.parameter_type(ty);
         if !self.is_parameter_type(&ty) {
             self.error(
                 &format!("{at}/schema"),
@@ -863,6 +908,28 @@ impl<'a> Lowering<'a> {
             from_client: ext_bool(&data.extensions, "x-client-parameter"),
             explode,
         })
+    }
+
+    /// A union of simple types in a parameter (`oneOf: [string, array of string]`) is sent as its
+    /// widest variant: an array if there is one, else the first simple type.
+    fn parameter_type(&self, ty: TypeRef) -> TypeRef {
+        let TypeRef::Named(name) = &ty else {
+            return ty;
+        };
+        let Some(TypeKind::Union { variants, .. }) = self.types.get(name).map(|t| &t.kind) else {
+            return ty;
+        };
+        let simple: Vec<&TypeRef> = variants
+            .iter()
+            .map(|v| &v.ty)
+            .filter(|t| self.is_parameter_type(t))
+            .collect();
+        simple
+            .iter()
+            .find(|t| matches!(t, TypeRef::Array(_)))
+            .or(simple.first())
+            .map(|t| (*t).clone())
+            .unwrap_or(ty)
     }
 
     /// Whether a value of this type can be written as a path, query or header value.
@@ -920,7 +987,7 @@ impl<'a> Lowering<'a> {
             self.error(
                 &format!("{at}/content"),
                 format!(
-                    "no supported request media type among [{}]; supported: application/json (and +json), application/octet-stream, text/plain",
+                    "no supported request media type among [{}]; supported: application/json (and +json), application/x-www-form-urlencoded, application/octet-stream, text/plain",
                     offered.join(", ")
                 ),
             );
@@ -930,12 +997,12 @@ impl<'a> Lowering<'a> {
         let ty = match (encoding, &media.schema) {
             (BodyEncoding::Bytes, _) => TypeRef::Bytes,
             (BodyEncoding::Text, _) => TypeRef::String,
-            (BodyEncoding::Json, Some(schema)) => self.schema_type(
+            (BodyEncoding::Json | BodyEncoding::Form, Some(schema)) => self.schema_type(
                 schema,
                 &format!("{op_base}Body"),
                 &format!("{media_at}/schema"),
             ),
-            (BodyEncoding::Json, None) => TypeRef::Json,
+            (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Json,
         };
         Some(Body {
             content_type: content_type.to_owned(),
@@ -1012,7 +1079,7 @@ impl<'a> Lowering<'a> {
                 let ty = match (encoding, &media.schema) {
                     (BodyEncoding::Bytes, _) => TypeRef::Bytes,
                     (BodyEncoding::Text, _) => TypeRef::String,
-                    (BodyEncoding::Json, Some(schema)) => self.schema_type(
+                    (BodyEncoding::Json | BodyEncoding::Form, Some(schema)) => self.schema_type(
                         schema,
                         &hint,
                         &format!(
@@ -1020,7 +1087,7 @@ impl<'a> Lowering<'a> {
                             escape_token(content_type)
                         ),
                     ),
-                    (BodyEncoding::Json, None) => TypeRef::Json,
+                    (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Json,
                 };
                 (encoding, ty)
             });
@@ -1245,6 +1312,8 @@ fn pick_media(
             .to_ascii_lowercase();
         if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
             Some(BodyEncoding::Json)
+        } else if essence == "application/x-www-form-urlencoded" {
+            Some(BodyEncoding::Form)
         } else if essence == "application/octet-stream" {
             Some(BodyEncoding::Bytes)
         } else if essence == "text/plain" {
@@ -1253,7 +1322,12 @@ fn pick_media(
             None
         }
     };
-    for wanted in [BodyEncoding::Json, BodyEncoding::Bytes, BodyEncoding::Text] {
+    for wanted in [
+        BodyEncoding::Json,
+        BodyEncoding::Form,
+        BodyEncoding::Bytes,
+        BodyEncoding::Text,
+    ] {
         for (media_type, media) in content {
             if classify(media_type) == Some(wanted) {
                 return Some((media_type.as_str(), wanted, media));

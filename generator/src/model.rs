@@ -112,6 +112,8 @@ pub struct EnumVariant {
     pub name: String,
     /// The value on the wire.
     pub wire: String,
+    /// Doc comment text.
+    pub doc: Option<String>,
 }
 
 /// One variant of a union.
@@ -296,6 +298,8 @@ pub struct Body {
 pub enum BodyEncoding {
     /// `application/json` and `+json`.
     Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
     /// Raw bytes (`application/octet-stream` and other binary types).
     Bytes,
     /// `text/plain`.

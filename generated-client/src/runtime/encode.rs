@@ -16,6 +16,18 @@ pub fn path_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
+/// Serialises a body as `application/x-www-form-urlencoded`. Only flat objects of scalars
+/// (and sequences of them) can be written; anything else is a serialisation error.
+pub fn form<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, crate::runtime::Error> {
+    serde_urlencoded::to_string(value)
+        .map(String::into_bytes)
+        .map_err(|error| {
+            crate::runtime::Error::serialize(<serde_json::Error as serde::ser::Error>::custom(
+                format!("form body: {error}"),
+            ))
+        })
+}
+
 /// A value that can be written into a path segment, query value or header value.
 /// Generated string enums implement it too.
 pub trait ParamValue {

@@ -284,7 +284,7 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 
 fn decode(case: &ResponseCase) -> TokenStream {
     match &case.body {
-        Some((BodyEncoding::Json, ty)) => {
+        Some((BodyEncoding::Json | BodyEncoding::Form, ty)) => {
             let ty = type_tokens(ty, &types_path());
             quote! { raw.json::<#ty>()? }
         }
@@ -385,6 +385,12 @@ fn client_method(op: &Operation) -> TokenStream {
                     crate::runtime::RequestBody {
                         content_type: #content_type,
                         bytes: ::serde_json::to_vec(value).map_err(crate::runtime::Error::serialize)?,
+                    }
+                },
+                BodyEncoding::Form => quote! {
+                    crate::runtime::RequestBody {
+                        content_type: #content_type,
+                        bytes: crate::runtime::encode::form(value)?,
                     }
                 },
                 BodyEncoding::Text => quote! {

@@ -35,9 +35,12 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
             let variant_defs = variants.iter().map(|v| {
                 let variant = ident(&v.name);
                 let wire = &v.wire;
-                let doc = format!(" `{wire}`");
+                let doc = doc_attrs(Some(&match &v.doc {
+                    Some(doc) => format!("`{wire}`: {doc}"),
+                    None => format!("`{wire}`"),
+                }));
                 quote! {
-                    #[doc = #doc]
+                    #doc
                     #[serde(rename = #wire)]
                     #variant,
                 }
