@@ -413,8 +413,29 @@ impl<'v> Kids<'_, 'v> {
 fn try_parse<T: DeserializeOwned>(value: &Value, at: &str) -> Option<(String, String)> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(_) => None,
-        Err(error) => Some((pointer_of(error.path(), at), error.inner().to_string())),
+        Err(error) => Some((
+            pointer_of(error.path(), at),
+            humanize(&error.inner().to_string()),
+        )),
     }
+}
+
+/// Rewrites serde's Rust-flavoured words for spec authors: "expected struct Paths" becomes
+/// "expected a mapping".
+fn humanize(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("struct ") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "struct ".len()..];
+        let end = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        out.push_str("a mapping");
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The smallest failing part under `value`: its pointer and a message naming the part.
@@ -591,6 +612,21 @@ components:
         let (pointer, _, message) = only(yaml(text).unwrap_err());
         assert_eq!(pointer, "#/components/parameters/A");
         assert!(message.contains("`$ref` must be a string"), "{message}");
+    }
+
+    #[test]
+    fn wrong_types_are_described_without_rust_names() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  - /a\n";
+        let (pointer, line, message) = only(yaml(text).unwrap_err());
+        assert_eq!((pointer.as_str(), line), ("#/paths", Some(3)));
+        assert_eq!(
+            message,
+            "not a valid paths object: invalid type: sequence, expected a mapping"
+        );
+        assert_eq!(
+            humanize("x, expected struct A_b or struct C"),
+            "x, expected a mapping or a mapping"
+        );
     }
 
     #[test]

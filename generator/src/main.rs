@@ -1,1 +1,245 @@
-fn main() {}
+//! The generator's command line: a thin layer over [`generator::generate`] and
+//! [`generator::write::write_files`].
+//!
+//! ```text
+//! generator generate --spec FILE --out DIR [--check]
+//! generator new --spec FILE --out DIR [--name CRATE]
+//! ```
+//!
+//! Exit status: 0 on success, 1 when `--check` finds stale files, 2 for anything else (a
+//! usage error, problems in the spec, a file-system error).
+
+use generator::write::{Mode, Outcome, write_files};
+use std::ffi::OsString;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: generator generate --spec FILE --out DIR [--check]
+       generator new --spec FILE --out DIR [--name CRATE]";
+
+const HELP: &str = "Generates a Rust client from an OpenAPI 3.0 spec.
+
+Commands:
+  generate   write the generated modules into DIR (only files whose contents changed)
+  new        write a complete standalone crate into DIR (not implemented yet)
+
+Options:
+  --spec FILE    the spec, YAML or JSON (by extension)
+  --out DIR      the output directory
+  --check        change nothing; exit 1 if a file in DIR is stale
+  --name CRATE   the crate name for `new`
+  -h, --help     print this help
+
+Exit status: 0 on success, 1 when --check finds stale files, 2 for usage errors, problems in
+the spec and file-system errors.";
+
+/// A parsed command line.
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Help,
+    Generate {
+        spec: PathBuf,
+        out: PathBuf,
+        check: bool,
+    },
+    New {
+        spec: PathBuf,
+        out: PathBuf,
+        name: Option<String>,
+    },
+}
+
+/// Parses the arguments after the program name; `Err` is a one-line usage error.
+fn parse(args: Vec<OsString>) -> Result<Command, String> {
+    let mut args = args.into_iter();
+    let command = match args.next() {
+        None => return Err("missing command".to_owned()),
+        Some(command) => command,
+    };
+    let command = match command.to_str() {
+        Some("-h" | "--help" | "help") => return Ok(Command::Help),
+        Some(command @ ("generate" | "new")) => command.to_owned(),
+        _ => {
+            return Err(format!(
+                "unknown command `{}`; expected `generate` or `new`",
+                command.to_string_lossy()
+            ));
+        }
+    };
+    let mut spec = None;
+    let mut out = None;
+    let mut check = false;
+    let mut name = None;
+    while let Some(arg) = args.next() {
+        let flag = arg.to_string_lossy().into_owned();
+        let mut value = |slot: &mut Option<OsString>| match (slot.is_some(), args.next()) {
+            (true, _) => Err(format!("`{flag}` is given twice")),
+            (false, None) => Err(format!("`{flag}` needs a value")),
+            (false, Some(v)) => {
+                *slot = Some(v);
+                Ok(())
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--spec" => value(&mut spec)?,
+            "--out" => value(&mut out)?,
+            "--check" if command == "generate" => check = true,
+            "--name" if command == "new" => value(&mut name)?,
+            _ => return Err(format!("unknown option `{flag}` for `{command}`")),
+        }
+    }
+    let spec = PathBuf::from(spec.ok_or("missing `--spec FILE`")?);
+    let out = PathBuf::from(out.ok_or("missing `--out DIR`")?);
+    if command == "generate" {
+        Ok(Command::Generate { spec, out, check })
+    } else {
+        let name = name
+            .map(|n| {
+                n.into_string()
+                    .map_err(|_| "`--name` must be valid UTF-8".to_owned())
+            })
+            .transpose()?;
+        Ok(Command::New { spec, out, name })
+    }
+}
+
+fn main() -> ExitCode {
+    let command = match parse(std::env::args_os().skip(1).collect()) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("error: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match command {
+        Command::Help => {
+            println!("{USAGE}\n\n{HELP}");
+            ExitCode::SUCCESS
+        }
+        Command::New { .. } => {
+            eprintln!("error: `generator new` (a standalone crate) is not implemented yet");
+            ExitCode::from(2)
+        }
+        Command::Generate { spec, out, check } => generate(spec, out, check),
+    }
+}
+
+fn generate(spec: PathBuf, out: PathBuf, check: bool) -> ExitCode {
+    // The spec path as given is what the generated header names, so the output does not
+    // depend on where the workspace lives.
+    let source_name = spec.to_string_lossy().replace('\\', "/");
+    let files = match generator::generate(&spec, &source_name) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    let mode = if check { Mode::Check } else { Mode::Write };
+    match write_files(&out, &files, mode) {
+        Ok(outcome) => report(&outcome, &out, files.len()),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn report(outcome: &Outcome, out: &std::path::Path, count: usize) -> ExitCode {
+    let out = out.display();
+    if outcome.is_up_to_date() {
+        println!("{out} is up to date ({count} files)");
+        return ExitCode::SUCCESS;
+    }
+    match outcome.mode {
+        Mode::Write => {
+            let mut stdout = std::io::stdout().lock();
+            for change in &outcome.changes {
+                let verb = match change.kind {
+                    generator::write::ChangeKind::Missing => "created",
+                    generator::write::ChangeKind::Differs => "updated",
+                    generator::write::ChangeKind::NoLongerGenerated => "removed",
+                };
+                // A closed stdout is no reason to fail after the files are written.
+                let _ = writeln!(stdout, "{verb} {}", change.path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Mode::Check => {
+            for change in &outcome.changes {
+                eprintln!("stale: {change}");
+            }
+            eprintln!("{out} is stale: run `cargo codegen` to regenerate");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<OsString> {
+        line.split_whitespace().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn parses_generate_and_new() {
+        assert_eq!(
+            parse(args("generate --spec s.yaml --out o --check")),
+            Ok(Command::Generate {
+                spec: "s.yaml".into(),
+                out: "o".into(),
+                check: true
+            })
+        );
+        assert_eq!(
+            parse(args("generate --out o --spec s.yaml")),
+            Ok(Command::Generate {
+                spec: "s.yaml".into(),
+                out: "o".into(),
+                check: false
+            })
+        );
+        assert_eq!(
+            parse(args("new --spec s.yaml --out o --name my-client")),
+            Ok(Command::New {
+                spec: "s.yaml".into(),
+                out: "o".into(),
+                name: Some("my-client".into())
+            })
+        );
+        assert_eq!(parse(args("--help")), Ok(Command::Help));
+        assert_eq!(parse(args("generate --spec s -h")), Ok(Command::Help));
+    }
+
+    #[test]
+    fn usage_errors_say_what_is_wrong() {
+        let cases = [
+            ("", "missing command"),
+            ("build", "unknown command `build`"),
+            ("generate --out o", "missing `--spec FILE`"),
+            ("generate --spec s", "missing `--out DIR`"),
+            ("generate --spec", "`--spec` needs a value"),
+            (
+                "generate --spec a --spec b --out o",
+                "`--spec` is given twice",
+            ),
+            (
+                "generate --spec a --out o --name x",
+                "unknown option `--name` for `generate`",
+            ),
+            (
+                "new --spec a --out o --check",
+                "unknown option `--check` for `new`",
+            ),
+            ("generate --spec a --out o extra", "unknown option `extra`"),
+        ];
+        for (line, expected) in cases {
+            let error = parse(args(line)).unwrap_err();
+            assert!(error.starts_with(expected), "{line:?}: {error}");
+        }
+    }
+}
