@@ -794,7 +794,12 @@ impl<'a> Lowering<'a> {
             "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE"
         ) || ext_bool(&operation.extensions, "x-idempotent");
 
-        let pagination = self.pagination(operation, &params, &responses, at);
+        let pagination =
+            self.pagination(operation, &params, &responses, at)
+                .map(|mut pagination| {
+                    pagination.stream_method = method_names.claim(format!("{method_name}_stream"));
+                    pagination
+                });
 
         Some(Operation {
             id,
@@ -1128,12 +1133,24 @@ impl<'a> Lowering<'a> {
             params
                 .iter()
                 .find(|p| p.wire == wire && p.location == ParamLocation::Query)
-                .map(|p| p.name.clone())
         };
-        let (Some(offset_param), Some(limit_param)) = (param(&offset), param(&limit)) else {
-            self.error(&at, format!("`x-pagination` names query parameters `{offset}` and `{limit}`, which the operation does not have"));
+        let (Some(offset_param), Some(_)) = (param(&offset), param(&limit)) else {
+            self.error(
+                &at,
+                format!(
+                    "`x-pagination` names query parameters `{offset}` and `{limit}`, which the operation does not have"
+                ),
+            );
             return None;
         };
+        if !matches!(offset_param.ty, TypeRef::I32 | TypeRef::I64) {
+            self.error(
+                &at,
+                format!("`x-pagination`: the offset parameter `{offset}` must be an integer"),
+            );
+            return None;
+        }
+        let (offset_name, offset_type) = (offset_param.name.clone(), offset_param.ty.clone());
         let body_type = match responses {
             [
                 ResponseCase {
@@ -1164,17 +1181,22 @@ impl<'a> Lowering<'a> {
                 Some(Field {
                     ty: TypeRef::Array(item),
                     name,
+                    required,
+                    nullable,
                     ..
                 }),
-            ) => Some(Pagination {
-                offset_param,
-                limit_param,
+            ) if matches!(count_field.ty, TypeRef::I32 | TypeRef::I64) => Some(Pagination {
+                stream_method: String::new(),
+                offset_param: offset_name,
+                offset_type,
                 count_field: count_field.name.clone(),
+                count_required: count_field.required && !count_field.nullable,
                 items_field: name.clone(),
+                items_required: *required && !*nullable,
                 item_type: (**item).clone(),
             }),
             _ => {
-                self.error(&at, format!("`x-pagination`: the response needs a `{count}` field and an array field `{items}`"));
+                self.error(&at, format!("`x-pagination`: the response needs an integer field `{count}` and an array field `{items}`"));
                 None
             }
         }

@@ -333,14 +333,20 @@ pub struct ResponseCase {
 /// How a paginated operation walks its pages (`x-pagination`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
+    /// The name of the method that streams every item.
+    pub stream_method: String,
     /// Rust name of the offset parameter.
     pub offset_param: String,
-    /// Rust name of the limit parameter.
-    pub limit_param: String,
+    /// Its type (an integer).
+    pub offset_type: TypeRef,
     /// Rust name of the total-count field of the response.
     pub count_field: String,
+    /// Whether that field is required (not an `Option`).
+    pub count_required: bool,
     /// Rust name of the items field of the response.
     pub items_field: String,
+    /// Whether that field is required (not an `Option`).
+    pub items_required: bool,
     /// The type of one item.
     pub item_type: TypeRef,
 }

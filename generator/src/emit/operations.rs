@@ -6,8 +6,8 @@ use super::types::value_checks;
 use super::{doc_attrs, ident, type_tokens};
 use crate::lower::needs_response_enum;
 use crate::model::{
-    BodyEncoding, Model, Operation, Param, ParamLocation, PathPart, ResponseCase, StatusMatch,
-    TypeRef,
+    BodyEncoding, Model, Operation, Pagination, Param, ParamLocation, PathPart, ResponseCase,
+    StatusMatch, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -37,10 +37,12 @@ fn operation(op: &Operation) -> TokenStream {
     let request = request_type(op);
     let response_enum = response_enum(op);
     let method = client_method(op);
+    let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
     quote! {
         #request
         #response_enum
         #method
+        #stream
     }
 }
 
@@ -512,6 +514,91 @@ fn param_push(p: &Param, list: &TokenStream, owned_key: bool) -> TokenStream {
         quote! {
             if let ::std::option::Option::Some(value) = &request.#field {
                 #push_value
+            }
+        }
+    }
+}
+
+/// For an `x-pagination` operation: a method streaming every item of every page.
+fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
+    let name = ident(&pagination.stream_method);
+    let method = ident(&op.method_name);
+    let request_type = ident(&op.request_type);
+    let item = type_tokens(&pagination.item_type, &types_path());
+    let offset = ident(&pagination.offset_param);
+    let items = ident(&pagination.items_field);
+    let count = ident(&pagination.count_field);
+    let offset_required = op
+        .params
+        .iter()
+        .find(|p| p.name == pagination.offset_param)
+        .is_some_and(|p| p.required);
+    let narrow = pagination.offset_type == TypeRef::I32;
+    let widen = |value: TokenStream| {
+        if narrow {
+            quote! { i64::from(#value) }
+        } else {
+            value
+        }
+    };
+    let start = if offset_required {
+        widen(quote! { request.#offset })
+    } else if narrow {
+        quote! { request.#offset.map(i64::from).unwrap_or(0) }
+    } else {
+        quote! { request.#offset.unwrap_or(0) }
+    };
+    let offset_value = if narrow {
+        quote! {
+            i32::try_from(offset).map_err(|_| {
+                crate::runtime::Error::validation("offset", "went past the largest 32-bit offset while paging")
+            })?
+        }
+    } else {
+        quote! { offset }
+    };
+    let set_offset = if offset_required {
+        quote! { page_request.#offset = #offset_value; }
+    } else {
+        quote! { page_request.#offset = ::std::option::Option::Some(#offset_value); }
+    };
+    let items_value = if pagination.items_required {
+        quote! { body.#items }
+    } else {
+        quote! { body.#items.unwrap_or_default() }
+    };
+    let total_value = if pagination.count_required {
+        quote! { ::std::option::Option::Some(::std::convert::Into::<i64>::into(body.#count)) }
+    } else {
+        quote! { body.#count.map(::std::convert::Into::<i64>::into) }
+    };
+    let doc = format!(
+        " Every item of [`Client::{0}`](crate::runtime::Client::{0}), page after page: the \
+         offset starts at the request's (or 0) and advances by the items received until the \
+         total the service reports is reached or a page is empty. An error is yielded as an \
+         item and ends the stream.",
+        op.method_name
+    );
+    quote! {
+        impl crate::runtime::Client {
+            #[doc = #doc]
+            pub fn #name<'a>(
+                &'a self,
+                request: &super::operations::#request_type,
+            ) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + 'a {
+                let request = request.clone();
+                let start = #start;
+                crate::runtime::paginate::offset_stream(start, move |offset| {
+                    let mut page_request = request.clone();
+                    async move {
+                        #set_offset
+                        let body = self.#method(&page_request).await?.into_body();
+                        ::std::result::Result::Ok(crate::runtime::paginate::Page {
+                            items: #items_value,
+                            total: #total_value,
+                        })
+                    }
+                })
             }
         }
     }
