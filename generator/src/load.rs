@@ -62,13 +62,18 @@ pub fn value_at<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     Some(value)
 }
 
+/// Fills in lines, then orders the diagnostics as a reader meets them: by file, then line
+/// (problems without a line, such as ones about the whole document, first), then pointer.
 fn locate_in(file: &Path, text: &str, mut diagnostics: Diagnostics) -> Diagnostics {
     let format = format_of(file);
     for diagnostic in &mut diagnostics.0 {
-        if diagnostic.line.is_none() {
+        if diagnostic.line.is_none() && diagnostic.file == file {
             diagnostic.line = line_of(text, format, &diagnostic.pointer);
         }
     }
+    diagnostics.0.sort_by(|a, b| {
+        (&a.file, a.line, &a.pointer, &a.message).cmp(&(&b.file, b.line, &b.pointer, &b.message))
+    });
     diagnostics
 }
 
@@ -423,6 +428,8 @@ fn try_parse<T: DeserializeOwned>(value: &Value, at: &str) -> Option<(String, St
 /// Rewrites serde's Rust-flavoured words for spec authors: "expected struct Paths" becomes
 /// "expected a mapping".
 fn humanize(message: &str) -> String {
+    let message = message.replace("unknown variant", "unknown value");
+    let message = message.as_str();
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
     while let Some(at) = rest.find("struct ") {
@@ -445,6 +452,22 @@ fn drill(value: &Value, at: String, part: Part) -> Option<(String, String)> {
         if let Some(found) = drill(child, child_at, child_part) {
             return Some(found);
         }
+    }
+    if let (Part::Parameter, Some(location)) = (part, value.get("in").and_then(Value::as_str))
+        && !matches!(location, "path" | "query" | "header" | "cookie")
+    {
+        let hint = if matches!(location, "body" | "formData") {
+            "; a body is the operation's `requestBody` in OpenAPI 3.0"
+        } else {
+            ""
+        };
+        return Some((
+            format!("{at}/in"),
+            format!(
+                "unknown parameter location `in: {location}`: it is one of `path`, `query`, \
+                 `header` or `cookie`{hint}"
+            ),
+        ));
     }
     let message = match value.get("$ref") {
         Some(reference) if !reference.is_string() => {
@@ -558,7 +581,8 @@ paths:
     get:
       parameters:
         - name: id
-          in: pathx
+          in: path
+          required: maybe
       responses:
         '200':
           description: ok
@@ -566,8 +590,10 @@ paths:
         let (pointer, line, message) = only(yaml(text).unwrap_err());
         assert_eq!(pointer, "#/paths/~1a~1{id}/get/parameters/0");
         assert_eq!(line, Some(9));
-        assert!(message.starts_with("not a valid parameter: "), "{message}");
-        assert!(message.contains("pathx"), "{message}");
+        assert_eq!(
+            message,
+            "not a valid parameter: invalid type: string \"maybe\", expected a boolean"
+        );
     }
 
     #[test]
@@ -630,6 +656,18 @@ components:
     }
 
     #[test]
+    fn swagger_parameter_locations_are_explained() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n        - name: x\n          in: body\n      responses: {}\n";
+        let (pointer, line, message) = only(yaml(text).unwrap_err());
+        assert_eq!(
+            (pointer.as_str(), line),
+            ("#/paths/~1a/post/parameters/0/in", Some(8))
+        );
+        assert!(message.contains("`in: body`"), "{message}");
+        assert!(message.contains("`requestBody`"), "{message}");
+    }
+
+    #[test]
     fn unreadable_file_names_the_path() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("missing.yaml");
@@ -650,7 +688,13 @@ components:
         diagnostics.push(&spec.file, "#/nowhere", "b");
         diagnostics.push(&spec.file, "#/paths", "c");
         diagnostics.0[2].line = Some(42);
-        let lines: Vec<_> = spec.locate(diagnostics).0.iter().map(|d| d.line).collect();
-        assert_eq!(lines, [Some(3), None, Some(42)]);
+        let located = spec.locate(diagnostics);
+        let lines: Vec<_> = located
+            .0
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        // Sorted as a reader meets them.
+        assert_eq!(lines, [(None, "b"), (Some(3), "a"), (Some(42), "c")]);
     }
 }
