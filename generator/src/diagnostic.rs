@@ -66,7 +66,11 @@ impl fmt::Display for Diagnostics {
             writeln!(f, "{diagnostic}")?;
         }
         let count = self.0.len();
-        write!(f, "{count} problem{} found", if count == 1 { "" } else { "s" })
+        write!(
+            f,
+            "{count} problem{} found",
+            if count == 1 { "" } else { "s" }
+        )
     }
 }
 
