@@ -1,29 +1,159 @@
 //! The client: configuration, authentication and the transport that sends an
 //! [`OperationRequest`](crate::runtime::OperationRequest).
 //!
-//! Placeholder contract: the runtime issue replaces the bodies; generated code relies only on
-//! `Client::execute` and `Client::client_parameter`.
+//! Build one with the generated `Client::builder()` (a [`ClientBuilder`]); see
+//! [`config`](crate::runtime::config) for every option and its default, and
+//! [`transport`](crate::runtime::transport) for what goes on the wire.
 
+use crate::runtime::config::{ClientBuilder, header_names};
+use crate::runtime::credentials::{AkSk, Credentials, Secret};
+use crate::runtime::retry::{RetryPolicy, Rng};
 use crate::runtime::{Error, OperationRequest, RawResponse};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-/// A MetaStudio client. Cheap to clone; share one per process.
+/// The clock the client signs with.
+pub(crate) type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+/// How the client waits between attempts.
+pub(crate) type SleepFn =
+    Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// A MetaStudio client. Cheap to clone (the configuration and connection pool are shared); make
+/// one per process and clone it where needed.
+///
+/// Its `Debug` output never shows a secret: tokens and secret keys print as `** redacted **`,
+/// default headers by name only.
 #[derive(Clone)]
 pub struct Client {
-    _private: (),
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+/// The resolved endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    /// `scheme://authority[/path prefix]`, no trailing `/`.
+    pub(crate) base: String,
+    /// `scheme://authority`.
+    pub(crate) origin: String,
+    /// The authority exactly as configured (signed and sent as `Host`).
+    pub(crate) authority: String,
+    /// The endpoint's own path (empty, or `/prefix`), put before every operation's path.
+    pub(crate) path_prefix: String,
+}
+
+/// How requests are authenticated, resolved from the credentials and the spec's schemes.
+#[derive(Debug, Clone)]
+pub(crate) enum Auth {
+    /// No credentials (a service without security schemes).
+    None,
+    /// `<name>: <token>`.
+    Header { name: &'static str, token: Secret },
+    /// `?<name>=<token>`.
+    Query { name: &'static str, token: Secret },
+    /// `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// SDK-HMAC-SHA256.
+    Signed(AkSk),
+}
+
+/// Everything a client shares between its clones.
+pub(crate) struct ClientInner {
+    pub(crate) service: &'static ServiceInfo,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) client_parameters: BTreeMap<String, String>,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) auth: Auth,
+    pub(crate) user_agent: String,
+    pub(crate) default_headers: Vec<(String, String)>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) http: reqwest::Client,
+    pub(crate) clock: Clock,
+    pub(crate) sleep: SleepFn,
+    pub(crate) rng: Rng,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("service", &inner.service.title)
+            .field("endpoint", &inner.endpoint.base)
+            .field("client_parameters", &inner.client_parameters)
+            .field("credentials", &inner.credentials)
+            .field("user_agent", &inner.user_agent)
+            .field("default_headers", &header_names(&inner.default_headers))
+            .field("connect_timeout", &inner.connect_timeout)
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
+    pub(crate) fn from_inner(inner: ClientInner) -> Self {
+        Client {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// A builder for any service description (generated code calls this as
+    /// `Client::builder()` with its own `SERVICE`).
+    pub fn builder_for(service: &'static ServiceInfo) -> ClientBuilder {
+        ClientBuilder::new(service)
+    }
+
     /// Sends one operation's request (authenticating, retrying and timing out as configured) and
-    /// returns the response, whatever its status.
+    /// returns the response, whatever its status. See [`transport`](crate::runtime::transport).
     pub async fn execute(&self, request: OperationRequest) -> Result<RawResponse, Error> {
-        let _ = request;
-        Err(Error::Config("the transport is not implemented yet".into()))
+        crate::runtime::transport::execute(&self.inner, request).await
     }
 
     /// A value set once on the client and filled into every operation that takes it
     /// (parameters marked `x-client-parameter` in the spec, such as `project_id`).
     pub fn client_parameter(&self, name: &str) -> Result<&str, Error> {
-        Err(Error::Config(format!("`{name}` is not set on the client")))
+        match self.inner.client_parameters.get(name) {
+            Some(value) => Ok(value),
+            None if name == "project_id" => Err(Error::Config(
+                "the project ID is not set: call .project_id(id) on the client builder, or set \
+                 CLOUD_SDK_PROJECT_ID and call .with_env()"
+                    .to_owned(),
+            )),
+            None => Err(Error::Config(format!(
+                "`{name}` is not set on the client: call .client_parameter(\"{name}\", value) on \
+                 the client builder"
+            ))),
+        }
+    }
+
+    /// The endpoint every request goes to, e.g. `https://metastudio.cn-north-4.myhuaweicloud.com`.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint.base
+    }
+
+    /// The service this client calls.
+    pub fn service(&self) -> &'static ServiceInfo {
+        self.inner.service
+    }
+
+    /// The timeout of one attempt.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
     }
 }
 

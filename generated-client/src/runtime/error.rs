@@ -1,8 +1,26 @@
 //! The one error type every operation returns.
+//!
+//! [`Error`] tells apart what a caller handles differently:
+//!
+//! | variant | meaning | retried by the client? |
+//! | --- | --- | --- |
+//! | [`Error::Api`] | the service answered with an error status | 429, 500, 502, 503, 504 on idempotent operations |
+//! | [`Error::Transport`] | no response: connection refused, reset, TLS failure, closed mid-response | connection failures always; others on idempotent operations |
+//! | [`Error::Timeout`] | no complete response within the timeout | on idempotent operations |
+//! | [`Error::Decode`] | a response arrived but its body is not what the spec says (the body is kept) | no |
+//! | [`Error::Validation`] | a value broke the spec's constraints; nothing was sent | no |
+//! | [`Error::Config`] | the client cannot be built or used as configured | no |
+//! | [`Error::Serialize`] | a request body could not be serialised | no |
+//! | [`Error::Signing`] | the request could not be signed with the AK/SK | no |
+//!
+//! [`Error::is_retryable`] says whether trying again later may succeed, and
+//! [`Error::request_id`] gives the id to quote to support. No variant ever holds a secret:
+//! tokens, secret keys and signatures never reach an error message.
 
 use crate::runtime::response::RawResponse;
 use bytes::Bytes;
 use http::StatusCode;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 /// Everything that can go wrong when calling an operation.
@@ -14,18 +32,23 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The request could not be sent or the response not received (connection refused, reset,
     /// TLS failure, closed mid-response).
-    #[error("{operation}: transport failure after {attempts} attempt(s): {source}")]
+    #[error("{operation}: transport failure after {attempts} attempt(s): {}", error_chain(.source))]
     Transport {
         /// The operation that failed.
         operation: &'static str,
         /// How many times the request was sent.
         attempts: u32,
-        /// The underlying error.
+        /// The underlying error. Its URL, if any, has no query string (a query can carry a
+        /// token).
         #[source]
         source: reqwest::Error,
     },
-    /// No complete response arrived within the configured timeout.
-    #[error("{operation}: timed out after {timeout:?} ({attempts} attempt(s))")]
+    /// No complete response (status, headers and the whole body) arrived within the configured
+    /// timeout.
+    #[error(
+        "{operation}: no complete response within {timeout:?} ({attempts} attempt(s)); \
+         raise the timeout with ClientBuilder::timeout if the service is slow"
+    )]
     Timeout {
         /// The operation that timed out.
         operation: &'static str,
@@ -60,14 +83,35 @@ pub enum Error {
     /// A request body could not be serialised.
     #[error("could not serialise the request body: {0}")]
     Serialize(#[source] serde_json::Error),
+    /// The request could not be signed with the AK/SK (an empty key, a header given twice);
+    /// nothing was sent.
+    #[error("{operation}: could not sign the request: {source}")]
+    Signing {
+        /// The operation whose request could not be signed.
+        operation: &'static str,
+        /// What the signer said (never a secret).
+        #[source]
+        source: crate::runtime::signer::SigningError,
+    },
 }
 
 /// An error response from the service.
+///
+/// `error_code` and `error_msg` are read from the body the way the vendor's SDKs read them:
+/// the first JSON object (the top level, then nested objects, depth first) that has both
+/// `error_code` and `error_msg`, or both `errorCode` and `errorMsg`, or both `code` and
+/// `message`. When the body has none of these (an HTML page from a gateway, an empty body),
+/// both are `None` and the raw body is still in [`body`](ApiError::body) and
+/// [`body_text`](ApiError::body_text); `Display` then shows a short one-line excerpt of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
+    /// The operation that failed (its `operationId`), when known.
+    pub operation: Option<&'static str>,
     /// The HTTP status.
     pub status: StatusCode,
-    /// The request id (`X-Request-Id`), if the response had one.
+    /// The request id: the response's request-id header (`X-Request-Id`), or else a top-level
+    /// `request_id` string in a JSON body.
     pub request_id: Option<String>,
     /// The service's error code, e.g. `MSS.00000003`.
     pub error_code: Option<String>,
@@ -79,17 +123,89 @@ pub struct ApiError {
     pub attempts: u32,
 }
 
+/// How many characters of a body without an error message `Display` shows.
+const EXCERPT_CHARS: usize = 200;
+
+impl ApiError {
+    /// The body as text (invalid UTF-8 replaced by `�`), e.g. a gateway's HTML error page.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Whether trying again later may succeed: 429 (throttled), 500, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        is_retryable_status(self.status)
+    }
+}
+
+/// The statuses that mean "try again later".
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
 impl std::fmt::Display for ApiError {
+    /// One line: `[operation: ]HTTP <status>[ <reason>]: [<code>: ]<message or body excerpt>
+    /// (request id <id>[, <n> attempts])`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(operation) = self.operation {
+            write!(f, "{operation}: ")?;
+        }
+        write!(f, "HTTP {}", self.status.as_u16())?;
+        if let Some(reason) = self.status.canonical_reason() {
+            write!(f, " {reason}")?;
+        }
+        f.write_str(": ")?;
+        if let Some(code) = &self.error_code {
+            write!(f, "{}: ", one_line(code, EXCERPT_CHARS))?;
+        }
+        match &self.error_msg {
+            Some(message) => f.write_str(&one_line(message, 1000))?,
+            None if self.body.is_empty() => f.write_str("(empty body)")?,
+            None => write!(f, "body: {}", one_line(&self.body_text(), EXCERPT_CHARS))?,
+        }
         write!(
             f,
-            "HTTP {}: {}: {} (request id {})",
-            self.status.as_u16(),
-            self.error_code.as_deref().unwrap_or("-"),
-            self.error_msg.as_deref().unwrap_or("-"),
-            self.request_id.as_deref().unwrap_or("none"),
-        )
+            " (request id {}",
+            self.request_id.as_deref().unwrap_or("none")
+        )?;
+        if self.attempts > 1 {
+            write!(f, ", {} attempts", self.attempts)?;
+        }
+        f.write_str(")")
     }
+}
+
+/// Collapses every run of whitespace (newlines included) into one space and cuts the text at
+/// `max` characters, marking the cut with `…`.
+fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (count, word) in text.split_whitespace().enumerate() {
+        if count > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.chars().count() > max {
+        let mut cut: String = out.chars().take(max).collect();
+        cut.push('…');
+        return cut;
+    }
+    out
+}
+
+/// An error and its causes, joined with `: ` (reqwest's own message alone, "error sending
+/// request", does not say what went wrong).
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            let _ = write!(text, ": {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 impl Error {
@@ -136,12 +252,21 @@ impl Error {
         }
     }
 
-    /// An error status, with the code and message read from the body where it has them.
+    /// An error status, with the code and message read from the body where it has them (see
+    /// [`ApiError`]).
     pub fn from_api_response(response: RawResponse) -> Self {
-        let (error_code, error_msg) = error_fields(response.body());
+        let json = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
+        let (error_code, error_msg) = json.as_ref().map(error_fields).unwrap_or_default();
+        let request_id = response.request_id().map(str::to_owned).or_else(|| {
+            json.as_ref()
+                .and_then(|value| value.get("request_id"))
+                .and_then(|value| value.as_str())
+                .map(str::to_owned)
+        });
         Error::Api(Box::new(ApiError {
+            operation: response.operation(),
             status: response.status(),
-            request_id: response.request_id().map(str::to_owned),
+            request_id,
             error_code,
             error_msg,
             body: response.body().clone(),
@@ -156,15 +281,250 @@ impl Error {
             _ => None,
         }
     }
+
+    /// Whether trying the same request again later may succeed: a retryable API status (429,
+    /// 500, 502, 503, 504), a transport failure or a timeout. The client has already retried
+    /// idempotent operations as its [`RetryPolicy`](crate::runtime::RetryPolicy) allows.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => api.is_retryable(),
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// The request id the service gave, to quote to support (API and decode errors).
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the response, when one arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// How many times the request was sent (API, transport and timeout errors).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(api) => Some(api.attempts),
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
 }
 
-/// Reads `(error_code, error_msg)` from an error body, as the vendor's SDK does.
-/// Placeholder until the runtime issue lands the full set of shapes.
-fn error_fields(body: &[u8]) -> (Option<String>, Option<String>) {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body)
-    else {
-        return (None, None);
+/// Reads `(error_code, error_msg)` from a JSON error body as the vendor's SDK does: the pairs
+/// `error_code`/`error_msg`, `errorCode`/`errorMsg`, `code`/`message` in that order of
+/// preference, in this object or else in its nested objects (depth first, in document order).
+/// Numbers are accepted as codes (`{"code": 401, ...}`).
+fn error_fields(value: &serde_json::Value) -> (Option<String>, Option<String>) {
+    find_error_fields(value, 0).unwrap_or_default()
+}
+
+/// How deep [`find_error_fields`] looks into nested objects.
+const MAX_DEPTH: usize = 16;
+
+fn find_error_fields(
+    value: &serde_json::Value,
+    depth: usize,
+) -> Option<(Option<String>, Option<String>)> {
+    let serde_json::Value::Object(map) = value else {
+        return None;
     };
-    let text = |key: &str| map.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-    (text("error_code"), text("error_msg"))
+    const PAIRS: [(&str, &str); 3] = [
+        ("error_code", "error_msg"),
+        ("errorCode", "errorMsg"),
+        ("code", "message"),
+    ];
+    for (code_key, msg_key) in PAIRS {
+        if let (Some(code), Some(message)) = (map.get(code_key), map.get(msg_key)) {
+            return Some((scalar_text(code), scalar_text(message)));
+        }
+    }
+    if depth >= MAX_DEPTH {
+        return None;
+    }
+    map.values()
+        .filter(|nested| nested.is_object())
+        .find_map(|nested| find_error_fields(nested, depth + 1))
+}
+
+/// A string or number as text; `null`, empty strings, arrays and objects give `None`.
+fn scalar_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) if !text.is_empty() => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderMap;
+
+    fn api(status: u16, body: &str, request_id: Option<&str>) -> ApiError {
+        let raw = RawResponse::new(
+            StatusCode::from_u16(status).unwrap(),
+            HeaderMap::new(),
+            Bytes::from(body.to_owned()),
+            request_id.map(str::to_owned),
+            1,
+        );
+        match Error::from_api_response(raw) {
+            Error::Api(api) => *api,
+            other => panic!("not an API error: {other:?}"),
+        }
+    }
+
+    fn fields(body: &str) -> (Option<String>, Option<String>) {
+        let api = api(400, body, None);
+        (api.error_code, api.error_msg)
+    }
+
+    fn some(code: &str, msg: &str) -> (Option<String>, Option<String>) {
+        (Some(code.to_owned()), Some(msg.to_owned()))
+    }
+
+    #[test]
+    fn reads_every_documented_shape() {
+        assert_eq!(
+            fields(r#"{"error_code": "MSS.00000003", "error_msg": "Invalid parameter"}"#),
+            some("MSS.00000003", "Invalid parameter")
+        );
+        assert_eq!(
+            fields(r#"{"errorCode": "APIGW.0301", "errorMsg": "Incorrect token"}"#),
+            some("APIGW.0301", "Incorrect token")
+        );
+        assert_eq!(
+            fields(r#"{"code": "IAM.0001", "message": "denied"}"#),
+            some("IAM.0001", "denied")
+        );
+        assert_eq!(
+            fields(
+                r#"{"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}"#
+            ),
+            some("401", "The request you have made requires authentication.")
+        );
+        assert_eq!(
+            fields(r#"{"outer": {"inner": {"error_code": "X.1", "error_msg": "deep"}}}"#),
+            some("X.1", "deep")
+        );
+    }
+
+    #[test]
+    fn prefers_pairs_in_vendor_order_and_needs_both_halves() {
+        assert_eq!(
+            fields(r#"{"code": "c", "message": "m", "error_code": "E", "error_msg": "M"}"#),
+            some("E", "M")
+        );
+        // Only one half of a pair: not a match at this level, look deeper.
+        assert_eq!(
+            fields(r#"{"error_code": "lonely", "detail": {"errorCode": "D", "errorMsg": "d"}}"#),
+            some("D", "d")
+        );
+        assert_eq!(fields(r#"{"error_msg": "no code"}"#), (None, None));
+        // An empty message is no message.
+        assert_eq!(
+            fields(r#"{"error_code": "E", "error_msg": ""}"#),
+            (Some("E".into()), None)
+        );
+    }
+
+    #[test]
+    fn non_json_bodies_keep_their_text() {
+        let html = "<html>\n<body>\n<h1>400 Bad Request</h1>\n</body>\n</html>\n";
+        let error = api(400, html, Some("req-1"));
+        assert_eq!(
+            (error.error_code.clone(), error.error_msg.clone()),
+            (None, None)
+        );
+        assert_eq!(error.body_text(), html);
+        assert_eq!(
+            error.to_string(),
+            "HTTP 400 Bad Request: body: <html> <body> <h1>400 Bad Request</h1> </body> </html> (request id req-1)"
+        );
+        assert_eq!(fields("[1, 2]"), (None, None));
+        assert_eq!(fields(""), (None, None));
+    }
+
+    #[test]
+    fn display_is_one_line_with_status_code_message_and_request_id() {
+        let error = api(
+            400,
+            r#"{"error_code": "MSS.00000003", "error_msg": "Invalid\nparameter"}"#,
+            Some("0a1b2c"),
+        );
+        assert_eq!(
+            error.to_string(),
+            "HTTP 400 Bad Request: MSS.00000003: Invalid parameter (request id 0a1b2c)"
+        );
+        assert_eq!(
+            api(503, "", None).to_string(),
+            "HTTP 503 Service Unavailable: (empty body) (request id none)"
+        );
+        let long = "x".repeat(500);
+        let shown = api(502, &long, None).to_string();
+        assert!(
+            shown.contains(&format!("{}…", "x".repeat(EXCERPT_CHARS))),
+            "{shown}"
+        );
+        assert!(!shown.contains('\n'));
+    }
+
+    #[test]
+    fn request_id_falls_back_to_the_body() {
+        let error = api(
+            401,
+            r#"{"error_code": "APIGW.0301", "error_msg": "bad", "request_id": "body-id"}"#,
+            None,
+        );
+        assert_eq!(error.request_id.as_deref(), Some("body-id"));
+        let error = api(
+            401,
+            r#"{"error_code": "APIGW.0301", "error_msg": "bad", "request_id": "body-id"}"#,
+            Some("header-id"),
+        );
+        assert_eq!(error.request_id.as_deref(), Some("header-id"));
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for status in [429, 500, 502, 503, 504] {
+            assert!(api(status, "", None).is_retryable(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 413, 501] {
+            assert!(!api(status, "", None).is_retryable(), "{status}");
+        }
+        assert!(
+            Error::Timeout {
+                operation: "Op",
+                attempts: 1,
+                timeout: Duration::from_secs(1)
+            }
+            .is_retryable()
+        );
+        assert!(!Error::validation("limit", "must be at most 100").is_retryable());
+    }
+
+    #[test]
+    fn accessors() {
+        let error = Error::Api(Box::new(api(404, "{}", Some("rid"))));
+        assert_eq!(error.request_id(), Some("rid"));
+        assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(error.attempts(), Some(1));
+        assert!(error.as_api().is_some());
+        let config = Error::Config("x".into());
+        assert_eq!(config.request_id(), None);
+        assert_eq!(config.attempts(), None);
+    }
 }

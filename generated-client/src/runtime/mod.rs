@@ -2,16 +2,22 @@
 //! transport, retries and errors. Regeneration never touches these files.
 
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod encode;
 pub mod error;
+pub mod paginate;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod signer;
+pub mod transport;
 pub mod validate;
 
 pub use client::{AuthScheme, Client, ServerVariable, ServiceInfo};
+pub use config::ClientBuilder;
 pub use credentials::Credentials;
 pub use error::{ApiError, Error};
 pub use request::{OperationRequest, RequestBody};
 pub use response::{RawResponse, Response};
+pub use retry::RetryPolicy;

@@ -12,6 +12,7 @@ pub struct RawResponse {
     body: Bytes,
     request_id: Option<String>,
     attempts: u32,
+    operation: Option<&'static str>,
 }
 
 impl RawResponse {
@@ -30,7 +31,19 @@ impl RawResponse {
             body,
             request_id,
             attempts,
+            operation: None,
         }
+    }
+
+    /// Records which operation this response answers (used in error messages).
+    pub(crate) fn with_operation(mut self, operation: &'static str) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// The operation this response answers (its `operationId`), when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
     }
 
     /// The HTTP status.
@@ -61,14 +74,24 @@ impl RawResponse {
     /// Decodes the body as JSON; on failure the error keeps the body, status and request id.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(|source| {
-            Error::decode(self.status, self.request_id.clone(), self.body.clone(), source)
+            Error::decode(
+                self.status,
+                self.request_id.clone(),
+                self.body.clone(),
+                source,
+            )
         })
     }
 
     /// Decodes the body as UTF-8 text; invalid UTF-8 is a decode error that keeps the body.
     pub fn text(&self) -> Result<String, Error> {
         String::from_utf8(self.body.to_vec()).map_err(|error| {
-            Error::decode_text(self.status, self.request_id.clone(), self.body.clone(), error)
+            Error::decode_text(
+                self.status,
+                self.request_id.clone(),
+                self.body.clone(),
+                error,
+            )
         })
     }
 
