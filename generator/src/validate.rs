@@ -510,7 +510,13 @@ impl<'a> Checker<'a> {
             if definition == site {
                 self.parameter_extensions(param, &site);
             }
-            if out.iter().any(|p| p.name == name && p.location == location) {
+            // Header names are case-insensitive on the wire.
+            let same = |p: &Param| {
+                p.location == location
+                    && (p.name == name
+                        || (location == "header" && p.name.eq_ignore_ascii_case(name)))
+            };
+            if out.iter().any(same) {
                 self.error(
                     &site,
                     format!(
@@ -1084,6 +1090,8 @@ components:
         - {name: q, in: query, schema: {type: string}}
         - {name: q, in: query, schema: {type: string}}
         - {name: q, in: header, schema: {type: string}}
+        - {name: Q, in: header, schema: {type: string}}
+        - {name: Q, in: query, schema: {type: string}}
       responses: {'200': {description: ok}}
     put:
       parameters:
@@ -1112,8 +1120,13 @@ components:
             &format!("{get}/parameters/3"),
             "`q` in query is declared twice",
         );
+        assert_one(
+            &found,
+            &format!("{get}/parameters/5"),
+            "`Q` in header is declared twice",
+        );
         assert_one(&found, "#/paths/~1b~1{open", "unclosed `{`");
-        assert_eq!(found.len(), 4, "{found:#?}");
+        assert_eq!(found.len(), 5, "{found:#?}");
 
         let found = check(
             "paths:
