@@ -27,7 +27,9 @@
 //! headers whose names differ only in case are an error (the SDK would sign a name twice), a
 //! caller-supplied `Authorization` header is an error (the SDK would silently skip signing), an
 //! empty path is signed as `/` (the SDK raises `IndexError`), and `X-Sdk-Date` must be in the
-//! canonical 16-character form (Python's `strptime` also accepts some unpadded fields).
+//! canonical 16-character form (Python's `strptime` also accepts some unpadded fields; and for
+//! years before 1000 Python's `strftime` writes an unpadded year in the string to sign, where
+//! this signer keeps the header's four digits).
 
 use std::fmt;
 use std::str::FromStr;
@@ -331,6 +333,9 @@ impl fmt::Display for SignedHeaders {
 /// signed;header;names
 /// payload hash
 /// ```
+///
+/// The text contains the signed header values, `X-Security-Token` included: do not log it.
+/// `Debug` redacts sensitive values.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CanonicalRequest {
     method: String,
