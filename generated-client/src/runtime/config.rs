@@ -479,14 +479,9 @@ impl ClientBuilder {
                     _ => String::new(),
                 };
                 return Err(config(format!(
-                    "`{value}` is not a {} {} of {}; the supported ones are: {}. Use one of \
-                     them, or .endpoint(url){hint}",
+                    "`{value}` is not a {} {} supports; the supported ones are: {}. Use one \
+                     of them, or .endpoint(url){hint}",
                     variable.name,
-                    if variable.name == "region" {
-                        "supported"
-                    } else {
-                        "known value"
-                    },
                     service.title,
                     list(variable.allowed.iter().copied())
                 )));

@@ -385,6 +385,136 @@ mod tests {
         assert_eq!(encode_query(std::iter::empty()), "");
     }
 
+    /// Captures every span field, recorded value and event field as `name=value` text.
+    #[derive(Default)]
+    struct Capture {
+        lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+        next_id: std::sync::atomic::AtomicU64,
+    }
+
+    struct Visitor<'a>(&'a mut Vec<String>);
+
+    impl tracing::field::Visit for Visitor<'_> {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            self.0.push(format!("{}={value:?}", field.name()));
+        }
+    }
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            let mut lines = self.lines.lock().unwrap();
+            lines.push(format!("span {}", span.metadata().name()));
+            span.record(&mut Visitor(&mut lines));
+            let id = self
+                .next_id
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tracing::span::Id::from_u64(id + 1)
+        }
+        fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+            values.record(&mut Visitor(&mut self.lines.lock().unwrap()));
+        }
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            event.record(&mut Visitor(&mut self.lines.lock().unwrap()));
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    /// Answers `replies` in order, one per connection, on a loopback port.
+    fn serve(replies: Vec<&'static str>) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for reply in replies {
+                let (mut stream, _) = listener.accept().unwrap();
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap() == 1 {
+                    head.push(byte[0]);
+                }
+                stream.write_all(reply.as_bytes()).unwrap();
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn one_span_per_request_with_no_secret() {
+        use crate::runtime::{AuthScheme, Client, Credentials, RetryPolicy, ServiceInfo};
+        static SERVICE: ServiceInfo = ServiceInfo {
+            title: "T",
+            version: "1",
+            server_url: "https://example.com",
+            server_variables: &[],
+            region_env_prefix: None,
+            request_id_header: "X-Request-Id",
+            auth_schemes: &[AuthScheme::ApiKeyHeader {
+                name: "X-Auth-Token",
+            }],
+        };
+        let url = serve(vec![
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nx-request-id: rid-1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+        ]);
+        let capture = Capture::default();
+        let captured = std::sync::Arc::clone(&capture.lines);
+        let status = tracing::subscriber::with_default(capture, || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let client = Client::builder_for(&SERVICE)
+                    .endpoint(url)
+                    .credentials(Credentials::token("TOPSECRET-TOKEN"))
+                    .retry(RetryPolicy::default().base_delay(std::time::Duration::ZERO))
+                    .build()
+                    .unwrap();
+                let request = OperationRequest {
+                    operation_id: "ShowThing",
+                    method: http::Method::GET,
+                    path: "/things/1".to_owned(),
+                    query: vec![("q".to_owned(), "v".to_owned())],
+                    headers: Vec::new(),
+                    body: None,
+                    idempotent: true,
+                };
+                client.execute(request).await.unwrap().status()
+            })
+        });
+        assert_eq!(status, StatusCode::OK);
+        let lines = captured.lock().unwrap().clone();
+        let text = lines.join("\n");
+        assert_eq!(
+            lines.iter().filter(|l| *l == "span request").count(),
+            1,
+            "{text}"
+        );
+        for expected in [
+            "operation=\"ShowThing\"",
+            "method=GET",
+            "status=200",
+            "attempts=2",
+            "request_id=\"rid-1\"",
+            "reason=HTTP 503",
+        ] {
+            assert!(
+                lines.iter().any(|l| l == expected),
+                "missing {expected}:\n{text}"
+            );
+        }
+        assert!(
+            lines.iter().any(|l| l.starts_with("duration_ms=")),
+            "{text}"
+        );
+        assert!(!text.contains("TOPSECRET"), "{text}");
+    }
+
     #[test]
     fn request_id_is_case_insensitive() {
         let mut headers = HeaderMap::new();
