@@ -1,5 +1,5 @@
 //! The client: configuration, authentication and the transport that sends an
-//! [`OperationRequest`](crate::runtime::OperationRequest).
+//! [`OperationRequest`].
 //!
 //! Build one with the generated `Client::builder()` (a [`ClientBuilder`]); see
 //! [`config`](crate::runtime::config) for every option and its default, and
