@@ -1,0 +1,774 @@
+//! End to end: every operation of the generated MetaStudio client, with token authentication,
+//! against a real HTTP/1.1 server on 127.0.0.1 that records each request exactly as received.
+//!
+//! Each test checks what went on the wire (method, path, query, headers, body bytes) and what
+//! the client made of the documented answers (typed body, status, request id, errors).
+
+use futures_util::StreamExt as _;
+use metastudio::operations::{
+    CreateActiveCodeRequest, DeleteActiveCodeRequest, ListActiveCodeRequest,
+    ResetActiveCodeRequest, ShowActiveCodeRequest, UpdateActiveCodeRequest,
+};
+use metastudio::runtime::config::DEFAULT_USER_AGENT;
+use metastudio::runtime::{Credentials, RetryPolicy};
+use metastudio::types::{
+    ActiveCodeInfo, CreateActiveCodeReq, ResetActiveCodeReq, UpdateActiveCodeReq,
+};
+use metastudio::{Client, Error};
+use serde_json::{Value, json};
+use tests::server::{RecordedRequest, Reply, Responder, TestServer};
+
+const TOKEN: &str = "MIIE-e2e-operations-iam-token";
+const PROJECT: &str = "70b76xxxxxx34253880af501cdxxxxxx";
+const ID: &str = "39b9cedccec1f19b33d8f7ce1a6d35b9";
+const ROBOT: &str = "4d54xxxxxxc446249xxxxxxxxxx6526";
+const ROOM: &str = "41c86xxxxxx34253850af102cdxxxxxx";
+const REQUEST_ID: &str = "0b9f6c6a7e2d4e2f9a1c3b5d7e9f1a2b";
+/// `/v1/{project_id}/digital-human-chat/active-code`.
+const BASE: &str = "/v1/70b76xxxxxx34253880af501cdxxxxxx/digital-human-chat/active-code";
+/// An id with reserved characters, `%`, a space and non-ASCII, and how it must arrive.
+const AWKWARD_ID: &str = "a/b?c%d e#fé中";
+const AWKWARD_ID_ENCODED: &str = "a%2Fb%3Fc%25d%20e%23f%C3%A9%E4%B8%AD";
+
+/// A token client for `server`: no environment, no retries (each test sees every request).
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .endpoint(server.url())
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .env_lookup(|_| None)
+        .retry(RetryPolicy::disabled())
+        .build()
+        .expect("a token client for the test server builds")
+}
+
+/// The documented 200 body of Create, Show, Update and Reset.
+fn documented_active_code() -> Value {
+    json!({
+        "active_code_id": ID,
+        "active_code": "H7GW3T2E7",
+        "robot_id": ROBOT,
+        "room_id": ROOM,
+        "valid_period": 10,
+        "expire_time": "2023-09-11T06:50:21Z",
+        "create_time": "2023-09-01T06:34:21Z",
+        "update_time": "2023-09-01T06:50:21Z"
+    })
+}
+
+/// The documented 200 answer, with a request id.
+fn ok_active_code() -> Reply {
+    Reply::json(200, &documented_active_code()).header("X-Request-Id", REQUEST_ID)
+}
+
+/// The documented 400 answer, with a request id.
+fn invalid_parameter() -> Reply {
+    Reply::json(
+        400,
+        &json!({"error_code": "MSS.00000003", "error_msg": "Invalid parameter"}),
+    )
+    .header("X-Request-Id", REQUEST_ID)
+}
+
+/// The typed form of [`documented_active_code`].
+fn expected_active_code() -> ActiveCodeInfo {
+    ActiveCodeInfo {
+        active_code_id: Some(ID.to_owned()),
+        active_code: Some("H7GW3T2E7".to_owned()),
+        robot_id: Some(ROBOT.to_owned()),
+        room_id: Some(ROOM.to_owned()),
+        valid_period: Some(10),
+        expire_time: Some("2023-09-11T06:50:21Z".to_owned()),
+        create_time: Some("2023-09-01T06:34:21Z".to_owned()),
+        update_time: Some("2023-09-01T06:50:21Z".to_owned()),
+    }
+}
+
+/// The headers every token-authenticated request carries, and `X-App-UserId` exactly when set.
+fn assert_token_headers(request: &RecordedRequest, server: &TestServer, app_user_id: Option<&str>) {
+    assert_eq!(
+        request.header_all("X-Auth-Token"),
+        vec![TOKEN],
+        "X-Auth-Token must be sent once with the token; request:\n{request:?}"
+    );
+    for absent in ["Authorization", "X-Sdk-Date", "X-Security-Token"] {
+        assert!(
+            !request.has_header(absent),
+            "token auth must not send {absent}; request:\n{request:?}"
+        );
+    }
+    assert_eq!(
+        request.header_all("Content-Type"),
+        vec!["application/json"],
+        "Content-Type; request:\n{request:?}"
+    );
+    assert_eq!(
+        request.header_all("X-App-UserId"),
+        app_user_id.into_iter().collect::<Vec<_>>(),
+        "X-App-UserId must be sent exactly when set; request:\n{request:?}"
+    );
+    let user_agent = request.header("User-Agent").unwrap_or_default();
+    assert!(
+        user_agent.starts_with(DEFAULT_USER_AGENT),
+        "User-Agent `{user_agent}` should start with `{DEFAULT_USER_AGENT}`"
+    );
+    assert_eq!(
+        request.header("Host"),
+        Some(server.authority().as_str()),
+        "Host; request:\n{request:?}"
+    );
+}
+
+/// The body as JSON, with a message that shows the bytes when it is not JSON.
+fn body_json(request: &RecordedRequest) -> Value {
+    request.json().unwrap_or_else(|error| {
+        panic!(
+            "the body is not JSON ({error}): {:?}\nrequest:\n{request:?}",
+            request.body_text()
+        )
+    })
+}
+
+/// An `Error::Api` for the documented 400 answer: status, code, message, request id, raw body.
+fn assert_invalid_parameter<T: std::fmt::Debug>(result: Result<T, Error>, operation: &str) {
+    let api = match result {
+        Err(Error::Api(api)) => api,
+        other => panic!("{operation}: expected Error::Api for the 400 answer, got {other:?}"),
+    };
+    assert_eq!(api.status.as_u16(), 400, "{operation}: status");
+    assert_eq!(
+        api.error_code.as_deref(),
+        Some("MSS.00000003"),
+        "{operation}: error code"
+    );
+    assert_eq!(
+        api.error_msg.as_deref(),
+        Some("Invalid parameter"),
+        "{operation}: error message"
+    );
+    assert_eq!(
+        api.request_id.as_deref(),
+        Some(REQUEST_ID),
+        "{operation}: request id"
+    );
+    let body: Value = serde_json::from_slice(&api.body).expect("the raw error body is kept");
+    assert_eq!(
+        body,
+        json!({"error_code": "MSS.00000003", "error_msg": "Invalid parameter"}),
+        "{operation}: raw body"
+    );
+    let shown = api.to_string();
+    for part in ["400", "MSS.00000003", "Invalid parameter", REQUEST_ID] {
+        assert!(
+            shown.contains(part),
+            "{operation}: the error message `{shown}` should contain `{part}`"
+        );
+    }
+}
+
+#[tokio::test]
+async fn create_posts_the_three_fields_and_reads_the_documented_answer() {
+    let server = TestServer::start(ok_active_code()).await;
+    let request = CreateActiveCodeRequest::new(CreateActiveCodeReq {
+        robot_id: ROBOT.to_owned(),
+        room_id: ROOM.to_owned(),
+        valid_period: 10,
+    })
+    .x_app_user_id("third-party-user-001");
+
+    let response = client(&server)
+        .create_active_code(&request)
+        .await
+        .expect("Create succeeds");
+
+    let received = server.only_request();
+    assert_eq!(received.method, "POST");
+    assert_eq!(received.target, BASE, "Create has no query");
+    assert_token_headers(&received, &server, Some("third-party-user-001"));
+    assert_eq!(
+        body_json(&received),
+        json!({"robot_id": ROBOT, "room_id": ROOM, "valid_period": 10})
+    );
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.request_id(), Some(REQUEST_ID));
+    assert_eq!(response.body(), &expected_active_code());
+}
+
+#[tokio::test]
+async fn list_sends_offset_limit_and_robot_id_and_reads_the_page() {
+    let page = json!({
+        "offset": 0,
+        "limit": 10,
+        "count": 2,
+        "data": [
+            documented_active_code(),
+            {"active_code_id": "0123456789abcdef0123456789abcdef", "active_code": "K2M4P6Q8R", "valid_period": 0}
+        ]
+    });
+    let server =
+        TestServer::start(Reply::json(200, &page).header("X-Request-Id", REQUEST_ID)).await;
+    let client = client(&server);
+
+    let request = ListActiveCodeRequest::new(ROBOT).offset(0).limit(10);
+    let response = client
+        .list_active_code(&request)
+        .await
+        .expect("List succeeds");
+
+    let received = server.only_request();
+    assert_eq!(received.method, "GET");
+    assert_eq!(received.path(), BASE);
+    let mut pairs = received.query_pairs();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        vec![
+            ("limit".to_owned(), "10".to_owned()),
+            ("offset".to_owned(), "0".to_owned()),
+            ("robot_id".to_owned(), ROBOT.to_owned()),
+        ],
+        "query of `{}`",
+        received.target
+    );
+    assert_token_headers(&received, &server, None);
+    assert!(
+        received.body.is_empty(),
+        "List sends no body, got {:?}",
+        received.body_text()
+    );
+
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.request_id(), Some(REQUEST_ID));
+    let body = response.into_body();
+    assert_eq!(
+        (body.offset, body.limit, body.count),
+        (Some(0), Some(10), Some(2))
+    );
+    let data = body.data.expect("the page has data");
+    assert_eq!(data.len(), 2);
+    assert_eq!(data[0], expected_active_code());
+    assert_eq!(
+        data[1],
+        ActiveCodeInfo {
+            active_code_id: Some("0123456789abcdef0123456789abcdef".to_owned()),
+            active_code: Some("K2M4P6Q8R".to_owned()),
+            valid_period: Some(0),
+            ..ActiveCodeInfo::default()
+        }
+    );
+}
+
+#[tokio::test]
+async fn list_without_paging_values_sends_only_robot_id() {
+    let server = TestServer::start(
+        Reply::json(200, &json!({"count": 0, "data": []})).header("X-Request-Id", REQUEST_ID),
+    )
+    .await;
+    let robot = "robot 1/é";
+
+    let response = client(&server)
+        .list_active_code(&ListActiveCodeRequest::new(robot).x_app_user_id("user-7"))
+        .await
+        .expect("List succeeds");
+
+    let received = server.only_request();
+    assert_eq!(
+        received.target,
+        format!("{BASE}?robot_id=robot%201%2F%C3%A9"),
+        "only robot_id, percent-encoded"
+    );
+    assert_token_headers(&received, &server, Some("user-7"));
+    assert_eq!(response.body().data.as_deref(), Some(&[][..]));
+}
+
+#[tokio::test]
+async fn show_gets_one_code_without_a_body() {
+    let server = TestServer::start(ok_active_code()).await;
+
+    let response = client(&server)
+        .show_active_code(&ShowActiveCodeRequest::new(ID))
+        .await
+        .expect("Show succeeds");
+
+    let received = server.only_request();
+    assert_eq!(received.method, "GET");
+    assert_eq!(received.target, format!("{BASE}/{ID}"));
+    assert_token_headers(&received, &server, None);
+    assert!(
+        received.body.is_empty(),
+        "Show sends no body, got {:?}",
+        received.body_text()
+    );
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.request_id(), Some(REQUEST_ID));
+    assert_eq!(response.into_body(), expected_active_code());
+}
+
+#[tokio::test]
+async fn update_puts_the_valid_period() {
+    let server = TestServer::start(ok_active_code()).await;
+    let request = UpdateActiveCodeRequest::new(ID)
+        .x_app_user_id("third-party-user-001")
+        .body(UpdateActiveCodeReq {
+            valid_period: Some(10),
+        });
+
+    let response = client(&server)
+        .update_active_code(&request)
+        .await
+        .expect("Update succeeds");
+
+    let received = server.only_request();
+    assert_eq!(received.method, "PUT");
+    assert_eq!(received.target, format!("{BASE}/{ID}"));
+    assert_token_headers(&received, &server, Some("third-party-user-001"));
+    assert_eq!(body_json(&received), json!({"valid_period": 10}));
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.request_id(), Some(REQUEST_ID));
+    assert_eq!(response.body(), &expected_active_code());
+}
+
+#[tokio::test]
+async fn update_with_an_empty_body_object_sends_braces_and_keeps_zero() {
+    let server = TestServer::start(vec![ok_active_code(), ok_active_code()]).await;
+    let client = client(&server);
+
+    client
+        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq::default()))
+        .await
+        .expect("Update with {} succeeds");
+    client
+        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
+            valid_period: Some(0),
+        }))
+        .await
+        .expect("Update with 0 succeeds");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        body_json(&requests[0]),
+        json!({}),
+        "absent fields are not sent"
+    );
+    assert_eq!(
+        body_json(&requests[1]),
+        json!({"valid_period": 0}),
+        "0 (no expiry) is sent"
+    );
+}
+
+#[tokio::test]
+async fn reset_puts_clean_auth_credential() {
+    let server = TestServer::start(ok_active_code()).await;
+    let request = ResetActiveCodeRequest::new(ID).body(ResetActiveCodeReq {
+        clean_auth_credential: Some(true),
+    });
+
+    let response = client(&server)
+        .reset_active_code(&request)
+        .await
+        .expect("Reset succeeds");
+
+    let received = server.only_request();
+    assert_eq!(received.method, "PUT");
+    assert_eq!(received.target, format!("{BASE}/{ID}/reset"));
+    assert_token_headers(&received, &server, None);
+    assert_eq!(body_json(&received), json!({"clean_auth_credential": true}));
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.request_id(), Some(REQUEST_ID));
+    assert_eq!(response.body(), &expected_active_code());
+}
+
+#[tokio::test]
+async fn delete_posts_an_array_of_ids_and_accepts_an_empty_answer() {
+    let server = TestServer::start(Reply::status(200).header("X-Request-Id", REQUEST_ID)).await;
+    let ids = vec![ID.to_owned(), "0123456789abcdef0123456789abcdef".to_owned()];
+
+    let response = client(&server)
+        .delete_active_code(&DeleteActiveCodeRequest::new(ids).x_app_user_id("user-9"))
+        .await
+        .expect("Delete succeeds");
+
+    let received = server.only_request();
+    assert_eq!(received.method, "POST");
+    assert_eq!(received.target, format!("{BASE}/delete"));
+    assert_token_headers(&received, &server, Some("user-9"));
+    assert_eq!(
+        body_json(&received),
+        json!([ID, "0123456789abcdef0123456789abcdef"])
+    );
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.request_id(), Some(REQUEST_ID));
+    assert_eq!(response.body(), &());
+}
+
+#[tokio::test]
+async fn the_documented_400_is_an_api_error_on_every_operation() {
+    let server = TestServer::start(Responder::always(invalid_parameter())).await;
+    let client = client(&server);
+
+    assert_invalid_parameter(
+        client
+            .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
+                valid_period: Some(10),
+            }))
+            .await,
+        "Update",
+    );
+    assert_invalid_parameter(
+        client
+            .delete_active_code(&DeleteActiveCodeRequest::new(vec![ID.to_owned()]))
+            .await,
+        "Delete",
+    );
+    assert_invalid_parameter(
+        client
+            .create_active_code(&CreateActiveCodeRequest::new(CreateActiveCodeReq {
+                robot_id: ROBOT.to_owned(),
+                room_id: ROOM.to_owned(),
+                valid_period: 10,
+            }))
+            .await,
+        "Create",
+    );
+    assert_invalid_parameter(
+        client
+            .list_active_code(&ListActiveCodeRequest::new(ROBOT))
+            .await,
+        "List",
+    );
+    assert_invalid_parameter(
+        client
+            .show_active_code(&ShowActiveCodeRequest::new(ID))
+            .await,
+        "Show",
+    );
+    assert_invalid_parameter(
+        client
+            .reset_active_code(&ResetActiveCodeRequest::new(ID))
+            .await,
+        "Reset",
+    );
+    assert_eq!(
+        server.request_count(),
+        6,
+        "a 400 is not retried: one request per operation"
+    );
+}
+
+#[tokio::test]
+async fn path_ids_arrive_percent_encoded_as_one_segment() {
+    let server = TestServer::start(Responder::always(ok_active_code())).await;
+    let client = client(&server);
+
+    client
+        .show_active_code(&ShowActiveCodeRequest::new(AWKWARD_ID))
+        .await
+        .expect("Show succeeds");
+    client
+        .update_active_code(
+            &UpdateActiveCodeRequest::new(AWKWARD_ID).body(UpdateActiveCodeReq {
+                valid_period: Some(1),
+            }),
+        )
+        .await
+        .expect("Update succeeds");
+    client
+        .reset_active_code(&ResetActiveCodeRequest::new(AWKWARD_ID))
+        .await
+        .expect("Reset succeeds");
+
+    let requests = server.requests();
+    let targets: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.target.as_str()))
+        .collect();
+    assert_eq!(
+        targets,
+        vec![
+            ("GET", format!("{BASE}/{AWKWARD_ID_ENCODED}").as_str()),
+            ("PUT", format!("{BASE}/{AWKWARD_ID_ENCODED}").as_str()),
+            ("PUT", format!("{BASE}/{AWKWARD_ID_ENCODED}/reset").as_str()),
+        ],
+        "each id must be one percent-encoded path segment"
+    );
+    for request in &requests {
+        let segments: Vec<&str> = request.path().split('/').collect();
+        assert_eq!(
+            segments.get(5).copied(),
+            Some(AWKWARD_ID_ENCODED),
+            "the id is segment 5 of `{}`",
+            request.target
+        );
+        let decoded = percent_encoding::percent_decode_str(segments[5]).decode_utf8_lossy();
+        assert_eq!(decoded, AWKWARD_ID, "the id decodes back to itself");
+        assert_eq!(request.query(), None, "`?` in an id must not start a query");
+    }
+}
+
+#[tokio::test]
+async fn constraint_violations_are_reported_before_anything_is_sent() {
+    let server = TestServer::start(Responder::always(ok_active_code())).await;
+    let client = client(&server);
+
+    let mut cases: Vec<(&str, &str, Result<(), Error>)> = Vec::new();
+    for valid_period in [65536, -1] {
+        let update = UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
+            valid_period: Some(valid_period),
+        });
+        cases.push((
+            "Update valid_period",
+            "body.valid_period",
+            client.update_active_code(&update).await.map(drop),
+        ));
+        let create = CreateActiveCodeRequest::new(CreateActiveCodeReq {
+            robot_id: ROBOT.to_owned(),
+            room_id: ROOM.to_owned(),
+            valid_period,
+        });
+        cases.push((
+            "Create valid_period",
+            "body.valid_period",
+            client.create_active_code(&create).await.map(drop),
+        ));
+    }
+    for limit in [0, 101] {
+        let list = ListActiveCodeRequest::new(ROBOT).limit(limit);
+        cases.push((
+            "List limit",
+            "limit",
+            client.list_active_code(&list).await.map(drop),
+        ));
+    }
+    let list = ListActiveCodeRequest::new(ROBOT).offset(-1);
+    cases.push((
+        "List offset",
+        "offset",
+        client.list_active_code(&list).await.map(drop),
+    ));
+    let chinese = "用户一";
+    cases.push((
+        "Show X-App-UserId",
+        "X-App-UserId",
+        client
+            .show_active_code(&ShowActiveCodeRequest::new(ID).x_app_user_id(chinese))
+            .await
+            .map(drop),
+    ));
+    cases.push((
+        "Update X-App-UserId",
+        "X-App-UserId",
+        client
+            .update_active_code(&UpdateActiveCodeRequest::new(ID).x_app_user_id(chinese))
+            .await
+            .map(drop),
+    ));
+    cases.push((
+        "Delete X-App-UserId",
+        "X-App-UserId",
+        client
+            .delete_active_code(
+                &DeleteActiveCodeRequest::new(vec![ID.to_owned()]).x_app_user_id(chinese),
+            )
+            .await
+            .map(drop),
+    ));
+
+    for (case, expected_parameter, result) in cases {
+        match result {
+            Err(Error::Validation { parameter, rule }) => {
+                assert_eq!(parameter, expected_parameter, "{case}: the parameter named");
+                assert!(!rule.is_empty(), "{case}: the rule is explained");
+            }
+            other => panic!("{case}: expected Error::Validation, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        server.request_count(),
+        0,
+        "nothing may be sent for an invalid request: {:#?}",
+        server.requests()
+    );
+
+    // The limits themselves are allowed.
+    client
+        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
+            valid_period: Some(65535),
+        }))
+        .await
+        .expect("65535 is the largest valid period");
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn a_client_without_project_id_fails_before_sending() {
+    let server = TestServer::start(Responder::always(ok_active_code())).await;
+    let built = Client::builder()
+        .endpoint(server.url())
+        .credentials(Credentials::token(TOKEN))
+        .env_lookup(|_| None)
+        .build();
+    // Whether `build` or the call reports it, the error names the project ID and nothing is
+    // sent.
+    let error = match built {
+        Err(error) => error,
+        Ok(client) => client
+            .show_active_code(&ShowActiveCodeRequest::new(ID))
+            .await
+            .expect_err("a call without a project ID must fail"),
+    };
+    match &error {
+        Error::Config(message) => assert!(
+            message.contains("project ID") && message.contains(".project_id("),
+            "the message should say how to set the project ID: {message}"
+        ),
+        other => panic!("expected Error::Config, got {other:?}"),
+    }
+    assert_eq!(server.request_count(), 0, "nothing may be sent");
+}
+
+/// A list server over `total` items `code-00`, `code-01`, …: answers each page from the
+/// received `offset` and `limit`.
+fn paging_server(total: usize) -> Responder {
+    Responder::from_fn(move |request| page_reply(request, total))
+}
+
+/// The page of `total` items that `request` asks for.
+fn page_reply(request: &RecordedRequest, total: usize) -> Reply {
+    let value = |name: &str| {
+        request
+            .query_pairs()
+            .into_iter()
+            .find(|(key, _)| key == name)
+            .and_then(|(_, value)| value.parse::<usize>().ok())
+    };
+    let offset = value("offset").unwrap_or(0);
+    let limit = value("limit").unwrap_or(10);
+    let data: Vec<Value> = (offset..(offset + limit).min(total))
+        .map(|i| json!({"active_code_id": format!("code-{i:02}"), "valid_period": i}))
+        .collect();
+    Reply::json(
+        200,
+        &json!({"offset": offset, "limit": limit, "count": total, "data": data}),
+    )
+    .header("X-Request-Id", format!("page-at-{offset}"))
+}
+
+/// The `offset` and `limit` of each received List request.
+fn paging_of(requests: &[RecordedRequest]) -> Vec<(String, String)> {
+    requests
+        .iter()
+        .map(|request| {
+            let pairs = request.query_pairs();
+            let get = |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.clone())
+                    .unwrap_or_else(|| format!("<no {name}>"))
+            };
+            assert_eq!(get("robot_id"), ROBOT, "every page keeps robot_id");
+            (get("offset"), get("limit"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_list_stream_walks_every_page_in_order() {
+    let server = TestServer::start(paging_server(23)).await;
+    let client = client(&server);
+    let request = ListActiveCodeRequest::new(ROBOT).limit(10);
+
+    let items: Vec<ActiveCodeInfo> = client
+        .list_active_code_stream(&request)
+        .map(|item| item.expect("every page succeeds"))
+        .collect()
+        .await;
+
+    let ids: Vec<String> = items
+        .iter()
+        .map(|item| item.active_code_id.clone().unwrap_or_default())
+        .collect();
+    let expected: Vec<String> = (0..23).map(|i| format!("code-{i:02}")).collect();
+    assert_eq!(ids, expected, "all 23 items, in order");
+    assert_eq!(
+        paging_of(&server.requests()),
+        vec![
+            ("0".to_owned(), "10".to_owned()),
+            ("10".to_owned(), "10".to_owned()),
+            ("20".to_owned(), "10".to_owned()),
+        ],
+        "three pages at offsets 0, 10 and 20"
+    );
+}
+
+#[tokio::test]
+async fn the_list_stream_starts_at_the_requested_offset() {
+    let server = TestServer::start(paging_server(23)).await;
+    let client = client(&server);
+    let request = ListActiveCodeRequest::new(ROBOT).offset(15).limit(5);
+
+    let ids: Vec<String> = client
+        .list_active_code_stream(&request)
+        .map(|item| {
+            item.expect("every page succeeds")
+                .active_code_id
+                .unwrap_or_default()
+        })
+        .collect()
+        .await;
+
+    let expected: Vec<String> = (15..23).map(|i| format!("code-{i:02}")).collect();
+    assert_eq!(ids, expected);
+    assert_eq!(
+        paging_of(&server.requests()),
+        vec![
+            ("15".to_owned(), "5".to_owned()),
+            ("20".to_owned(), "5".to_owned()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_error_on_the_second_page_is_yielded_and_ends_the_stream() {
+    let server = TestServer::start(Responder::from_fn(move |request| {
+        let second_page = request
+            .query_pairs()
+            .iter()
+            .any(|(key, value)| key == "offset" && value == "10");
+        if second_page {
+            invalid_parameter()
+        } else {
+            page_reply(request, 23)
+        }
+    }))
+    .await;
+    let client = client(&server);
+    let request = ListActiveCodeRequest::new(ROBOT).limit(10);
+
+    let mut stream = std::pin::pin!(client.list_active_code_stream(&request));
+    let mut ids = Vec::new();
+    let error = loop {
+        match stream.next().await {
+            Some(Ok(item)) => ids.push(item.active_code_id.unwrap_or_default()),
+            Some(Err(error)) => break error,
+            None => panic!("the stream ended without yielding the second page's error"),
+        }
+    };
+    let expected: Vec<String> = (0..10).map(|i| format!("code-{i:02}")).collect();
+    assert_eq!(ids, expected, "the first page's items come first");
+    assert_invalid_parameter::<()>(Err(error), "List page 2");
+    assert!(
+        stream.next().await.is_none(),
+        "the stream ends after the error"
+    );
+    assert_eq!(
+        paging_of(&server.requests()),
+        vec![
+            ("0".to_owned(), "10".to_owned()),
+            ("10".to_owned(), "10".to_owned()),
+        ],
+        "no page is fetched after the error"
+    );
+}
