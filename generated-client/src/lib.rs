@@ -12,4 +12,4 @@ mod generated;
 pub mod runtime;
 
 pub use generated::{operations, types};
-pub use runtime::{ApiError, Client, Error, Response};
+pub use runtime::{ApiError, Client, ClientBuilder, Credentials, Error, Response, RetryPolicy};

@@ -866,18 +866,26 @@ impl<'a> Lowering<'a> {
         {
             return None;
         }
-        if let Parameter::Query { style, .. } = parameter
-            && !matches!(style, openapiv3::QueryStyle::Form)
-        {
-            self.error(
-                &at,
-                format!("query parameter style {style:?} is not supported yet; use `form`"),
-            );
-        }
-        if location == ParamLocation::Cookie {
-            self.error(&at, "cookie parameters are not supported yet");
-            return None;
-        }
+        let deep_object = match parameter {
+            Parameter::Query { style, .. } => match style {
+                openapiv3::QueryStyle::Form => false,
+                openapiv3::QueryStyle::DeepObject => true,
+                other => {
+                    self.error(
+                        &at,
+                        format!(
+                            "query parameter style `{}` is not supported; use `form` or `deepObject`",
+                            match other {
+                                openapiv3::QueryStyle::SpaceDelimited => "spaceDelimited",
+                                _ => "pipeDelimited",
+                            }
+                        ),
+                    );
+                    return None;
+                }
+            },
+            _ => false,
+        };
         let hint = format!("{op_base}{}", names::type_name(&data.name));
         let (ty, constraints) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
@@ -891,16 +899,23 @@ impl<'a> Lowering<'a> {
             ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default()),
         };
         let ty = self.parameter_type(ty);
-        if !self.is_parameter_type(&ty) {
+        // Objects go only in the query (`form` or `deepObject`), where serde writes them.
+        if !self.is_parameter_type(&ty) && location != ParamLocation::Query {
             self.error(
                 &format!("{at}/schema"),
                 format!(
-                    "parameter `{}` has an object or free-form type; only strings, numbers, booleans, string enums and arrays of them are supported in {location:?} parameters",
-                    data.name
+                    "parameter `{}` has an object or free-form type; in {} parameters only strings, numbers, booleans, string enums and arrays of them are supported",
+                    data.name,
+                    match location {
+                        ParamLocation::Path => "path",
+                        ParamLocation::Header => "header",
+                        _ => "cookie",
+                    }
                 ),
             );
             return None;
         }
+        let simple = self.is_parameter_type(&ty);
         Some(Param {
             name: param_names.claim(names::field_name(&data.name)),
             wire: data.name.clone(),
@@ -912,6 +927,8 @@ impl<'a> Lowering<'a> {
             constraints,
             from_client: ext_bool(&data.extensions, "x-client-parameter"),
             explode,
+            deep_object,
+            simple,
         })
     }
 
@@ -987,32 +1004,49 @@ impl<'a> Lowering<'a> {
                 }
             }
         };
-        let Some((content_type, encoding, media)) = pick_media(&body.content) else {
+        let mut media = Vec::new();
+        let mut variant_names = Namespace::default();
+        for (content_type, media_type) in &body.content {
+            let Some(encoding) = classify_media(content_type) else {
+                continue;
+            };
+            let media_at = format!("{at}/content/{}", escape_token(content_type));
+            let ty = match (encoding, &media_type.schema) {
+                (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+                (BodyEncoding::Text, _) => TypeRef::String,
+                (_, Some(schema)) => self.schema_type(
+                    schema,
+                    &format!("{op_base}Body"),
+                    &format!("{media_at}/schema"),
+                ),
+                (_, None) => TypeRef::Json,
+            };
+            media.push(BodyMedia {
+                variant: variant_names.claim(encoding_variant(encoding).to_owned()),
+                content_type: content_type.clone(),
+                encoding,
+                ty,
+            });
+        }
+        if media.is_empty() {
             let offered: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.error(
                 &format!("{at}/content"),
                 format!(
-                    "no supported request media type among [{}]; supported: application/json (and +json), application/x-www-form-urlencoded, application/octet-stream, text/plain",
+                    "no supported request media type among [{}]; supported: application/json (and +json), application/x-www-form-urlencoded, multipart/form-data, application/octet-stream, text/plain",
                     offered.join(", ")
                 ),
             );
             return None;
-        };
-        let media_at = format!("{at}/content/{}", escape_token(content_type));
-        let ty = match (encoding, &media.schema) {
-            (BodyEncoding::Bytes, _) => TypeRef::Bytes,
-            (BodyEncoding::Text, _) => TypeRef::String,
-            (BodyEncoding::Json | BodyEncoding::Form, Some(schema)) => self.schema_type(
-                schema,
-                &format!("{op_base}Body"),
-                &format!("{media_at}/schema"),
-            ),
-            (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Json,
+        }
+        let choice_type = if media.len() > 1 {
+            self.type_names.claim(format!("{op_base}Body"))
+        } else {
+            String::new()
         };
         Some(Body {
-            content_type: content_type.to_owned(),
-            encoding,
-            ty,
+            media,
+            choice_type,
             required: body.required,
             doc: doc_text(&[body.description.as_ref()]),
         })
@@ -1084,7 +1118,7 @@ impl<'a> Lowering<'a> {
                 let ty = match (encoding, &media.schema) {
                     (BodyEncoding::Bytes, _) => TypeRef::Bytes,
                     (BodyEncoding::Text, _) => TypeRef::String,
-                    (BodyEncoding::Json | BodyEncoding::Form, Some(schema)) => self.schema_type(
+                    (_, Some(schema)) => self.schema_type(
                         schema,
                         &hint,
                         &format!(
@@ -1092,7 +1126,7 @@ impl<'a> Lowering<'a> {
                             escape_token(content_type)
                         ),
                     ),
-                    (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Json,
+                    (_, None) => TypeRef::Json,
                 };
                 (encoding, ty)
             });
@@ -1321,37 +1355,46 @@ fn status_variant(status: StatusMatch) -> String {
     }
 }
 
-/// Picks the media type to use: JSON first, then raw bytes, then text.
+/// How a media type is read or written, or `None` when the generator cannot.
+fn classify_media(media_type: &str) -> Option<BodyEncoding> {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+        Some(BodyEncoding::Json)
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some(BodyEncoding::Form)
+    } else if essence == "multipart/form-data" {
+        Some(BodyEncoding::Multipart)
+    } else if essence == "application/octet-stream" {
+        Some(BodyEncoding::Bytes)
+    } else if essence == "text/plain" {
+        Some(BodyEncoding::Text)
+    } else {
+        None
+    }
+}
+
+fn encoding_variant(encoding: BodyEncoding) -> &'static str {
+    match encoding {
+        BodyEncoding::Json => "Json",
+        BodyEncoding::Form => "Form",
+        BodyEncoding::Multipart => "Multipart",
+        BodyEncoding::Bytes => "Bytes",
+        BodyEncoding::Text => "Text",
+    }
+}
+
+/// Picks the media type a response is read as: JSON first, then raw bytes, then text.
 fn pick_media(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(&str, BodyEncoding, &openapiv3::MediaType)> {
-    let classify = |media_type: &str| {
-        let essence = media_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
-            Some(BodyEncoding::Json)
-        } else if essence == "application/x-www-form-urlencoded" {
-            Some(BodyEncoding::Form)
-        } else if essence == "application/octet-stream" {
-            Some(BodyEncoding::Bytes)
-        } else if essence == "text/plain" {
-            Some(BodyEncoding::Text)
-        } else {
-            None
-        }
-    };
-    for wanted in [
-        BodyEncoding::Json,
-        BodyEncoding::Form,
-        BodyEncoding::Bytes,
-        BodyEncoding::Text,
-    ] {
+    for wanted in [BodyEncoding::Json, BodyEncoding::Bytes, BodyEncoding::Text] {
         for (media_type, media) in content {
-            if classify(media_type) == Some(wanted) {
+            if classify_media(media_type) == Some(wanted) {
                 return Some((media_type.as_str(), wanted, media));
             }
         }

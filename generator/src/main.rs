@@ -22,7 +22,8 @@ const HELP: &str = "Generates a Rust client from an OpenAPI 3.0 spec.
 
 Commands:
   generate   write the generated modules into DIR (only files whose contents changed)
-  new        write a complete standalone crate into DIR (not implemented yet)
+  new        write a complete standalone crate into DIR (Cargo.toml, lib.rs, generated
+             code and the runtime); runs again over the same DIR update it
 
 Options:
   --spec FILE    the spec, YAML or JSON (by extension)
@@ -118,10 +119,7 @@ fn main() -> ExitCode {
             println!("{USAGE}\n\n{HELP}");
             ExitCode::SUCCESS
         }
-        Command::New { .. } => {
-            eprintln!("error: `generator new` (a standalone crate) is not implemented yet");
-            ExitCode::from(2)
-        }
+        Command::New { spec, out, name } => new_crate(spec, out, name),
         Command::Generate { spec, out, check } => generate(spec, out, check),
     }
 }
@@ -140,6 +138,50 @@ fn generate(spec: PathBuf, out: PathBuf, check: bool) -> ExitCode {
     let mode = if check { Mode::Check } else { Mode::Write };
     match write_files(&out, &files, mode) {
         Ok(outcome) => report(&outcome, &out, files.len()),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn new_crate(spec: PathBuf, out: PathBuf, name: Option<String>) -> ExitCode {
+    if let Some(name) = &name
+        && !generator::standalone::is_valid_crate_name(name)
+    {
+        eprintln!(
+            "error: `{name}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter"
+        );
+        return ExitCode::from(2);
+    }
+    let source_name = spec
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| spec.to_string_lossy().into_owned());
+    let loaded = match generator::load::load(&spec) {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            return ExitCode::from(2);
+        }
+    };
+    let files =
+        match generator::standalone::standalone_crate(&loaded, &source_name, name.as_deref()) {
+            Ok(files) => files,
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(2);
+            }
+        };
+    match write_files(&out, &files, Mode::Write) {
+        Ok(outcome) => {
+            let code = report(&outcome, &out, files.len());
+            println!(
+                "build it with: cargo build --manifest-path {}",
+                out.join("Cargo.toml").display()
+            );
+            code
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(2)

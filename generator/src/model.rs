@@ -267,6 +267,11 @@ pub struct Param {
     pub from_client: bool,
     /// For query arrays: repeat the key (`explode: true`, the default) or join with commas.
     pub explode: bool,
+    /// `style: deepObject` (query objects as `name[key]=value`).
+    pub deep_object: bool,
+    /// Whether the type is a scalar, a string enum or an array of them; other query
+    /// parameters (objects, maps, unions) are written through serde in their style.
+    pub simple: bool,
 }
 
 /// A piece of a path template.
@@ -281,16 +286,34 @@ pub enum PathPart {
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
+    /// The media types the caller can send, in spec order (at least one).
+    pub media: Vec<BodyMedia>,
+    /// The name of the enum the caller picks a media type with, when there are several.
+    pub choice_type: String,
+    /// `required: true`.
+    pub required: bool,
+    /// Doc comment text.
+    pub doc: Option<String>,
+}
+
+/// One media type a request body can be sent as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyMedia {
+    /// The variant name in the choice enum, e.g. `Json`, `Form`.
+    pub variant: String,
     /// The media type.
     pub content_type: String,
     /// How it is serialised.
     pub encoding: BodyEncoding,
     /// The type.
     pub ty: TypeRef,
-    /// `required: true`.
-    pub required: bool,
-    /// Doc comment text.
-    pub doc: Option<String>,
+}
+
+impl Body {
+    /// Whether values of the body may contain a named type (so they need validating).
+    pub fn contains_named(&self) -> bool {
+        self.media.iter().any(|m| m.ty.contains_named())
+    }
 }
 
 /// How a body is put on the wire.
@@ -300,6 +323,8 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`.
+    Multipart,
     /// Raw bytes (`application/octet-stream` and other binary types).
     Bytes,
     /// `text/plain`.

@@ -45,9 +45,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default timeout of one attempt, from sending until the whole response body is read:
 /// 60 seconds.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-/// The user agent sent when none is configured, `metastudio-rust/<crate version>`; a configured
+/// The user agent sent when none is configured, `<crate name>-rust/<crate version>` (for this
+/// crate `metastudio-rust/<version>`); a configured
 /// one is appended after `; `.
-pub const DEFAULT_USER_AGENT: &str = concat!("metastudio-rust/", env!("CARGO_PKG_VERSION"));
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
 
 /// Environment variable read by [`ClientBuilder::with_env`]: the region ID.
 pub const ENV_REGION: &str = "CLOUD_SDK_REGION";

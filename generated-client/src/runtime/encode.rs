@@ -28,6 +28,119 @@ pub fn form<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, crate::r
         })
 }
 
+/// The boundary between the parts of a `multipart/form-data` body.
+pub const MULTIPART_BOUNDARY: &str = "openapi-client-part-boundary-5f0c3e9a1d7b";
+/// The `Content-Type` of a `multipart/form-data` body written by [`multipart`].
+pub const MULTIPART_CONTENT_TYPE: &str =
+    "multipart/form-data; boundary=openapi-client-part-boundary-5f0c3e9a1d7b";
+
+fn serialize_error(message: String) -> crate::runtime::Error {
+    crate::runtime::Error::serialize(<serde_json::Error as serde::ser::Error>::custom(message))
+}
+
+/// The text of a scalar JSON value as it goes into a query, form or multipart part: strings
+/// as they are, numbers and booleans in JSON notation, `null` empty, objects and arrays as
+/// JSON text.
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Serialises an object body as `multipart/form-data` (with [`MULTIPART_CONTENT_TYPE`]): one
+/// text part per property, arrays as repeated parts, nested objects as JSON text.
+pub fn multipart<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<u8>, crate::runtime::Error> {
+    let value = serde_json::to_value(value).map_err(crate::runtime::Error::serialize)?;
+    let serde_json::Value::Object(properties) = value else {
+        return Err(serialize_error(
+            "a multipart body must be an object".to_owned(),
+        ));
+    };
+    let mut body = Vec::new();
+    for (name, value) in &properties {
+        let values = match value {
+            serde_json::Value::Array(items) => items.iter().collect(),
+            serde_json::Value::Null => Vec::new(),
+            single => vec![single],
+        };
+        for value in values {
+            let text = scalar_text(value);
+            if text.contains(MULTIPART_BOUNDARY) || name.contains(['"', '\r', '\n']) {
+                return Err(serialize_error(format!(
+                    "multipart part `{name}` cannot be written: it contains the boundary or a quote or line break in its name"
+                )));
+            }
+            body.extend_from_slice(
+                format!(
+                    "--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(text.as_bytes());
+            body.extend_from_slice(b"\r\n");
+        }
+    }
+    body.extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
+    Ok(body)
+}
+
+/// How an object (or array) query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form, explode: true`: each property is its own pair, `a=1&b=2`.
+    FormExplode,
+    /// `style: form, explode: false`: one pair, `name=a,1,b,2`.
+    Form,
+    /// `style: deepObject`: `name[a]=1&name[b]=2`.
+    DeepObject,
+}
+
+/// Adds a parameter of any serialisable type to `query` in the given style. Scalars and arrays
+/// of scalars are written as with the `form` style; objects by `style`.
+pub fn query_value<T: serde::Serialize + ?Sized>(
+    query: &mut Vec<(String, String)>,
+    name: &str,
+    value: &T,
+    style: QueryStyle,
+) -> Result<(), crate::runtime::Error> {
+    let value = serde_json::to_value(value).map_err(crate::runtime::Error::serialize)?;
+    match (value, style) {
+        (serde_json::Value::Object(properties), QueryStyle::DeepObject) => {
+            for (key, value) in &properties {
+                query.push((format!("{name}[{key}]"), scalar_text(value)));
+            }
+        }
+        (serde_json::Value::Object(properties), QueryStyle::FormExplode) => {
+            for (key, value) in &properties {
+                query.push((key.clone(), scalar_text(value)));
+            }
+        }
+        (serde_json::Value::Object(properties), QueryStyle::Form) => {
+            let joined: Vec<String> = properties
+                .iter()
+                .flat_map(|(key, value)| [key.clone(), scalar_text(value)])
+                .collect();
+            query.push((name.to_owned(), joined.join(",")));
+        }
+        (serde_json::Value::Array(items), QueryStyle::Form) => {
+            let joined: Vec<String> = items.iter().map(scalar_text).collect();
+            query.push((name.to_owned(), joined.join(",")));
+        }
+        (serde_json::Value::Array(items), _) => {
+            for item in &items {
+                query.push((name.to_owned(), scalar_text(item)));
+            }
+        }
+        (serde_json::Value::Null, _) => {}
+        (scalar, _) => query.push((name.to_owned(), scalar_text(&scalar))),
+    }
+    Ok(())
+}
+
 /// A value that can be written into a path segment, query value or header value.
 /// Generated string enums implement it too.
 pub trait ParamValue {
@@ -72,7 +185,49 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
 
 #[cfg(test)]
 mod tests {
-    use super::path_segment;
+    use super::*;
+
+    #[test]
+    fn query_styles() {
+        let filter = serde_json::json!({"name": "x", "min": 1});
+        let mut query = Vec::new();
+        query_value(&mut query, "filter", &filter, QueryStyle::DeepObject).unwrap();
+        query_value(&mut query, "f", &filter, QueryStyle::Form).unwrap();
+        query_value(&mut query, "f", &filter, QueryStyle::FormExplode).unwrap();
+        query_value(&mut query, "ids", &[1, 2], QueryStyle::Form).unwrap();
+        query_value(&mut query, "ids", &[1, 2], QueryStyle::FormExplode).unwrap();
+        let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            pairs,
+            [
+                "filter[name]=x",
+                "filter[min]=1",
+                "f=name,x,min,1",
+                "name=x",
+                "min=1",
+                "ids=1,2",
+                "ids=1",
+                "ids=2"
+            ]
+        );
+    }
+
+    #[test]
+    fn multipart_parts() {
+        let body = serde_json::json!({"comment": "hi", "tags": ["a", "b"], "gone": null});
+        let text = String::from_utf8(multipart(&body).unwrap()).unwrap();
+        let b = MULTIPART_BOUNDARY;
+        assert_eq!(
+            text,
+            format!(
+                "--{b}\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nhi\r\n\
+                 --{b}\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\na\r\n\
+                 --{b}\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nb\r\n--{b}--\r\n"
+            )
+        );
+        assert!(MULTIPART_CONTENT_TYPE.ends_with(MULTIPART_BOUNDARY));
+        assert!(multipart(&"not an object").is_err());
+    }
 
     #[test]
     fn encodes_everything_but_unreserved() {

@@ -1,7 +1,7 @@
 //! Checks of the spec's constraints, run by generated code before anything is sent.
 //!
 //! Each function takes the field's name as the spec spells it (`valid_period`, `X-App-UserId`,
-//! `body.items[2].name`) and returns [`Error::Validation`](crate::runtime::Error::Validation)
+//! `body.items[2].name`) and returns [`Error::Validation`]
 //! naming the field and the rule it broke.
 
 use crate::runtime::Error;

@@ -6,8 +6,8 @@ use super::types::value_checks;
 use super::{doc_attrs, ident, type_tokens};
 use crate::lower::needs_response_enum;
 use crate::model::{
-    BodyEncoding, Model, Operation, Pagination, Param, ParamLocation, PathPart, ResponseCase,
-    StatusMatch, TypeRef,
+    Body, BodyEncoding, BodyMedia, Model, Operation, Pagination, Param, ParamLocation, PathPart,
+    ResponseCase, StatusMatch, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -35,11 +35,13 @@ fn setter_arg(ty: &TypeRef) -> (TokenStream, TokenStream) {
 
 fn operation(op: &Operation) -> TokenStream {
     let request = request_type(op);
+    let choice = body_choice(op);
     let response_enum = response_enum(op);
     let method = client_method(op);
     let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
     quote! {
         #request
+        #choice
         #response_enum
         #method
         #stream
@@ -66,10 +68,15 @@ fn request_type(op: &Operation) -> TokenStream {
         }
     });
     let body_field = op.body.as_ref().map(|body| {
-        let ty = type_tokens(&body.ty, &types_path());
+        let ty = body_type(body);
+        let media: Vec<String> = body
+            .media
+            .iter()
+            .map(|m| format!("`{}`", m.content_type))
+            .collect();
         let doc = doc_attrs(Some(&format!(
-            "The `{}` request body.{}",
-            body.content_type,
+            "The {} request body.{}",
+            media.join(" or "),
             body.doc
                 .as_deref()
                 .map(|d| format!(" {d}"))
@@ -101,7 +108,7 @@ fn request_type(op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         if body.required {
-            let (arg, conv) = setter_arg(&body.ty);
+            let (arg, conv) = body_setter_arg(body);
             new_args.push(quote! { body: #arg });
             if conv.is_empty() {
                 inits.push(quote! { body, });
@@ -127,7 +134,7 @@ fn request_type(op: &Operation) -> TokenStream {
             }
         })
         .chain(op.body.iter().filter(|b| !b.required).map(|body| {
-            let (arg, conv) = setter_arg(&body.ty);
+            let (arg, conv) = body_setter_arg(body);
             quote! {
                 /// Sets the request body.
                 pub fn body(mut self, value: #arg) -> Self {
@@ -149,7 +156,7 @@ fn request_type(op: &Operation) -> TokenStream {
                 quote! { if let ::std::option::Option::Some(value) = &self.#field { #checks } }
             }
         })
-        .chain(op.body.iter().filter(|b| b.ty.contains_named()).map(|body| {
+        .chain(op.body.iter().filter(|b| b.contains_named()).map(|body| {
             if body.required {
                 quote! { crate::runtime::validate::Validate::validate_at(&self.body, "body")?; }
             } else {
@@ -184,6 +191,101 @@ fn request_type(op: &Operation) -> TokenStream {
                 ::std::result::Result::Ok(())
             }
         }
+    }
+}
+
+/// The type of the request's `body` field.
+fn body_type(body: &Body) -> TokenStream {
+    match body.media.as_slice() {
+        [single] => type_tokens(&single.ty, &types_path()),
+        _ => {
+            let name = ident(&body.choice_type);
+            quote! { super::operations::#name }
+        }
+    }
+}
+
+fn body_setter_arg(body: &Body) -> (TokenStream, TokenStream) {
+    match body.media.as_slice() {
+        [single] => setter_arg(&single.ty),
+        _ => (body_type(body), TokenStream::new()),
+    }
+}
+
+/// The enum a caller picks a media type with, when a body offers several.
+fn body_choice(op: &Operation) -> TokenStream {
+    let Some(body) = op.body.as_ref().filter(|b| b.media.len() > 1) else {
+        return TokenStream::new();
+    };
+    let name = ident(&body.choice_type);
+    let doc = format!(
+        " The request body of [`Client::{0}`](crate::runtime::Client::{0}), in the media type the caller chooses.",
+        op.method_name
+    );
+    let variants = body.media.iter().map(|m| {
+        let variant = ident(&m.variant);
+        let ty = type_tokens(&m.ty, &types_path());
+        let doc = format!(" Sent as `{}`.", m.content_type);
+        quote! { #[doc = #doc] #variant(#ty), }
+    });
+    let arms = body.media.iter().map(|m| {
+        let variant = ident(&m.variant);
+        if m.ty.contains_named() {
+            quote! { Self::#variant(value) => crate::runtime::validate::Validate::validate_at(value, at), }
+        } else {
+            quote! { Self::#variant(_) => ::std::result::Result::Ok(()), }
+        }
+    });
+    let at = if body.contains_named() {
+        quote! { at }
+    } else {
+        quote! { _at }
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl crate::runtime::validate::Validate for #name {
+            fn validate_at(&self, #at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+/// Serialises `value` (a reference to the media's type) as a `RequestBody`.
+fn serialise(media: &BodyMedia) -> TokenStream {
+    let content_type = &media.content_type;
+    match media.encoding {
+        BodyEncoding::Json => quote! {
+            crate::runtime::RequestBody {
+                content_type: #content_type,
+                bytes: ::serde_json::to_vec(value).map_err(crate::runtime::Error::serialize)?,
+            }
+        },
+        BodyEncoding::Form => quote! {
+            crate::runtime::RequestBody {
+                content_type: #content_type,
+                bytes: crate::runtime::encode::form(value)?,
+            }
+        },
+        BodyEncoding::Multipart => quote! {
+            crate::runtime::RequestBody {
+                content_type: crate::runtime::encode::MULTIPART_CONTENT_TYPE,
+                bytes: crate::runtime::encode::multipart(value)?,
+            }
+        },
+        BodyEncoding::Text => quote! {
+            crate::runtime::RequestBody { content_type: #content_type, bytes: value.as_bytes().to_vec() }
+        },
+        BodyEncoding::Bytes => quote! {
+            crate::runtime::RequestBody { content_type: #content_type, bytes: value.to_vec() }
+        },
     }
 }
 
@@ -286,7 +388,7 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
 
 fn decode(case: &ResponseCase) -> TokenStream {
     match &case.body {
-        Some((BodyEncoding::Json | BodyEncoding::Form, ty)) => {
+        Some((BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, ty)) => {
             let ty = type_tokens(ty, &types_path());
             quote! { raw.json::<#ty>()? }
         }
@@ -367,40 +469,56 @@ fn client_method(op: &Operation) -> TokenStream {
     let header_params: Vec<&Param> = caller_params(op)
         .filter(|p| p.location == ParamLocation::Header)
         .collect();
-    let headers = if header_params.is_empty() {
+    let cookie_params: Vec<&Param> = caller_params(op)
+        .filter(|p| p.location == ParamLocation::Cookie)
+        .collect();
+    let headers = if header_params.is_empty() && cookie_params.is_empty() {
         quote! { let headers = ::std::vec::Vec::new(); }
     } else {
         let pushes = header_params
             .iter()
             .map(|p| param_push(p, &quote! { headers }, false));
+        let cookies = (!cookie_params.is_empty()).then(|| {
+            let pushes = cookie_params.iter().map(|p| {
+                let field = ident(&p.name);
+                let wire = &p.wire;
+                let push = quote! {
+                    cookies.push(::std::format!("{}={}", #wire, crate::runtime::encode::ParamValue::to_param(value)));
+                };
+                if p.required {
+                    quote! { { let value = &request.#field; #push } }
+                } else {
+                    quote! { if let ::std::option::Option::Some(value) = &request.#field { #push } }
+                }
+            });
+            quote! {
+                let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+                #(#pushes)*
+                if !cookies.is_empty() {
+                    headers.push(("Cookie", cookies.join("; ")));
+                }
+            }
+        });
         quote! {
             let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
             #(#pushes)*
+            #cookies
         }
     };
     let body = match &op.body {
         None => quote! { let body = ::std::option::Option::None; },
         Some(body) => {
-            let content_type = &body.content_type;
-            let serialise = match body.encoding {
-                BodyEncoding::Json => quote! {
-                    crate::runtime::RequestBody {
-                        content_type: #content_type,
-                        bytes: ::serde_json::to_vec(value).map_err(crate::runtime::Error::serialize)?,
-                    }
-                },
-                BodyEncoding::Form => quote! {
-                    crate::runtime::RequestBody {
-                        content_type: #content_type,
-                        bytes: crate::runtime::encode::form(value)?,
-                    }
-                },
-                BodyEncoding::Text => quote! {
-                    crate::runtime::RequestBody { content_type: #content_type, bytes: value.as_bytes().to_vec() }
-                },
-                BodyEncoding::Bytes => quote! {
-                    crate::runtime::RequestBody { content_type: #content_type, bytes: value.to_vec() }
-                },
+            let serialise = match body.media.as_slice() {
+                [single] => serialise(single),
+                several => {
+                    let choice = ident(&body.choice_type);
+                    let arms = several.iter().map(|m| {
+                        let variant = ident(&m.variant);
+                        let serialise = serialise(m);
+                        quote! { super::operations::#choice::#variant(value) => #serialise, }
+                    });
+                    quote! { match value { #(#arms)* } }
+                }
             };
             if body.required {
                 quote! {
@@ -492,6 +610,16 @@ fn param_push(p: &Param, list: &TokenStream, owned_key: bool) -> TokenStream {
         quote! { #wire }
     };
     let push_value = match &p.ty {
+        _ if !p.simple => {
+            let style = if p.deep_object {
+                quote! { crate::runtime::encode::QueryStyle::DeepObject }
+            } else if p.explode {
+                quote! { crate::runtime::encode::QueryStyle::FormExplode }
+            } else {
+                quote! { crate::runtime::encode::QueryStyle::Form }
+            };
+            quote! { crate::runtime::encode::query_value(&mut #list, #wire, value, #style)?; }
+        }
         TypeRef::Array(_) if p.explode && owned_key => quote! {
             for item in value {
                 #list.push((#key, crate::runtime::encode::ParamValue::to_param(item)));
