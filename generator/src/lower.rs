@@ -306,7 +306,14 @@ impl<'a> Lowering<'a> {
             return TypeRef::Named(name);
         }
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => TypeRef::String,
+            SchemaKind::Type(Type::String(string)) => match &string.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
+                    TypeRef::DateTime
+                }
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => TypeRef::Date,
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
+                _ => TypeRef::String,
+            },
             SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
@@ -489,24 +496,41 @@ impl<'a> Lowering<'a> {
             let hint = format!("{parent}{}", names::type_name(wire));
             let ty = self.boxed_schema_type(schema, &hint, &field_at);
             let resolved = self.resolve_boxed(schema);
-            let (doc, nullable, deprecated, constraints) = match resolved {
-                Some(s) => (
-                    doc_text(&[s.schema_data.description.as_ref()]),
-                    s.schema_data.nullable,
-                    s.schema_data.deprecated,
-                    self.constraints(s),
-                ),
-                None => (None, false, false, Constraints::default()),
+            let field_schema = match schema {
+                ReferenceOr::Item(item) => Some(&**item),
+                ReferenceOr::Reference { .. } => None,
             };
+            // Docs and flags of the property itself win over those of the schema it refers to.
+            let data = |get: fn(&openapiv3::SchemaData) -> bool| {
+                field_schema.is_some_and(|s| get(&s.schema_data))
+                    || resolved.is_some_and(|s| get(&s.schema_data))
+            };
+            let doc = field_schema
+                .and_then(|s| doc_text(&[s.schema_data.description.as_ref()]))
+                .or_else(|| resolved.and_then(|s| doc_text(&[s.schema_data.description.as_ref()])));
+            let constraints = resolved.map(|s| self.constraints(s)).unwrap_or_default();
+            let default = resolved
+                .and_then(|s| s.schema_data.default.as_ref())
+                .map(|value| value.to_string());
+            let (nullable, deprecated, read_only, write_only) = (
+                data(|d| d.nullable),
+                data(|d| d.deprecated),
+                data(|d| d.read_only),
+                data(|d| d.write_only),
+            );
             fields.push(Field {
                 name: field_names.claim(names::field_name(wire)),
                 wire: wire.clone(),
                 doc,
                 ty,
-                required: *required,
+                // A read-only or write-only property is absent in one direction.
+                required: *required && !read_only && !write_only,
                 nullable,
                 deprecated,
                 constraints,
+                read_only,
+                write_only,
+                default,
             });
         }
         fields
@@ -962,7 +986,10 @@ impl<'a> Lowering<'a> {
             | TypeRef::I64
             | TypeRef::F32
             | TypeRef::F64
-            | TypeRef::Bool => true,
+            | TypeRef::Bool
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::Uuid => true,
             TypeRef::Named(name) => matches!(
                 self.types.get(name).map(|t| &t.kind),
                 Some(TypeKind::StringEnum { .. })

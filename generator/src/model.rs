@@ -146,6 +146,12 @@ pub struct Field {
     pub deprecated: bool,
     /// Constraints checked before sending.
     pub constraints: Constraints,
+    /// `readOnly: true`.
+    pub read_only: bool,
+    /// `writeOnly: true`.
+    pub write_only: bool,
+    /// The schema's `default`, as JSON text.
+    pub default: Option<String>,
 }
 
 /// A reference to a type, as used in a field, parameter or body.
@@ -167,6 +173,12 @@ pub enum TypeRef {
     Json,
     /// Raw bytes (`format: binary` bodies).
     Bytes,
+    /// `format: date-time`: `chrono::DateTime<chrono::FixedOffset>`.
+    DateTime,
+    /// `format: date`: `chrono::NaiveDate`.
+    Date,
+    /// `format: uuid`: `uuid::Uuid`.
+    Uuid,
     /// A named type from [`Model::types`].
     Named(String),
     /// `Vec<T>`.

@@ -11,66 +11,37 @@ use crate::{GenerateError, load};
 use heck::ToKebabCase;
 use std::path::PathBuf;
 
-/// The runtime sources, copied verbatim (after a header) into `src/runtime/`.
-pub const RUNTIME_FILES: &[(&str, &str)] = &[
-    (
-        "client.rs",
-        include_str!("../../generated-client/src/runtime/client.rs"),
-    ),
-    (
-        "config.rs",
-        include_str!("../../generated-client/src/runtime/config.rs"),
-    ),
-    (
-        "credentials.rs",
-        include_str!("../../generated-client/src/runtime/credentials.rs"),
-    ),
-    (
-        "encode.rs",
-        include_str!("../../generated-client/src/runtime/encode.rs"),
-    ),
-    (
-        "error.rs",
-        include_str!("../../generated-client/src/runtime/error.rs"),
-    ),
-    (
-        "mod.rs",
-        include_str!("../../generated-client/src/runtime/mod.rs"),
-    ),
-    (
-        "paginate.rs",
-        include_str!("../../generated-client/src/runtime/paginate.rs"),
-    ),
-    (
-        "request.rs",
-        include_str!("../../generated-client/src/runtime/request.rs"),
-    ),
-    (
-        "response.rs",
-        include_str!("../../generated-client/src/runtime/response.rs"),
-    ),
-    (
-        "retry.rs",
-        include_str!("../../generated-client/src/runtime/retry.rs"),
-    ),
-    (
-        "signer.rs",
-        include_str!("../../generated-client/src/runtime/signer.rs"),
-    ),
-    (
-        "transport.rs",
-        include_str!("../../generated-client/src/runtime/transport.rs"),
-    ),
-    (
-        "validate.rs",
-        include_str!("../../generated-client/src/runtime/validate.rs"),
-    ),
-];
+/// Includes each named runtime source file.
+macro_rules! runtime_files {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../generated-client/src/runtime/", $name)))),*]
+    };
+}
+
+/// The runtime sources, copied verbatim (after a header) into `src/runtime/`. A test checks
+/// that this lists every file of the runtime directory.
+pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
+    "client.rs",
+    "config.rs",
+    "credentials.rs",
+    "encode.rs",
+    "error.rs",
+    "mod.rs",
+    "nullable.rs",
+    "paginate.rs",
+    "request.rs",
+    "response.rs",
+    "retry.rs",
+    "signer.rs",
+    "transport.rs",
+    "validate.rs",
+);
 
 /// The runtime's crates.io dependencies, as `Cargo.toml` lines. A test checks that this list
 /// names every dependency of `generated-client`.
 pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     r#"bytes = "1""#,
+    r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#,
     r#"futures-core = "0.3""#,
     r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#,
     r#"hex = "0.4""#,
@@ -86,6 +57,7 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     r#"thiserror = "2""#,
     r#"tokio = { version = "1", features = ["time"] }"#,
     r#"tracing = "0.1""#,
+    r#"uuid = { version = "1", default-features = false, features = ["serde", "std"] }"#,
 ];
 
 /// A crate name from the spec's title when none is given: `Petstore API` → `petstore-api`.

@@ -2,6 +2,7 @@
 // Edit the spec and regenerate with `cargo codegen`.
 //! One request type and one client method per operation.
 
+#![allow(deprecated)]
 /// The request of [`Client::create_active_code`](crate::runtime::Client::create_active_code).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateActiveCodeRequest {

@@ -2,6 +2,7 @@
 // Edit the spec and regenerate with `cargo codegen`.
 //! Request and response bodies: one type per schema.
 
+#![allow(deprecated)]
 /// An activation code.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ActiveCodeInfo {
@@ -123,6 +124,8 @@ impl crate::runtime::validate::Validate for ListActiveCodeResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResetActiveCodeReq {
     /// Whether to clear the authentication credential of the activation code.
+    ///
+    /// Default: `true`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub clean_auth_credential: ::std::option::Option<bool>,
 }

@@ -177,6 +177,27 @@ macro_rules! display_param {
 }
 display_param!(i32, i64, u32, u64, f32, f64);
 
+impl ParamValue for chrono::DateTime<chrono::FixedOffset> {
+    /// RFC 3339, e.g. `2023-09-01T06:34:21Z` (`Z` for UTC).
+    fn to_param(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+impl ParamValue for chrono::NaiveDate {
+    /// `YYYY-MM-DD`.
+    fn to_param(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+}
+
+impl ParamValue for uuid::Uuid {
+    /// Lowercase hyphenated.
+    fn to_param(&self) -> String {
+        self.hyphenated().to_string()
+    }
+}
+
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
@@ -186,6 +207,18 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_as_parameters() {
+        let time = chrono::DateTime::parse_from_rfc3339("2023-09-01T06:34:21Z").unwrap();
+        assert_eq!(time.to_param(), "2023-09-01T06:34:21Z");
+        let date = chrono::NaiveDate::from_ymd_opt(2023, 9, 1).unwrap();
+        assert_eq!(date.to_param(), "2023-09-01");
+        let id = uuid::Uuid::from_u128(0x39b9cedc_cec1_f19b_33d8_f7ce1a6d35b9);
+        assert_eq!(id.to_param(), "39b9cedc-cec1-f19b-33d8-f7ce1a6d35b9");
+        assert_eq!(true.to_param(), "true");
+        assert_eq!(2.5f64.to_param(), "2.5");
+    }
 
     #[test]
     fn query_styles() {

@@ -6,6 +6,7 @@ pub mod config;
 pub mod credentials;
 pub mod encode;
 pub mod error;
+pub mod nullable;
 pub mod paginate;
 pub mod request;
 pub mod response;

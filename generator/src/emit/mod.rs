@@ -35,14 +35,23 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
         OutputFile {
             path: PathBuf::from("operations.rs"),
             doc: "One request type and one client method per operation.".to_owned(),
-            tokens: operations::emit(model),
+            tokens: with_file_attrs(operations::emit(model)),
         },
         OutputFile {
             path: PathBuf::from("types.rs"),
             doc: "Request and response bodies: one type per schema.".to_owned(),
-            tokens: types::emit(model),
+            tokens: with_file_attrs(types::emit(model)),
         },
     ]
+}
+
+/// Generated code may use what the spec marks deprecated without warnings; callers still get
+/// them.
+fn with_file_attrs(items: TokenStream) -> TokenStream {
+    quote! {
+        #![allow(deprecated)]
+        #items
+    }
 }
 
 /// `#[doc = "..."]` attributes, one per line, made safe for rustdoc: code fences become
@@ -86,6 +95,9 @@ pub(crate) fn type_tokens(ty: &TypeRef, types_path: &TokenStream) -> TokenStream
         TypeRef::Bool => quote! { bool },
         TypeRef::Json => quote! { ::serde_json::Value },
         TypeRef::Bytes => quote! { ::bytes::Bytes },
+        TypeRef::DateTime => quote! { ::chrono::DateTime<::chrono::FixedOffset> },
+        TypeRef::Date => quote! { ::chrono::NaiveDate },
+        TypeRef::Uuid => quote! { ::uuid::Uuid },
         TypeRef::Named(name) => {
             let ident = format_ident!("{}", name);
             quote! { #types_path #ident }
@@ -102,6 +114,15 @@ pub(crate) fn type_tokens(ty: &TypeRef, types_path: &TokenStream) -> TokenStream
             let inner = type_tokens(inner, types_path);
             quote! { ::std::boxed::Box<#inner> }
         }
+    }
+}
+
+/// `#[deprecated]` when the spec marks the item deprecated.
+pub(crate) fn deprecated_attr(deprecated: bool) -> TokenStream {
+    if deprecated {
+        quote! { #[deprecated] }
+    } else {
+        TokenStream::new()
     }
 }
 

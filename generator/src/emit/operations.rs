@@ -527,6 +527,15 @@ fn client_method(op: &Operation) -> TokenStream {
                         ::std::option::Option::Some(#serialise)
                     };
                 }
+            } else if body
+                .media
+                .iter()
+                .all(|m| matches!(m.encoding, BodyEncoding::Bytes | BodyEncoding::Text))
+            {
+                // Writing bytes or text cannot fail.
+                quote! {
+                    let body = request.body.as_ref().map(|value| #serialise);
+                }
             } else {
                 quote! {
                     let body = match &request.body {

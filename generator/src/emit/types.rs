@@ -1,6 +1,6 @@
 //! `types.rs`: one Rust type per named schema, with serde derives and constraint checks.
 
-use super::{doc_attrs, ident, type_tokens};
+use super::{deprecated_attr, doc_attrs, ident, type_tokens};
 use crate::model::{Constraints, Field, Model, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::names::Namespace;
 use proc_macro2::{Literal, TokenStream};
@@ -112,11 +112,30 @@ fn struct_def(
     let type_name = ident(name);
     let here = TokenStream::new();
     let field_defs = fields.iter().map(|field| {
-        let mut text = field.doc.clone();
-        if field.deprecated {
-            text = Some(format!("{}\n\n**Deprecated.**", text.unwrap_or_default()));
+        let mut text = field.doc.clone().unwrap_or_default();
+        let mut note = |line: String| {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&line);
+        };
+        if field.read_only {
+            note("Read-only: set by the server; leave it `None` in requests.".to_owned());
         }
-        let doc = doc_attrs(text.as_deref());
+        if field.write_only {
+            note("Write-only: sent in requests; the server does not return it.".to_owned());
+        }
+        if let Some(default) = &field.default {
+            note(format!("Default: `{default}`."));
+        }
+        if three_state(field) {
+            note(
+                "`None`: not sent; `Some(None)`: sent as `null`; `Some(Some(value))`: sent."
+                    .to_owned(),
+            );
+        }
+        let doc = doc_attrs((!text.is_empty()).then_some(text.as_str()));
+        let deprecated = deprecated_attr(field.deprecated);
         let field_name = ident(&field.name);
         let ty = type_tokens(&field.ty, &here);
         let rename = (field.name != field.wire).then(|| {
@@ -126,6 +145,7 @@ fn struct_def(
         if field.required && !field.nullable {
             quote! {
                 #doc
+                #deprecated
                 #rename
                 pub #field_name: #ty,
             }
@@ -133,12 +153,26 @@ fn struct_def(
             // Required but nullable: always sent, `null` when `None`.
             quote! {
                 #doc
+                #deprecated
                 #rename
                 pub #field_name: ::std::option::Option<#ty>,
+            }
+        } else if three_state(field) {
+            quote! {
+                #doc
+                #deprecated
+                #rename
+                #[serde(
+                    default,
+                    skip_serializing_if = "::std::option::Option::is_none",
+                    with = "crate::runtime::nullable"
+                )]
+                pub #field_name: ::std::option::Option<::std::option::Option<#ty>>,
             }
         } else {
             quote! {
                 #doc
+                #deprecated
                 #rename
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #field_name: ::std::option::Option<#ty>,
@@ -192,8 +226,14 @@ fn is_defaultable(ty: &TypeRef, model: &Model) -> bool {
                 TypeKind::Struct { fields, .. } => fields.iter().all(|f| !f.required || f.nullable),
                 _ => false,
             }),
+        TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => false,
         _ => true,
     }
+}
+
+/// Optional and nullable: absent, `null` and a value are three different things to send.
+fn three_state(field: &Field) -> bool {
+    !field.required && field.nullable
 }
 
 fn needs_checks(field: &Field) -> bool {
@@ -213,6 +253,14 @@ fn field_checks(field: &Field) -> TokenStream {
         &quote! { value },
         &quote! { &name },
     );
+    if three_state(field) {
+        return quote! {
+            if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &self.#field_name {
+                let name = crate::runtime::validate::join(at, #wire);
+                #checks
+            }
+        };
+    }
     let optional = !field.required || field.nullable;
     if optional {
         quote! {
@@ -241,14 +289,16 @@ pub(crate) fn value_checks(
 ) -> TokenStream {
     let mut checks = TokenStream::new();
     let v = quote! { crate::runtime::validate };
-    if let Some(min) = constraints.min_length {
-        checks.extend(quote! { #v::min_length(#name, #value, #min)?; });
-    }
-    if let Some(max) = constraints.max_length {
-        checks.extend(quote! { #v::max_length(#name, #value, #max)?; });
-    }
-    if let Some(pattern) = &constraints.pattern {
-        checks.extend(quote! { #v::pattern(#name, #value, #pattern)?; });
+    if *ty == TypeRef::String {
+        if let Some(min) = constraints.min_length {
+            checks.extend(quote! { #v::min_length(#name, #value, #min)?; });
+        }
+        if let Some(max) = constraints.max_length {
+            checks.extend(quote! { #v::max_length(#name, #value, #max)?; });
+        }
+        if let Some(pattern) = &constraints.pattern {
+            checks.extend(quote! { #v::pattern(#name, #value, #pattern)?; });
+        }
     }
     if let Some(literal_of) = number_literal(ty) {
         if let Some(bound) = constraints.minimum {
