@@ -652,16 +652,22 @@ impl<'a> Lowering<'a> {
                     (names::type_name(&key), tag)
                 }
                 ReferenceOr::Item(item) => {
-                    let base = item
-                        .schema_data
-                        .title
-                        .as_deref()
-                        .map(names::type_name)
-                        .unwrap_or_else(|| format!("Variant{index}"));
-                    (base, None)
+                    // Untitled inline variants are named after their type once it is known.
+                    let base = item.schema_data.title.as_deref().map(names::type_name);
+                    (base.unwrap_or_default(), None)
                 }
             };
-            let ty = self.schema_type(part, &format!("{name}{variant_base}"), &part_at);
+            let hint = if variant_base.is_empty() {
+                format!("{name}Variant{index}")
+            } else {
+                format!("{name}{variant_base}")
+            };
+            let ty = self.schema_type(part, &hint, &part_at);
+            let variant_base = if variant_base.is_empty() {
+                ty.word().to_owned()
+            } else {
+                variant_base
+            };
             let is_object = self.resolve(part).is_some_and(|s| {
                 matches!(s.schema_kind, SchemaKind::Type(Type::Object(_)))
                     || matches!(&s.schema_kind, SchemaKind::Any(a) if !a.properties.is_empty())

@@ -190,6 +190,24 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// A one-word name for the type, used to name union variants of inline schemas.
+    pub fn word(&self) -> &'static str {
+        match self {
+            TypeRef::String => "String",
+            TypeRef::I32 | TypeRef::I64 => "Integer",
+            TypeRef::F32 | TypeRef::F64 => "Number",
+            TypeRef::Bool => "Boolean",
+            TypeRef::Json => "Value",
+            TypeRef::Bytes => "Bytes",
+            TypeRef::DateTime => "DateTime",
+            TypeRef::Date => "Date",
+            TypeRef::Uuid => "Uuid",
+            TypeRef::Named(_) | TypeRef::Boxed(_) => "Object",
+            TypeRef::Array(_) => "Array",
+            TypeRef::Map(_) => "Map",
+        }
+    }
+
     /// Whether values of this type may contain a named type (so they need validating).
     pub fn contains_named(&self) -> bool {
         match self {

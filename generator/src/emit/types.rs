@@ -360,36 +360,81 @@ fn union_def(
 ) -> TokenStream {
     let type_name = ident(name);
     let here = TokenStream::new();
-    // An internal tag only works when no variant also declares the tag as its own field.
-    let tag = tag.filter(|tag| {
-        variants.iter().all(|v| match &v.ty {
-            TypeRef::Named(n) => {
-                model
-                    .types
-                    .iter()
-                    .find(|t| &t.name == n)
-                    .is_some_and(|t| match &t.kind {
-                        TypeKind::Struct { fields, .. } => fields.iter().all(|f| f.wire != *tag),
-                        _ => false,
-                    })
-            }
-            _ => false,
-        })
-    });
-    let serde_attr = match tag {
-        Some(tag) => quote! { #[serde(tag = #tag)] },
-        None => quote! { #[serde(untagged)] },
+    // Where each variant's struct also declares the tag property (the usual way specs write
+    // it), serde's internal tagging would take the tag away from the struct: then the enum
+    // dispatches on the tag by hand when reading, and writes the variant as it is.
+    let declares_tag = |tag: &str, variant: &UnionVariant| match &variant.ty {
+        TypeRef::Named(n) => {
+            model
+                .types
+                .iter()
+                .find(|t| &t.name == n)
+                .is_some_and(|t| match &t.kind {
+                    TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.wire == tag),
+                    _ => false,
+                })
+        }
+        _ => false,
+    };
+    let internal_tag = tag.filter(|tag| variants.iter().all(|v| !declares_tag(tag, v)));
+    let dispatch_tag = tag.filter(|_| internal_tag.is_none());
+    let (derive, serde_attr) = match (internal_tag, dispatch_tag) {
+        (Some(tag), _) => (
+            quote! { ::serde::Serialize, ::serde::Deserialize },
+            quote! { #[serde(tag = #tag)] },
+        ),
+        (None, Some(_)) => (quote! { ::serde::Serialize }, quote! { #[serde(untagged)] }),
+        (None, None) => (
+            quote! { ::serde::Serialize, ::serde::Deserialize },
+            quote! { #[serde(untagged)] },
+        ),
     };
     let variant_defs = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = type_tokens(&v.ty, &here);
-        let rename = match (tag, &v.tag_value) {
+        let rename = match (internal_tag, &v.tag_value) {
             (Some(_), Some(value)) => quote! { #[serde(rename = #value)] },
             _ => TokenStream::new(),
         };
+        let doc = match &v.tag_value {
+            Some(value) if tag.is_some() => format!(" `{value}`."),
+            _ => format!(" `{}`.", variant_label(&v.ty)),
+        };
         quote! {
+            #[doc = #doc]
             #rename
             #variant(#ty),
+        }
+    });
+    let deserialize = dispatch_tag.map(|tag| {
+        let arms = variants.iter().filter_map(|v| {
+            let variant = ident(&v.name);
+            let value = v.tag_value.as_ref()?;
+            Some(quote! {
+                ::std::option::Option::Some(#value) => ::serde_json::from_value(value)
+                    .map(Self::#variant)
+                    .map_err(::serde::de::Error::custom),
+            })
+        });
+        let unknown = format!("unknown `{tag}` value {{other:?}} for {name}");
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #type_name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                    let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(str::to_owned);
+                    match tag.as_deref() {
+                        #(#arms)*
+                        ::std::option::Option::Some(other) => ::std::result::Result::Err(
+                            ::serde::de::Error::custom(::std::format!(#unknown)),
+                        ),
+                        ::std::option::Option::None => {
+                            ::std::result::Result::Err(::serde::de::Error::missing_field(#tag))
+                        }
+                    }
+                }
+            }
         }
     });
     let arms = variants.iter().map(|v| {
@@ -407,11 +452,13 @@ fn union_def(
     };
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive)]
         #serde_attr
         pub enum #type_name {
             #(#variant_defs)*
         }
+
+        #deserialize
 
         impl crate::runtime::validate::Validate for #type_name {
             fn validate_at(&self, #at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -420,5 +467,14 @@ fn union_def(
                 }
             }
         }
+    }
+}
+
+/// How a variant's payload is described in its doc.
+fn variant_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Boxed(inner) => variant_label(inner),
+        other => other.word().to_owned(),
     }
 }
