@@ -447,9 +447,12 @@ fn client_method(op: &Operation) -> TokenStream {
             }
         }
     }
-    let path = quote! {
-        let mut path = ::std::string::String::new();
-        #(#path_pushes)*
+    let path = match op.path_parts.as_slice() {
+        [PathPart::Literal(text)] => quote! { let path = ::std::string::String::from(#text); },
+        _ => quote! {
+            let mut path = ::std::string::String::new();
+            #(#path_pushes)*
+        },
     };
 
     let query_params: Vec<&Param> = caller_params(op)
