@@ -817,6 +817,10 @@ impl<'a> Lowering<'a> {
         } else {
             response_type
         };
+        let headers_type = responses
+            .iter()
+            .any(|r| !r.headers.is_empty())
+            .then(|| self.type_names.claim(format!("{base}ResponseHeaders")));
 
         let http_method = method.to_ascii_uppercase();
         let idempotent = matches!(
@@ -836,6 +840,7 @@ impl<'a> Lowering<'a> {
             method_name,
             request_type,
             response_type,
+            headers_type,
             http_method,
             path: path.to_owned(),
             path_parts: split_path(path),
@@ -1163,15 +1168,77 @@ impl<'a> Lowering<'a> {
                 };
                 (encoding, ty)
             });
+            let headers = self.response_headers(response, &response_at);
             cases.push(ResponseCase {
                 status,
                 variant,
                 doc: doc_text(&[Some(&response.description)]),
                 body,
+                headers,
             });
         }
         cases.sort_by_key(|case| case.status);
         cases
+    }
+
+    /// The headers a response declares, `$ref`s to `components.headers` resolved; scalars keep
+    /// their type, anything else is read as text.
+    fn response_headers(
+        &mut self,
+        response: &openapiv3::Response,
+        at: &str,
+    ) -> Vec<ResponseHeader> {
+        let mut names = Namespace::default();
+        let mut headers = Vec::new();
+        for (wire, header) in &response.headers {
+            let header_at = format!("{at}/headers/{}", escape_token(wire));
+            let header = match header {
+                ReferenceOr::Item(header) => header,
+                ReferenceOr::Reference { reference } => {
+                    let found = ref_name(reference, "headers").and_then(|key| {
+                        self.doc
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.headers.get(&key))
+                    });
+                    match found {
+                        Some(ReferenceOr::Item(header)) => header,
+                        _ => {
+                            self.error(
+                                &header_at,
+                                format!("`$ref: {reference}` does not resolve to a header"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            if wire.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => match self.resolve(schema) {
+                    Some(schema) => match &schema.schema_kind {
+                        SchemaKind::Type(Type::Integer(i)) => match i.format {
+                            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                            _ => TypeRef::I64,
+                        },
+                        SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+                        SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+                        _ => TypeRef::String,
+                    },
+                    None => TypeRef::String,
+                },
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            headers.push(ResponseHeader {
+                name: names.claim(names::field_name(wire)),
+                wire: wire.clone(),
+                doc: doc_text(&[header.description.as_ref()]),
+                ty,
+            });
+        }
+        headers
     }
 
     fn pagination(

@@ -383,6 +383,21 @@ pub struct ResponseCase {
     pub doc: Option<String>,
     /// How the body is read; `None` when there is no body.
     pub body: Option<(BodyEncoding, TypeRef)>,
+    /// The response headers the spec declares for it.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A response header the spec declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// The Rust name.
+    pub name: String,
+    /// The header name on the wire.
+    pub wire: String,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// A scalar type (`String` for anything else).
+    pub ty: TypeRef,
 }
 
 /// How a paginated operation walks its pages (`x-pagination`).
@@ -417,6 +432,8 @@ pub struct Operation {
     pub request_type: String,
     /// The response enum's name, used when success responses have different bodies.
     pub response_type: String,
+    /// The typed response headers' struct name, when success responses declare headers.
+    pub headers_type: Option<String>,
     /// The HTTP method, upper case.
     pub http_method: String,
     /// The path template, as in the spec.

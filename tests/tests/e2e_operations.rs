@@ -191,6 +191,13 @@ async fn create_posts_the_three_fields_and_reads_the_documented_answer() {
     );
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.request_id(), Some(REQUEST_ID));
+    assert_eq!(
+        metastudio::operations::UpdateActiveCodeResponseHeaders::from_headers(response.headers()),
+        metastudio::operations::UpdateActiveCodeResponseHeaders {
+            x_request_id: Some(REQUEST_ID.to_owned())
+        },
+        "the declared response header is read into its typed field"
+    );
     assert_eq!(response.body(), &expected_active_code());
 }
 

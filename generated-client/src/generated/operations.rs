@@ -40,6 +40,23 @@ impl CreateActiveCodeRequest {
         ::std::result::Result::Ok(())
     }
 }
+/// The response headers [`Client::create_active_code`](crate::runtime::Client::create_active_code) declares; read them with `from_headers(response.headers())`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateActiveCodeResponseHeaders {
+    /// `X-Request-Id`: Request ID.
+    pub x_request_id: ::std::option::Option<::std::string::String>,
+}
+impl CreateActiveCodeResponseHeaders {
+    /// Reads the declared headers; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+        Self {
+            x_request_id: headers
+                .get("X-Request-Id")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        }
+    }
+}
 impl crate::runtime::Client {
     /// Create an activation code.
     ///
@@ -130,6 +147,23 @@ impl DeleteActiveCodeRequest {
             )?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+/// The response headers [`Client::delete_active_code`](crate::runtime::Client::delete_active_code) declares; read them with `from_headers(response.headers())`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteActiveCodeResponseHeaders {
+    /// `X-Request-Id`: Request ID.
+    pub x_request_id: ::std::option::Option<::std::string::String>,
+}
+impl DeleteActiveCodeResponseHeaders {
+    /// Reads the declared headers; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+        Self {
+            x_request_id: headers
+                .get("X-Request-Id")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        }
     }
 }
 impl crate::runtime::Client {
@@ -243,6 +277,23 @@ impl ListActiveCodeRequest {
             crate::runtime::validate::maximum("limit", *value, 100i32, false)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+/// The response headers [`Client::list_active_code`](crate::runtime::Client::list_active_code) declares; read them with `from_headers(response.headers())`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListActiveCodeResponseHeaders {
+    /// `X-Request-Id`: Request ID.
+    pub x_request_id: ::std::option::Option<::std::string::String>,
+}
+impl ListActiveCodeResponseHeaders {
+    /// Reads the declared headers; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+        Self {
+            x_request_id: headers
+                .get("X-Request-Id")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        }
     }
 }
 impl crate::runtime::Client {
@@ -400,6 +451,23 @@ impl ResetActiveCodeRequest {
         ::std::result::Result::Ok(())
     }
 }
+/// The response headers [`Client::reset_active_code`](crate::runtime::Client::reset_active_code) declares; read them with `from_headers(response.headers())`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResetActiveCodeResponseHeaders {
+    /// `X-Request-Id`: Request ID.
+    pub x_request_id: ::std::option::Option<::std::string::String>,
+}
+impl ResetActiveCodeResponseHeaders {
+    /// Reads the declared headers; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+        Self {
+            x_request_id: headers
+                .get("X-Request-Id")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        }
+    }
+}
 impl crate::runtime::Client {
     /// Reset an activation code.
     ///
@@ -500,6 +568,23 @@ impl ShowActiveCodeRequest {
             )?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+/// The response headers [`Client::show_active_code`](crate::runtime::Client::show_active_code) declares; read them with `from_headers(response.headers())`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShowActiveCodeResponseHeaders {
+    /// `X-Request-Id`: Request ID.
+    pub x_request_id: ::std::option::Option<::std::string::String>,
+}
+impl ShowActiveCodeResponseHeaders {
+    /// Reads the declared headers; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+        Self {
+            x_request_id: headers
+                .get("X-Request-Id")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        }
     }
 }
 impl crate::runtime::Client {
@@ -603,6 +688,23 @@ impl UpdateActiveCodeRequest {
             crate::runtime::validate::Validate::validate_at(value, "body")?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+/// The response headers [`Client::update_active_code`](crate::runtime::Client::update_active_code) declares; read them with `from_headers(response.headers())`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateActiveCodeResponseHeaders {
+    /// `X-Request-Id`: Request ID.
+    pub x_request_id: ::std::option::Option<::std::string::String>,
+}
+impl UpdateActiveCodeResponseHeaders {
+    /// Reads the declared headers; one that is absent or does not parse is `None`.
+    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+        Self {
+            x_request_id: headers
+                .get("X-Request-Id")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned),
+        }
     }
 }
 impl crate::runtime::Client {

@@ -37,12 +37,14 @@ fn operation(op: &Operation) -> TokenStream {
     let request = request_type(op);
     let choice = body_choice(op);
     let response_enum = response_enum(op);
+    let headers = response_headers(op);
     let method = client_method(op);
     let stream = op.pagination.as_ref().map(|p| stream_method(op, p));
     quote! {
         #request
         #choice
         #response_enum
+        #headers
         #method
         #stream
     }
@@ -363,6 +365,66 @@ fn response_enum(op: &Operation) -> TokenStream {
     }
 }
 
+/// The typed response headers of an operation, when its success responses declare any.
+fn response_headers(op: &Operation) -> TokenStream {
+    let Some(name) = &op.headers_type else {
+        return TokenStream::new();
+    };
+    let name = ident(name);
+    let mut seen: Vec<String> = Vec::new();
+    let mut headers = Vec::new();
+    for header in op.responses.iter().flat_map(|r| &r.headers) {
+        let key = header.wire.to_ascii_lowercase();
+        if !seen.contains(&key) {
+            seen.push(key);
+            headers.push(header);
+        }
+    }
+    let fields = headers.iter().map(|h| {
+        let field = ident(&h.name);
+        let ty = type_tokens(&h.ty, &types_path());
+        let doc = doc_attrs(Some(&format!(
+            "`{}`{}",
+            h.wire,
+            h.doc
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default()
+        )));
+        quote! { #doc pub #field: ::std::option::Option<#ty>, }
+    });
+    let reads = headers.iter().map(|h| {
+        let field = ident(&h.name);
+        let wire = &h.wire;
+        let text = quote! { headers.get(#wire).and_then(|value| value.to_str().ok()) };
+        match h.ty {
+            TypeRef::String => quote! { #field: #text.map(str::to_owned), },
+            _ => quote! { #field: #text.and_then(|value| value.trim().parse().ok()), },
+        }
+    });
+    let doc = format!(
+        " The response headers [`Client::{0}`](crate::runtime::Client::{0}) declares; read them \
+         with `from_headers(response.headers())`.",
+        op.method_name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// Reads the declared headers; one that is absent or does not parse is `None`.
+            pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+                Self {
+                    #(#reads)*
+                }
+            }
+        }
+    }
+}
+
 fn status_text(status: StatusMatch) -> String {
     match status {
         StatusMatch::Code(code) => format!("{code}"),
@@ -409,6 +471,7 @@ fn client_method(op: &Operation) -> TokenStream {
         doc_text.push_str("\n\n**Deprecated.**");
     }
     let doc = doc_attrs(Some(&doc_text));
+    let deprecated = super::deprecated_attr(op.deprecated);
 
     // Values set once on the client.
     let client_values = op.params.iter().filter(|p| p.from_client).map(|p| {
@@ -580,6 +643,7 @@ fn client_method(op: &Operation) -> TokenStream {
     quote! {
         impl crate::runtime::Client {
             #doc
+            #deprecated
             pub async fn #method(
                 &self,
                 request: &super::operations::#request_type,
