@@ -274,3 +274,62 @@ async fn a_clone_shares_the_connection_pool() {
         "the connection is kept alive and reused"
     );
 }
+
+/// A service whose spec declares the generic schemes instead of MetaStudio's.
+static GENERIC: metastudio::runtime::ServiceInfo = metastudio::runtime::ServiceInfo {
+    title: "Generic",
+    version: "1",
+    server_url: "http://localhost",
+    server_variables: &[],
+    region_env_prefix: None,
+    request_id_header: "X-Request-Id",
+    auth_schemes: &[
+        metastudio::runtime::AuthScheme::ApiKeyQuery { name: "api_key" },
+        metastudio::runtime::AuthScheme::Basic,
+    ],
+};
+
+#[tokio::test]
+async fn basic_and_query_api_key_schemes_are_applied_from_the_spec() {
+    let server = TestServer::start(vec![Reply::status(200), Reply::status(200)]).await;
+
+    let basic = Client::builder_for(&GENERIC)
+        .endpoint(server.url())
+        .credentials(Credentials::basic("aladdin", "open sesame"))
+        .env_lookup(|_| None)
+        .build()
+        .unwrap();
+    assert!(
+        format!("{basic:?}").contains("** redacted **") && !format!("{basic:?}").contains("sesame"),
+        "the password never shows in Debug"
+    );
+    basic.execute(list(&[("a", "1")])).await.unwrap();
+
+    let query_key = Client::builder_for(&GENERIC)
+        .endpoint(server.url())
+        .credentials(Credentials::token("k/ey"))
+        .env_lookup(|_| None)
+        .build()
+        .unwrap();
+    query_key.execute(list(&[("a", "1")])).await.unwrap();
+
+    let sent = server.requests();
+    // RFC 7617's example: "Aladdin:open sesame" with a lower-case user here.
+    assert_eq!(
+        sent[0].header("Authorization"),
+        Some("Basic YWxhZGRpbjpvcGVuIHNlc2FtZQ==")
+    );
+    assert_eq!(sent[0].query(), Some("a=1"));
+    assert!(!sent[1].has_header("Authorization"));
+    assert_eq!(sent[1].query(), Some("a=1&api_key=k%2Fey"));
+
+    let refused = Client::builder_for(&SERVICE)
+        .endpoint(server.url())
+        .credentials(Credentials::basic("u", "p"))
+        .env_lookup(|_| None)
+        .build();
+    assert!(
+        matches!(&refused, Err(Error::Config(message)) if message.contains("does not accept basic")),
+        "MetaStudio declares no basic scheme: {refused:?}"
+    );
+}

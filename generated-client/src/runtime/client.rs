@@ -56,6 +56,8 @@ pub(crate) enum Auth {
     Query { name: &'static str, token: Secret },
     /// `Authorization: Bearer <token>`.
     Bearer(Secret),
+    /// `Authorization: Basic <base64(user:password)>`, encoded once when the client is built.
+    Basic(Secret),
     /// SDK-HMAC-SHA256.
     Signed(AkSk),
 }

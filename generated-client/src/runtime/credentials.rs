@@ -9,10 +9,19 @@ use std::fmt;
 /// How the client authenticates.
 #[derive(Clone)]
 pub enum Credentials {
-    /// Send `X-Auth-Token: <token>` (an IAM user token).
+    /// A token, sent as the spec's scheme says: in the API-key header (`X-Auth-Token: <token>`
+    /// for MetaStudio, an IAM user token), in the API-key query parameter, or as
+    /// `Authorization: Bearer <token>`.
     Token(Secret),
     /// Sign every request with SDK-HMAC-SHA256.
     AkSk(AkSk),
+    /// HTTP basic authentication, for specs with a `type: http, scheme: basic` scheme.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
 }
 
 /// A secret string whose `Debug` never shows it.
@@ -69,6 +78,11 @@ impl fmt::Debug for Credentials {
         match self {
             Credentials::Token(token) => f.debug_tuple("Token").field(token).finish(),
             Credentials::AkSk(aksk) => f.debug_tuple("AkSk").field(aksk).finish(),
+            Credentials::Basic { username, password } => f
+                .debug_struct("Basic")
+                .field("username", username)
+                .field("password", password)
+                .finish(),
         }
     }
 }
@@ -151,12 +165,22 @@ impl Credentials {
 
     /// Adds a security token (temporary AK/SK credentials, sent as `X-Security-Token`).
     ///
-    /// Token credentials have no security token: for them this is
+    /// Token and basic credentials have no security token: for them this is
     /// [`CredentialsError::SecurityTokenWithoutAkSk`].
     pub fn with_security_token(self, token: impl Into<String>) -> Result<Self, CredentialsError> {
         match self {
             Credentials::AkSk(aksk) => Ok(Credentials::AkSk(aksk.with_security_token(token))),
-            Credentials::Token(_) => Err(CredentialsError::SecurityTokenWithoutAkSk),
+            Credentials::Token(_) | Credentials::Basic { .. } => {
+                Err(CredentialsError::SecurityTokenWithoutAkSk)
+            }
+        }
+    }
+
+    /// HTTP basic authentication.
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Credentials::Basic {
+            username: username.into(),
+            password: Secret::new(password),
         }
     }
 
@@ -246,7 +270,7 @@ mod tests {
     fn as_aksk(credentials: Credentials) -> AkSk {
         match credentials {
             Credentials::AkSk(aksk) => aksk,
-            Credentials::Token(_) => panic!("expected AK/SK credentials"),
+            _ => panic!("expected AK/SK credentials"),
         }
     }
 

@@ -310,6 +310,10 @@ fn prepare(
             ));
             encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         }
+        Auth::Basic(value) => {
+            headers.push(("Authorization".to_owned(), value.expose().to_owned()));
+            encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        }
         Auth::None => encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
     };
 
