@@ -59,7 +59,14 @@ fn is_named_kind(schema: &Schema) -> bool {
         return false;
     }
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(_)) => true,
+        // An object with no properties is a map (free-form or typed), unless it allows nothing.
+        SchemaKind::Type(Type::Object(object)) => {
+            !object.properties.is_empty()
+                || matches!(
+                    object.additional_properties,
+                    Some(AdditionalProperties::Any(false))
+                )
+        }
         SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().next().is_some(),
         SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => true,
         SchemaKind::Any(any) => {
@@ -323,6 +330,12 @@ impl<'a> Lowering<'a> {
                 _ => TypeRef::F64,
             },
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Object(object)) => match &object.additional_properties {
+                Some(additional) => self
+                    .map_type(additional, hint, at)
+                    .unwrap_or(TypeRef::Map(Box::new(TypeRef::Json))),
+                None => TypeRef::Map(Box::new(TypeRef::Json)),
+            },
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
                     let item = self.boxed_schema_type(
@@ -695,6 +708,12 @@ impl<'a> Lowering<'a> {
     }
 
     fn constraints(&self, schema: &Schema) -> Constraints {
+        self.constraints_nested(schema, 0)
+    }
+
+    /// Constraints of a schema and, for arrays, of its items (a self-referencing array schema
+    /// stops after a few levels).
+    fn constraints_nested(&self, schema: &Schema, depth: usize) -> Constraints {
         let mut c = Constraints::default();
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -728,6 +747,14 @@ impl<'a> Lowering<'a> {
                 c.min_items = a.min_items.map(|v| v as u64);
                 c.max_items = a.max_items.map(|v| v as u64);
                 c.unique_items = a.unique_items;
+                c.items = a
+                    .items
+                    .as_ref()
+                    .filter(|_| depth < 4)
+                    .and_then(|items| self.resolve_boxed(items))
+                    .map(|items| self.constraints_nested(items, depth + 1))
+                    .filter(|items| !items.is_empty())
+                    .map(Box::new);
             }
             _ => {}
         }

@@ -252,6 +252,8 @@ pub struct Constraints {
     pub unique_items: bool,
     /// String `enum` values on a parameter that is not a named enum.
     pub one_of_values: Vec<String>,
+    /// The constraints of each item, for arrays.
+    pub items: Option<Box<Constraints>>,
 }
 
 impl Constraints {

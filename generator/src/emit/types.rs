@@ -321,6 +321,17 @@ pub(crate) fn value_checks(
             checks.extend(quote! { #v::multiple_of(#name, *#value #as_f64, #factor)?; });
         }
     }
+    if let (TypeRef::Array(item_ty), Some(items)) = (ty, &constraints.items) {
+        let item_checks = value_checks(item_ty, items, &quote! { item }, &quote! { &item_name });
+        if !item_checks.is_empty() {
+            checks.extend(quote! {
+                for (index, item) in #value.iter().enumerate() {
+                    let item_name = ::std::format!("{}[{}]", #name, index);
+                    #item_checks
+                }
+            });
+        }
+    }
     if matches!(ty, TypeRef::Array(_)) {
         if let Some(min) = constraints.min_items {
             checks.extend(quote! { #v::min_items(#name, #value.len(), #min)?; });

@@ -1,0 +1,40 @@
+//! Generates the types of a few fixture specs into `OUT_DIR`, so that
+//! `tests/generated_behaviour.rs` can compile them against the real runtime and check what
+//! they do at run time (tagged unions, enum fallbacks, three-state nullables, recursion, maps,
+//! constraints), beyond what the snapshots show.
+
+use std::path::Path;
+
+const FIXTURES: &[&str] = &[
+    "allof",
+    "constraints",
+    "maps",
+    "nullable_and_defaults",
+    "oneof_anyof",
+    "recursive",
+    "string_enums",
+];
+
+fn main() {
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    for fixture in FIXTURES {
+        let spec = Path::new(&manifest).join(format!("fixtures/specs/{fixture}.yaml"));
+        println!("cargo::rerun-if-changed={}", spec.display());
+        let files = generator::generate(&spec, fixture)
+            .unwrap_or_else(|error| panic!("fixture {fixture} does not generate:\n{error}"));
+        let types = files
+            .iter()
+            .find(|file| file.path == Path::new("types.rs"))
+            .unwrap_or_else(|| panic!("fixture {fixture} has no types.rs"));
+        // Inner attributes and docs cannot follow `include!`; the test module supplies them.
+        let body: String = types
+            .contents
+            .lines()
+            .filter(|line| !line.starts_with("//!") && !line.starts_with("#!["))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        std::fs::write(Path::new(&out).join(format!("{fixture}_types.rs")), body)
+            .unwrap_or_else(|error| panic!("cannot write {fixture}_types.rs: {error}"));
+    }
+}
