@@ -779,3 +779,32 @@ async fn an_error_on_the_second_page_is_yielded_and_ends_the_stream() {
         "no page is fetched after the error"
     );
 }
+
+#[tokio::test]
+async fn a_200_missing_optional_fields_or_with_new_ones_still_parses() {
+    let server = TestServer::start(vec![
+        Reply::json(200, &json!({})).header("X-Request-Id", REQUEST_ID),
+        Reply::json(
+            200,
+            &json!({"active_code_id": ID, "valid_period": 3, "a_field_added_later": {"x": 1}}),
+        )
+        .header("X-Request-Id", REQUEST_ID),
+    ])
+    .await;
+    let client = client(&server);
+    let request = ShowActiveCodeRequest::new(ID);
+
+    let empty = client.show_active_code(&request).await.expect("{} parses");
+    assert_eq!(
+        empty.into_body(),
+        ActiveCodeInfo::default(),
+        "every field absent"
+    );
+
+    let newer = client
+        .show_active_code(&request)
+        .await
+        .expect("unknown fields are ignored");
+    assert_eq!(newer.body().active_code_id.as_deref(), Some(ID));
+    assert_eq!(newer.body().valid_period, Some(3));
+}
