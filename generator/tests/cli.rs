@@ -1,0 +1,172 @@
+//! The command line as users run it: exit codes, what it prints, what it writes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn generator(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the generator binary runs")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn generate_then_check_then_a_stale_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = fixture("specs/arrays.yaml");
+    let spec = spec.to_str().unwrap();
+    let out = dir.path().join("generated");
+    let out = out.to_str().unwrap();
+
+    let first = generator(&["generate", "--spec", spec, "--out", out], dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains("created"),
+        "{}",
+        text(&first.stdout)
+    );
+
+    let check = generator(
+        &["generate", "--spec", spec, "--out", out, "--check"],
+        dir.path(),
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    assert!(text(&check.stdout).contains("up to date"));
+
+    let types = dir.path().join("generated/types.rs");
+    let edited = std::fs::read_to_string(&types).unwrap() + "\n// an edit\n";
+    std::fs::write(&types, &edited).unwrap();
+    let stale = generator(
+        &["generate", "--spec", spec, "--out", out, "--check"],
+        dir.path(),
+    );
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = text(&stale.stderr);
+    assert!(
+        stderr.contains("types.rs") && stderr.contains("cargo codegen"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&types).unwrap(),
+        edited,
+        "--check changes nothing"
+    );
+}
+
+#[test]
+fn a_hand_written_file_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = fixture("specs/arrays.yaml");
+    let hand_written = dir.path().join("types.rs");
+    std::fs::write(&hand_written, "// mine\n").unwrap();
+    let output = generator(
+        &[
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("refusing to overwrite"));
+    assert_eq!(std::fs::read_to_string(&hand_written).unwrap(), "// mine\n");
+    assert!(
+        !dir.path().join("operations.rs").exists(),
+        "nothing is written when one file is refused"
+    );
+}
+
+#[test]
+fn a_broken_spec_lists_every_problem_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = fixture("broken/many_problems.yaml");
+    let output = generator(
+        &[
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.matches("error: ").count() >= 4, "{stderr}");
+    assert!(
+        stderr.contains("many_problems.yaml:") && stderr.contains(" at #/"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+#[test]
+fn usage_errors_exit_2_with_the_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &[][..],
+        &["generate"][..],
+        &["build"][..],
+        &["new", "--spec", "x.yaml", "--out", "o", "--name", "9bad"][..],
+    ] {
+        let output = generator(args, dir.path());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!text(&output.stderr).is_empty(), "{args:?} says why");
+    }
+}
+
+#[test]
+fn new_writes_a_complete_crate_and_updates_it_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = fixture("specs/security_schemes.yaml");
+    let out = dir.path().join("client");
+    let args = [
+        "new",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--name",
+        "my-client",
+    ];
+    let first = generator(&args, dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    for file in [
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/generated/mod.rs",
+        "src/generated/operations.rs",
+        "src/generated/types.rs",
+        "src/runtime/mod.rs",
+        "src/runtime/signer.rs",
+    ] {
+        assert!(out.join(file).is_file(), "{file} is written");
+    }
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"my-client\""), "{manifest}");
+    assert!(
+        !manifest.contains("path ="),
+        "crates.io dependencies only:\n{manifest}"
+    );
+
+    let again = generator(&args, dir.path());
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("up to date"),
+        "{}",
+        text(&again.stdout)
+    );
+}
