@@ -781,6 +781,26 @@ async fn an_error_on_the_second_page_is_yielded_and_ends_the_stream() {
 }
 
 #[tokio::test]
+async fn an_api_error_body_decodes_as_the_documented_error_schema() {
+    let server = TestServer::start(
+        Reply::json(
+            400,
+            &json!({"error_code": "MSS.00000003", "error_msg": "Invalid parameter"}),
+        )
+        .header("X-Request-Id", REQUEST_ID),
+    )
+    .await;
+    let error = client(&server)
+        .show_active_code(&ShowActiveCodeRequest::new(ID))
+        .await
+        .expect_err("400 is an error");
+    let api = error.as_api().expect("an API error");
+    let typed: metastudio::types::ErrorResponse = api.json().expect("the documented 400 body");
+    assert_eq!(typed.error_code.as_deref(), Some("MSS.00000003"));
+    assert_eq!(typed.error_msg.as_deref(), Some("Invalid parameter"));
+}
+
+#[tokio::test]
 async fn a_200_missing_optional_fields_or_with_new_ones_still_parses() {
     let server = TestServer::start(vec![
         Reply::json(200, &json!({})).header("X-Request-Id", REQUEST_ID),

@@ -44,3 +44,37 @@ fn fixture_specs() {
 fn metastudio_spec() {
     insta::assert_snapshot!(render(&workspace_root().join("spec/metastudio.yaml")));
 }
+
+/// Every committed snapshot belongs to a spec that still exists, so a renamed or deleted
+/// fixture cannot leave a stale snapshot behind (what `--unreferenced=reject` does in
+/// `cargo insta test`).
+#[test]
+fn no_snapshot_is_orphaned() {
+    let dir = workspace_root().join("tests/tests/snapshots");
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("the snapshots folder") {
+        let name = entry.expect("a directory entry").file_name();
+        let name = name.to_string_lossy();
+        let Some(stem) = name.strip_suffix(".snap") else {
+            continue;
+        };
+        let source = if let Some(spec) = stem.strip_prefix("snapshots__fixture_specs@") {
+            workspace_root().join("tests/fixtures/specs").join(spec)
+        } else if let Some(spec) = stem.strip_prefix("diagnostics__broken_specs@") {
+            workspace_root().join("tests/fixtures/broken").join(spec)
+        } else if stem == "snapshots__metastudio_spec" {
+            workspace_root().join("spec/metastudio.yaml")
+        } else {
+            orphans.push(format!("{name} (unknown test)"));
+            continue;
+        };
+        if !source.exists() {
+            orphans.push(format!("{name} (no {})", source.display()));
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a spec; delete them:\n{}",
+        orphans.join("\n")
+    );
+}

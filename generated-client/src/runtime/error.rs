@@ -136,6 +136,12 @@ impl ApiError {
     pub fn is_retryable(&self) -> bool {
         is_retryable_status(self.status)
     }
+
+    /// The body decoded as the error schema the spec documents for this status, e.g.
+    /// `api.json::<metastudio::types::ErrorResponse>()`.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
 }
 
 /// The statuses that mean "try again later".
