@@ -7,6 +7,7 @@ use std::path::Path;
 
 const FIXTURES: &[&str] = &[
     "allof",
+    "composition_edge_cases",
     "constraints",
     "maps",
     "nullable_and_defaults",

@@ -367,13 +367,8 @@ impl<'a> Lowering<'a> {
                     _ => TypeRef::Json,
                 }
             }
-            SchemaKind::Not { .. } => {
-                self.error(
-                    at,
-                    "`not` schemas are not supported; describe the allowed shape instead",
-                );
-                TypeRef::Json
-            }
+            // `not` only forbids shapes; a client reads and writes whatever remains as JSON.
+            SchemaKind::Not { .. } => TypeRef::Json,
             // Named kinds were handled above.
             _ => TypeRef::Json,
         }
@@ -544,6 +539,7 @@ impl<'a> Lowering<'a> {
                 read_only,
                 write_only,
                 default,
+                flatten: false,
             });
         }
         fields
@@ -558,9 +554,39 @@ impl<'a> Lowering<'a> {
         at: &str,
     ) -> TypeKind {
         let mut merged: Vec<(String, ReferenceOr<Box<Schema>>, bool)> = Vec::new();
-        self.collect_all_of(parts, at, &mut merged, 0);
+        let mut flattened: Vec<(ReferenceOr<Schema>, String)> = Vec::new();
+        self.collect_all_of(parts, at, &mut merged, &mut flattened, 0);
         merge_properties(&mut merged, own.iter().cloned());
-        let fields = self.fields_from(name, &merged, at);
+        let mut fields = self.fields_from(name, &merged, at);
+        // Union parts (`allOf: [Base, {oneOf: [...]}]`) are flattened next to the properties.
+        let mut field_names = Namespace::default();
+        for field in &fields {
+            field_names.claim(field.name.clone());
+        }
+        for (index, (part, part_at)) in flattened.into_iter().enumerate() {
+            let ty = self.schema_type(&part, &format!("{name}Part{index}"), &part_at);
+            let base = match &ty {
+                TypeRef::Named(type_name) => names::field_name(type_name),
+                _ => "variant".to_owned(),
+            };
+            fields.push(Field {
+                name: field_names.claim(base),
+                wire: String::new(),
+                doc: Some(
+                    "The shapes this value may also take (an `allOf` part that is a union)."
+                        .to_owned(),
+                ),
+                ty,
+                required: true,
+                nullable: false,
+                deprecated: false,
+                constraints: Constraints::default(),
+                read_only: false,
+                write_only: false,
+                default: None,
+                flatten: true,
+            });
+        }
         TypeKind::Struct {
             fields,
             additional: None,
@@ -573,6 +599,7 @@ impl<'a> Lowering<'a> {
         parts: &[ReferenceOr<Schema>],
         at: &str,
         merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
+        flattened: &mut Vec<(ReferenceOr<Schema>, String)>,
         depth: usize,
     ) {
         if depth > 16 {
@@ -593,10 +620,18 @@ impl<'a> Lowering<'a> {
                     merged,
                     Self::own_properties(&object.properties, &object.required),
                 ),
-                SchemaKind::AllOf { all_of } => self.collect_all_of(all_of, &part_at, merged, depth + 1),
+                SchemaKind::AllOf { all_of } => {
+                    self.collect_all_of(all_of, &part_at, merged, flattened, depth + 1)
+                }
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                    flattened.push((part.clone(), part_at))
+                }
+                SchemaKind::Any(any) if any.properties.is_empty() && (!any.one_of.is_empty() || !any.any_of.is_empty()) => {
+                    flattened.push((part.clone(), part_at))
+                }
                 SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
                     if !any.all_of.is_empty() {
-                        self.collect_all_of(&any.all_of, &part_at, merged, depth + 1);
+                        self.collect_all_of(&any.all_of, &part_at, merged, flattened, depth + 1);
                     }
                     merge_properties(merged, Self::own_properties(&any.properties, &any.required));
                     // `required` alone (no properties) tightens earlier parts.
@@ -658,7 +693,8 @@ impl<'a> Lowering<'a> {
                     let tag = discriminator.map(|d| {
                         d.mapping
                             .iter()
-                            .find(|(_, target)| *target == reference)
+                            // Mapping targets are `$ref`s or, as the spec allows, bare schema names.
+                            .find(|(_, target)| *target == reference || **target == key)
                             .map(|(value, _)| value.clone())
                             .unwrap_or_else(|| key.clone())
                     });

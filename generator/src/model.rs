@@ -152,6 +152,8 @@ pub struct Field {
     pub write_only: bool,
     /// The schema's `default`, as JSON text.
     pub default: Option<String>,
+    /// A union flattened into the struct (`#[serde(flatten)]`); `wire` is empty.
+    pub flatten: bool,
 }
 
 /// A reference to a type, as used in a field, parameter or body.

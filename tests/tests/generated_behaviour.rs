@@ -307,3 +307,46 @@ fn constraints_name_the_field_and_the_rule() {
         assert_eq!(rule(value.validate_at("body")), expected);
     }
 }
+
+mod composition {
+    include!(concat!(env!("OUT_DIR"), "/composition_edge_cases_types.rs"));
+}
+
+#[test]
+fn an_all_of_with_a_union_part_reads_and_writes_both() {
+    use composition::{Created, Deleted, Event, Payload};
+    let event: Event =
+        serde_json::from_value(json!({"id": "e1", "type": "deleted", "reason": "spam"})).unwrap();
+    assert_eq!(event.id, "e1");
+    assert_eq!(
+        event.payload,
+        Payload::Deleted(Deleted {
+            type_: "deleted".into(),
+            reason: Some("spam".into())
+        }),
+        "the bare-name mapping `deleted: Deleted` picks the variant"
+    );
+    let created = Event {
+        id: "e2".into(),
+        payload: Payload::Created(Created {
+            type_: "created".into(),
+            name: "n".into(),
+        }),
+    };
+    assert_eq!(
+        serde_json::to_value(&created).unwrap(),
+        json!({"id": "e2", "type": "created", "name": "n"})
+    );
+}
+
+#[test]
+fn a_property_named_like_the_map_of_others_keeps_both() {
+    use composition::Note;
+    let note: Note = serde_json::from_value(
+        json!({"additional_properties": "named so", "extra": 3, "anything_but_a_number": [1]}),
+    )
+    .unwrap();
+    assert_eq!(note.additional_properties.as_deref(), Some("named so"));
+    assert_eq!(note.additional_properties2.get("extra"), Some(&3));
+    assert_eq!(note.anything_but_a_number, Some(json!([1])));
+}

@@ -138,6 +138,13 @@ fn struct_def(
         let deprecated = deprecated_attr(field.deprecated);
         let field_name = ident(&field.name);
         let ty = type_tokens(&field.ty, &here);
+        if field.flatten {
+            return quote! {
+                #doc
+                #[serde(flatten)]
+                pub #field_name: #ty,
+            };
+        }
         let rename = (field.name != field.wire).then(|| {
             let wire = &field.wire;
             quote! { #[serde(rename = #wire)] }
@@ -181,10 +188,16 @@ fn struct_def(
     });
     let additional_field = additional.map(|value| {
         let value = type_tokens(value, &here);
+        // A property may itself be called `additional_properties`.
+        let mut taken = Namespace::default();
+        for field in fields {
+            taken.claim(field.name.clone());
+        }
+        let map = ident(&taken.claim("additional_properties".to_owned()));
         quote! {
             /// Properties not listed in the schema.
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
+            pub #map: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
     let defaultable = fields
@@ -247,6 +260,12 @@ fn field_checks(field: &Field) -> TokenStream {
     }
     let field_name = ident(&field.name);
     let wire = &field.wire;
+    if field.flatten {
+        // A flattened part is validated at the struct's own level.
+        return quote! {
+            crate::runtime::validate::Validate::validate_at(&self.#field_name, at)?;
+        };
+    }
     let checks = value_checks(
         &field.ty,
         &field.constraints,
