@@ -1108,9 +1108,7 @@ impl<'a> Lowering<'a> {
         let mut media = Vec::new();
         let mut variant_names = Namespace::default();
         for (content_type, media_type) in &body.content {
-            let Some(encoding) = classify_media(content_type) else {
-                continue;
-            };
+            let encoding = classify_media(content_type);
             let media_at = format!("{at}/content/{}", escape_token(content_type));
             let ty = match (encoding, &media_type.schema) {
                 (BodyEncoding::Bytes, _) => TypeRef::Bytes,
@@ -1130,14 +1128,7 @@ impl<'a> Lowering<'a> {
             });
         }
         if media.is_empty() {
-            let offered: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.error(
-                &format!("{at}/content"),
-                format!(
-                    "no supported request media type among [{}]; supported: application/json (and +json), application/x-www-form-urlencoded, multipart/form-data, application/octet-stream, text/plain",
-                    offered.join(", ")
-                ),
-            );
+            // `content: {}` describes no body at all.
             return None;
         }
         let choice_type = if media.len() > 1 {
@@ -1518,8 +1509,8 @@ fn status_variant(status: StatusMatch) -> String {
     }
 }
 
-/// How a media type is read or written, or `None` when the generator cannot.
-fn classify_media(media_type: &str) -> Option<BodyEncoding> {
+/// How a media type is read or written.
+fn classify_media(media_type: &str) -> BodyEncoding {
     let essence = media_type
         .split(';')
         .next()
@@ -1527,17 +1518,16 @@ fn classify_media(media_type: &str) -> Option<BodyEncoding> {
         .trim()
         .to_ascii_lowercase();
     if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
-        Some(BodyEncoding::Json)
+        BodyEncoding::Json
     } else if essence == "application/x-www-form-urlencoded" {
-        Some(BodyEncoding::Form)
+        BodyEncoding::Form
     } else if essence == "multipart/form-data" {
-        Some(BodyEncoding::Multipart)
-    } else if essence == "application/octet-stream" {
-        Some(BodyEncoding::Bytes)
-    } else if essence == "text/plain" {
-        Some(BodyEncoding::Text)
+        BodyEncoding::Multipart
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
     } else {
-        None
+        // XML, images, PDFs, octet-stream…: raw bytes the caller provides or receives.
+        BodyEncoding::Bytes
     }
 }
 
@@ -1551,13 +1541,18 @@ fn encoding_variant(encoding: BodyEncoding) -> &'static str {
     }
 }
 
-/// Picks the media type a response is read as: JSON first, then raw bytes, then text.
+/// Picks the media type a response is read as: JSON first, then text, then raw bytes.
 fn pick_media(
     content: &indexmap::IndexMap<String, openapiv3::MediaType>,
 ) -> Option<(&str, BodyEncoding, &openapiv3::MediaType)> {
-    for wanted in [BodyEncoding::Json, BodyEncoding::Bytes, BodyEncoding::Text] {
+    let read_as = |encoding| match encoding {
+        // A form or multipart answer is rare; its bytes are kept.
+        BodyEncoding::Form | BodyEncoding::Multipart => BodyEncoding::Bytes,
+        other => other,
+    };
+    for wanted in [BodyEncoding::Json, BodyEncoding::Text, BodyEncoding::Bytes] {
         for (media_type, media) in content {
-            if classify_media(media_type) == Some(wanted) {
+            if read_as(classify_media(media_type)) == wanted {
                 return Some((media_type.as_str(), wanted, media));
             }
         }
