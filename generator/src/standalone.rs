@@ -111,7 +111,7 @@ pub fn standalone_crate(
     files.push(GeneratedFile {
         path: PathBuf::from("src/lib.rs"),
         contents: format!(
-            "// {header}\n//! Async Rust client for {}, generated from {source_name}.\n//!\n//! [`types`] holds the request and response bodies, [`operations`] one request type per\n//! operation, and [`Client`] one async method per operation; [`runtime`] is the hand-written\n//! transport, authentication, retries and errors.\n\n#[rustfmt::skip]\nmod generated;\npub mod runtime;\n\npub use generated::{{operations, types}};\npub use runtime::{{ApiError, Client, Error, Response}};\n",
+            "// {header}\n//! Async Rust client for {}, generated from {source_name}.\n//!\n//! [`types`] holds the request and response bodies, [`operations`] one request type per\n//! operation, and [`Client`] one async method per operation; [`runtime`] is the hand-written\n//! transport, authentication, retries and errors.\n#![warn(missing_docs)]\n\n#[rustfmt::skip]\nmod generated;\npub mod runtime;\n\npub use generated::{{operations, types}};\npub use runtime::{{ApiError, Client, Error, Response}};\n",
             title.replace('\n', " ")
         ),
     });

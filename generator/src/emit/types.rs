@@ -13,14 +13,12 @@ pub fn emit(model: &Model) -> TokenStream {
 }
 
 fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
-    let mut doc_text = def.doc.clone();
-    if def.deprecated {
-        doc_text = Some(format!(
-            "{}\n\n**Deprecated.**",
-            doc_text.unwrap_or_default()
-        ));
-    }
-    let doc = doc_attrs(doc_text.as_deref());
+    // Every public item gets a doc, so a crate with `#![deny(missing_docs)]` keeps building
+    // whatever the spec leaves undescribed.
+    let fallback = format!("The `{}` schema.", def.name);
+    let doc = doc_attrs(Some(def.doc.as_deref().unwrap_or(&fallback)));
+    let deprecated = deprecated_attr(def.deprecated);
+    let doc = quote! { #doc #deprecated };
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
@@ -134,7 +132,10 @@ fn struct_def(
                     .to_owned(),
             );
         }
-        let doc = doc_attrs((!text.is_empty()).then_some(text.as_str()));
+        if text.is_empty() {
+            text = format!("`{}`.", field.wire);
+        }
+        let doc = doc_attrs(Some(&text));
         let deprecated = deprecated_attr(field.deprecated);
         let field_name = ident(&field.name);
         let ty = type_tokens(&field.ty, &here);
