@@ -10,6 +10,7 @@ const FIXTURES: &[&str] = &[
     "composition_edge_cases",
     "constraints",
     "maps",
+    "media_types",
     "nullable_and_defaults",
     "oneof_anyof",
     "recursive",

@@ -186,6 +186,7 @@ impl<'a> Lowering<'a> {
                                 target,
                                 constraints,
                             },
+                            multipart: false,
                         },
                     );
                 }
@@ -203,6 +204,7 @@ impl<'a> Lowering<'a> {
                                 target,
                                 constraints: Constraints::default(),
                             },
+                            multipart: false,
                         },
                     );
                 }
@@ -318,6 +320,7 @@ impl<'a> Lowering<'a> {
                     TypeRef::DateTime
                 }
                 VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => TypeRef::Date,
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => TypeRef::Bytes,
                 VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
                 _ => TypeRef::String,
             },
@@ -466,6 +469,7 @@ impl<'a> Lowering<'a> {
                 doc,
                 deprecated: schema.schema_data.deprecated,
                 kind,
+                multipart: false,
             },
         );
     }
@@ -671,6 +675,34 @@ impl<'a> Lowering<'a> {
             }
         }
         Some(variants)
+    }
+
+    /// Marks a multipart body's type so that it can be written part by part; `false` (and an
+    /// error) when it is not an object.
+    fn mark_multipart(&mut self, ty: &TypeRef, at: &str) -> bool {
+        match ty {
+            TypeRef::Map(_) | TypeRef::Json => true,
+            TypeRef::Named(name) => match self.types.get_mut(name) {
+                Some(def) if matches!(def.kind, TypeKind::Struct { .. }) => {
+                    def.multipart = true;
+                    true
+                }
+                _ => {
+                    self.error(
+                        &format!("{at}/schema"),
+                        "a multipart/form-data body must be an object schema (its properties are the parts)",
+                    );
+                    false
+                }
+            },
+            _ => {
+                self.error(
+                    &format!("{at}/schema"),
+                    "a multipart/form-data body must be an object schema (its properties are the parts)",
+                );
+                false
+            }
+        }
     }
 
     /// `oneOf` / `anyOf`.
@@ -996,7 +1028,11 @@ impl<'a> Lowering<'a> {
             }
             ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default()),
         };
-        let ty = self.parameter_type(ty);
+        let ty = match self.parameter_type(ty) {
+            // Raw bytes in a parameter can only be text.
+            TypeRef::Bytes => TypeRef::String,
+            other => other,
+        };
         // Objects go only in the query (`form` or `deepObject`), where serde writes them.
         if !self.is_parameter_type(&ty) && location != ParamLocation::Query {
             self.error(
@@ -1120,6 +1156,9 @@ impl<'a> Lowering<'a> {
                 ),
                 (_, None) => TypeRef::Json,
             };
+            if encoding == BodyEncoding::Multipart && !self.mark_multipart(&ty, &media_at) {
+                continue;
+            }
             media.push(BodyMedia {
                 variant: variant_names.claim(encoding_variant(encoding).to_owned()),
                 content_type: content_type.clone(),

@@ -72,6 +72,8 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// What it is.
     pub kind: TypeKind,
+    /// Sent as a `multipart/form-data` body somewhere (binary properties become file parts).
+    pub multipart: bool,
 }
 
 /// The shape of a named type.
@@ -173,7 +175,7 @@ pub enum TypeRef {
     Bool,
     /// Any JSON value (`serde_json::Value`).
     Json,
-    /// Raw bytes (`format: binary` bodies).
+    /// Raw bytes (`format: binary`): `bytes::Bytes`.
     Bytes,
     /// `format: date-time`: `chrono::DateTime<chrono::FixedOffset>`.
     DateTime,

@@ -40,7 +40,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
 /// The runtime's crates.io dependencies, as `Cargo.toml` lines. A test checks that this list
 /// names every dependency of `generated-client`.
 pub const RUNTIME_DEPENDENCIES: &[&str] = &[
-    r#"bytes = "1""#,
+    r#"bytes = { version = "1", features = ["serde"] }"#,
     r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#,
     r#"futures-core = "0.3""#,
     r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#,

@@ -350,3 +350,34 @@ fn a_property_named_like_the_map_of_others_keeps_both() {
     assert_eq!(note.additional_properties2.get("extra"), Some(&3));
     assert_eq!(note.anything_but_a_number, Some(json!([1])));
 }
+
+mod media {
+    include!(concat!(env!("OUT_DIR"), "/media_types_types.rs"));
+}
+
+#[test]
+fn a_multipart_body_sends_binary_properties_as_file_parts() {
+    let upload = media::UploadBody {
+        file: bytes::Bytes::from_static(&[0x00, 0xFF, 0x0D, 0x0A, 0x89]),
+        comment: Some("scan".into()),
+    };
+    let body = metastudio::runtime::encode::multipart(&upload).unwrap();
+    let boundary = metastudio::runtime::encode::MULTIPART_BOUNDARY;
+    let mut expected = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    expected.extend_from_slice(&[0x00, 0xFF, 0x0D, 0x0A, 0x89]);
+    expected.extend_from_slice(
+        format!(
+            "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nscan\r\n\
+             --{boundary}--\r\n"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(
+        body, expected,
+        "the file's bytes go out untouched, not as text"
+    );
+}

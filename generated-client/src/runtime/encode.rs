@@ -49,40 +49,115 @@ fn scalar_text(value: &serde_json::Value) -> String {
     }
 }
 
-/// Serialises an object body as `multipart/form-data` (with [`MULTIPART_CONTENT_TYPE`]): one
-/// text part per property, arrays as repeated parts, nested objects as JSON text.
-pub fn multipart<T: serde::Serialize + ?Sized>(
-    value: &T,
-) -> Result<Vec<u8>, crate::runtime::Error> {
-    let value = serde_json::to_value(value).map_err(crate::runtime::Error::serialize)?;
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    name: String,
+    filename: Option<String>,
+    content_type: Option<&'static str>,
+    bytes: Vec<u8>,
+}
+
+impl Part {
+    /// A file part: the bytes as they are, `application/octet-stream`, the field's name as
+    /// the file name.
+    pub fn file(name: &str, bytes: &[u8]) -> Part {
+        Part {
+            name: name.to_owned(),
+            filename: Some(name.to_owned()),
+            content_type: Some("application/octet-stream"),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    /// A text part: strings as they are, numbers and booleans in JSON notation, objects and
+    /// arrays as JSON text.
+    pub fn value<T: serde::Serialize + ?Sized>(
+        name: &str,
+        value: &T,
+    ) -> Result<Part, crate::runtime::Error> {
+        let value = serde_json::to_value(value).map_err(crate::runtime::Error::serialize)?;
+        Ok(Part::text(name, scalar_text(&value)))
+    }
+
+    fn text(name: &str, text: String) -> Part {
+        Part {
+            name: name.to_owned(),
+            filename: None,
+            content_type: None,
+            bytes: text.into_bytes(),
+        }
+    }
+}
+
+/// A body that can be written as `multipart/form-data`. Generated structs used as multipart
+/// bodies implement it (binary properties become file parts); so do JSON objects and maps.
+pub trait MultipartBody {
+    /// The parts, in order.
+    fn parts(&self) -> Result<Vec<Part>, crate::runtime::Error>;
+}
+
+fn object_parts(value: serde_json::Value) -> Result<Vec<Part>, crate::runtime::Error> {
     let serde_json::Value::Object(properties) = value else {
         return Err(serialize_error(
             "a multipart body must be an object".to_owned(),
         ));
     };
-    let mut body = Vec::new();
+    let mut parts = Vec::new();
     for (name, value) in &properties {
-        let values = match value {
-            serde_json::Value::Array(items) => items.iter().collect(),
-            serde_json::Value::Null => Vec::new(),
-            single => vec![single],
-        };
-        for value in values {
-            let text = scalar_text(value);
-            if text.contains(MULTIPART_BOUNDARY) || name.contains(['"', '\r', '\n']) {
-                return Err(serialize_error(format!(
-                    "multipart part `{name}` cannot be written: it contains the boundary or a quote or line break in its name"
-                )));
+        match value {
+            serde_json::Value::Array(items) => {
+                parts.extend(items.iter().map(|item| Part::text(name, scalar_text(item))))
             }
-            body.extend_from_slice(
-                format!(
-                    "--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-                )
-                .as_bytes(),
-            );
-            body.extend_from_slice(text.as_bytes());
-            body.extend_from_slice(b"\r\n");
+            serde_json::Value::Null => {}
+            single => parts.push(Part::text(name, scalar_text(single))),
         }
+    }
+    Ok(parts)
+}
+
+impl MultipartBody for serde_json::Value {
+    fn parts(&self) -> Result<Vec<Part>, crate::runtime::Error> {
+        object_parts(self.clone())
+    }
+}
+
+impl<T: serde::Serialize> MultipartBody for std::collections::BTreeMap<String, T> {
+    fn parts(&self) -> Result<Vec<Part>, crate::runtime::Error> {
+        object_parts(serde_json::to_value(self).map_err(crate::runtime::Error::serialize)?)
+    }
+}
+
+/// Writes a body as `multipart/form-data` with [`MULTIPART_CONTENT_TYPE`].
+pub fn multipart<T: MultipartBody + ?Sized>(value: &T) -> Result<Vec<u8>, crate::runtime::Error> {
+    let boundary = MULTIPART_BOUNDARY.as_bytes();
+    let mut body = Vec::new();
+    for part in value.parts()? {
+        let name = &part.name;
+        if name.contains(['"', '\r', '\n'])
+            || part
+                .bytes
+                .windows(boundary.len())
+                .any(|window| window == boundary)
+        {
+            return Err(serialize_error(format!(
+                "multipart part `{}` cannot be written: its name has a quote or a line break, or its content holds the boundary",
+                name.escape_debug()
+            )));
+        }
+        let mut head =
+            format!("--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"");
+        if let Some(filename) = &part.filename {
+            head.push_str(&format!("; filename=\"{filename}\""));
+        }
+        head.push_str("\r\n");
+        if let Some(content_type) = part.content_type {
+            head.push_str(&format!("Content-Type: {content_type}\r\n"));
+        }
+        head.push_str("\r\n");
+        body.extend_from_slice(head.as_bytes());
+        body.extend_from_slice(&part.bytes);
+        body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
     Ok(body)
@@ -259,7 +334,38 @@ mod tests {
             )
         );
         assert!(MULTIPART_CONTENT_TYPE.ends_with(MULTIPART_BOUNDARY));
-        assert!(multipart(&"not an object").is_err());
+        assert!(multipart(&serde_json::json!("not an object")).is_err());
+    }
+
+    struct Upload(Vec<u8>);
+
+    impl MultipartBody for Upload {
+        fn parts(&self) -> Result<Vec<Part>, crate::runtime::Error> {
+            Ok(vec![Part::file("file", &self.0), Part::value("n", &3)?])
+        }
+    }
+
+    #[test]
+    fn file_parts_keep_their_bytes() {
+        let body = multipart(&Upload(vec![0, 159, 146, 150, 13, 10])).unwrap();
+        let b = MULTIPART_BOUNDARY.as_bytes();
+        let mut expected = Vec::new();
+        expected.extend_from_slice(b"--");
+        expected.extend_from_slice(b);
+        expected.extend_from_slice(
+            b"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+        );
+        expected.extend_from_slice(&[0, 159, 146, 150, 13, 10]);
+        expected.extend_from_slice(b"\r\n--");
+        expected.extend_from_slice(b);
+        expected
+            .extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\n3\r\n--");
+        expected.extend_from_slice(b);
+        expected.extend_from_slice(b"--\r\n");
+        assert_eq!(body, expected);
+        let mut holding_boundary = b"x".to_vec();
+        holding_boundary.extend_from_slice(b);
+        assert!(multipart(&Upload(holding_boundary)).is_err());
     }
 
     #[test]

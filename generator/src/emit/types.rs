@@ -21,9 +21,14 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
     let doc = quote! { #doc #deprecated };
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            struct_def(&def.name, doc, fields, additional.as_ref(), model)
-        }
+        TypeKind::Struct { fields, additional } => struct_def(
+            &def.name,
+            doc,
+            fields,
+            additional.as_ref(),
+            def.multipart,
+            model,
+        ),
         TypeKind::StringEnum { variants } => {
             let mut names = Namespace::default();
             for variant in variants {
@@ -105,10 +110,19 @@ fn struct_def(
     doc: TokenStream,
     fields: &[Field],
     additional: Option<&TypeRef>,
+    multipart: bool,
     model: &Model,
 ) -> TokenStream {
     let type_name = ident(name);
     let here = TokenStream::new();
+    // A property may itself be called `additional_properties`.
+    let map_name = {
+        let mut taken = Namespace::default();
+        for field in fields {
+            taken.claim(field.name.clone());
+        }
+        ident(&taken.claim("additional_properties".to_owned()))
+    };
     let field_defs = fields.iter().map(|field| {
         let mut text = field.doc.clone().unwrap_or_default();
         let mut note = |line: String| {
@@ -189,12 +203,7 @@ fn struct_def(
     });
     let additional_field = additional.map(|value| {
         let value = type_tokens(value, &here);
-        // A property may itself be called `additional_properties`.
-        let mut taken = Namespace::default();
-        for field in fields {
-            taken.claim(field.name.clone());
-        }
-        let map = ident(&taken.claim("additional_properties".to_owned()));
+        let map = &map_name;
         quote! {
             /// Properties not listed in the schema.
             #[serde(flatten)]
@@ -205,6 +214,8 @@ fn struct_def(
         .iter()
         .all(|f| !f.required || f.nullable || is_defaultable(&f.ty, model));
     let derive_default = defaultable.then(|| quote! { Default, });
+    let multipart_impl =
+        multipart.then(|| multipart_impl(&type_name, fields, additional.map(|_| &map_name)));
     let checks = fields.iter().map(field_checks);
     let at_used = fields.iter().any(needs_checks);
     let at = if at_used {
@@ -224,6 +235,80 @@ fn struct_def(
             fn validate_at(&self, #at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
                 #(#checks)*
                 ::std::result::Result::Ok(())
+            }
+        }
+
+        #multipart_impl
+    }
+}
+
+/// `MultipartBody` for a struct sent as `multipart/form-data`: one part per property, binary
+/// properties as file parts, arrays as repeated parts.
+fn multipart_impl(
+    type_name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let part = |wire: &str, value: TokenStream, ty: &TypeRef| match ty {
+        TypeRef::Bytes => quote! { parts.push(crate::runtime::encode::Part::file(#wire, #value)); },
+        TypeRef::Array(inner) if **inner == TypeRef::Bytes => quote! {
+            for item in #value {
+                parts.push(crate::runtime::encode::Part::file(#wire, item));
+            }
+        },
+        TypeRef::Array(_) => quote! {
+            for item in #value {
+                parts.push(crate::runtime::encode::Part::value(#wire, item)?);
+            }
+        },
+        _ => quote! { parts.push(crate::runtime::encode::Part::value(#wire, #value)?); },
+    };
+    let mut pushes: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !f.flatten)
+        .map(|f| {
+            let field = ident(&f.name);
+            if f.required && !f.nullable {
+                part(&f.wire, quote! { &self.#field }, &f.ty)
+            } else if three_state(f) {
+                let push = part(&f.wire, quote! { value }, &f.ty);
+                quote! {
+                    if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &self.#field {
+                        #push
+                    }
+                }
+            } else {
+                let push = part(&f.wire, quote! { value }, &f.ty);
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#field {
+                        #push
+                    }
+                }
+            }
+        })
+        .collect();
+    if let Some(map) = additional {
+        pushes.push(quote! {
+            for (key, value) in &self.#map {
+                parts.push(crate::runtime::encode::Part::value(key, value)?);
+            }
+        });
+    }
+    let body = if pushes.is_empty() {
+        quote! { ::std::result::Result::Ok(::std::vec::Vec::new()) }
+    } else {
+        quote! {
+            let mut parts = ::std::vec::Vec::new();
+            #(#pushes)*
+            ::std::result::Result::Ok(parts)
+        }
+    };
+    quote! {
+        impl crate::runtime::encode::MultipartBody for #type_name {
+            fn parts(
+                &self,
+            ) -> ::std::result::Result<::std::vec::Vec<crate::runtime::encode::Part>, crate::runtime::Error> {
+                #body
             }
         }
     }
