@@ -11,5 +11,5 @@
 mod generated;
 pub mod runtime;
 
-pub use generated::{operations, types};
+pub use generated::{SERVICE, operations, types};
 pub use runtime::{ApiError, Client, ClientBuilder, Credentials, Error, Response, RetryPolicy};

@@ -1503,8 +1503,64 @@ impl<'a> Lowering<'a> {
             request_id_header: ext_str(&doc.extensions, "x-request-id-header")
                 .unwrap_or("X-Request-Id")
                 .to_owned(),
+            environment: environment(doc),
             auth_schemes,
         }
+    }
+}
+
+/// The `x-environment` root extension (validation has checked its shape), or variables named
+/// after the title without it: `SWAGGER_PETSTORE_ENDPOINT`, `SWAGGER_PETSTORE_TOKEN`.
+fn environment(doc: &OpenAPI) -> Environment {
+    let Some(value) = doc.extensions.get("x-environment") else {
+        let prefix = heck::ToShoutySnakeCase::to_shouty_snake_case(
+            names::type_name(&doc.info.title).as_str(),
+        );
+        return Environment {
+            endpoint: vec![format!("{prefix}_ENDPOINT")],
+            token: vec![format!("{prefix}_TOKEN")],
+            ..Environment::default()
+        };
+    };
+    let list = |value: Option<&serde_json::Value>| -> Vec<String> {
+        match value {
+            Some(serde_json::Value::String(name)) => vec![name.clone()],
+            Some(serde_json::Value::Array(names)) => names
+                .iter()
+                .filter_map(|name| name.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let client_parameters = value
+        .get("client_parameters")
+        .and_then(|v| v.as_object())
+        .map(|map| {
+            map.iter()
+                .map(|(name, variables)| (name.clone(), list(Some(variables))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let ak_sk = value
+        .get("ak_sk")
+        .and_then(|v| v.as_array())
+        .map(|pairs| {
+            pairs
+                .iter()
+                .filter_map(|pair| {
+                    let text =
+                        |key: &str| pair.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+                    Some((text("ak")?, text("sk")?, text("security_token")))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Environment {
+        region: list(value.get("region")),
+        endpoint: list(value.get("endpoint")),
+        client_parameters,
+        ak_sk,
+        token: list(value.get("token")),
     }
 }
 

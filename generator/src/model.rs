@@ -33,6 +33,24 @@ pub struct Service {
     pub request_id_header: String,
     /// Security schemes, in spec order.
     pub auth_schemes: Vec<AuthScheme>,
+    /// The environment variables the client reads (`x-environment`).
+    pub environment: Environment,
+}
+
+/// The environment variables a generated client reads its configuration from: the spec's
+/// root extension `x-environment`, or `<TITLE>_ENDPOINT` and `<TITLE>_TOKEN` without it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// The region.
+    pub region: Vec<String>,
+    /// An explicit endpoint.
+    pub endpoint: Vec<String>,
+    /// Client parameters: (parameter name, variables).
+    pub client_parameters: Vec<(String, Vec<String>)>,
+    /// AK/SK pairs: (ak, sk, security token).
+    pub ak_sk: Vec<(String, String, Option<String>)>,
+    /// A token.
+    pub token: Vec<String>,
 }
 
 /// One server variable.

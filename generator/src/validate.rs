@@ -27,6 +27,7 @@ pub fn validate(spec: &Spec) -> Result<(), Diagnostics> {
     checker.alias_cycles();
     checker.operations();
     checker.components();
+    checker.environment();
     checker.diagnostics.finish(())
 }
 
@@ -831,6 +832,103 @@ impl<'a> Checker<'a> {
     }
 }
 
+impl Checker<'_> {
+    /// The root extension `x-environment`: which environment variables the client reads.
+    fn environment(&mut self) {
+        let Some(environment) = self.spec.raw.get("x-environment") else {
+            return;
+        };
+        let at = "#/x-environment";
+        let Value::Object(fields) = environment else {
+            self.error(
+                at,
+                format!(
+                    "`x-environment` must be a mapping (region, endpoint, token, client_parameters, ak_sk), not {}",
+                    describe(environment)
+                ),
+            );
+            return;
+        };
+        for (key, value) in fields {
+            let field_at = join(at, key);
+            match key.as_str() {
+                "region" | "endpoint" | "token" => self.variable_names(value, &field_at),
+                "client_parameters" => match value {
+                    Value::Object(parameters) => {
+                        for (name, variables) in parameters {
+                            self.variable_names(variables, &join(&field_at, name));
+                        }
+                    }
+                    other => self.error(
+                        &field_at,
+                        format!(
+                            "`client_parameters` must map each client parameter to its variables, not {}",
+                            describe(other)
+                        ),
+                    ),
+                },
+                "ak_sk" => {
+                    let pairs = match value {
+                        Value::Array(pairs) => pairs.as_slice(),
+                        other => {
+                            self.error(
+                                &field_at,
+                                format!(
+                                    "`ak_sk` must be a list of {{ak, sk, security_token}} mappings, not {}",
+                                    describe(other)
+                                ),
+                            );
+                            continue;
+                        }
+                    };
+                    for (index, pair) in pairs.iter().enumerate() {
+                        let pair_at = join(&field_at, &index.to_string());
+                        let text = |key: &str| pair.get(key).and_then(Value::as_str);
+                        if text("ak").is_none() || text("sk").is_none() {
+                            self.error(
+                                &pair_at,
+                                "each `ak_sk` entry needs string fields `ak` and `sk` (and may have `security_token`)",
+                            );
+                        }
+                        if let Some(token) = pair.get("security_token")
+                            && !token.is_string()
+                        {
+                            self.error(
+                                &join(&pair_at, "security_token"),
+                                format!("`security_token` must be a variable name, not {}", describe(token)),
+                            );
+                        }
+                    }
+                }
+                other => self.error(
+                    &field_at,
+                    format!(
+                        "unknown field `{other}` in `x-environment`; the fields are `region`, `endpoint`, `token`, `client_parameters` and `ak_sk`"
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// A variable name or a list of them.
+    fn variable_names(&mut self, value: &Value, at: &str) {
+        let valid = match value {
+            Value::String(_) => true,
+            Value::Array(names) => names.iter().all(Value::is_string),
+            _ => false,
+        };
+        if !valid {
+            self.error(
+                at,
+                format!(
+                    "expected an environment variable name or a list of them, not {}",
+                    describe(value)
+                ),
+            );
+        }
+    }
+}
+
 /// A parameter of an operation: where it is listed and where it is defined.
 #[derive(Debug, Clone)]
 struct Param {
@@ -1190,6 +1288,35 @@ components:
             "#/components/securitySchemes/bad/x-signer",
             "unsupported `x-signer` `hmac-md5`",
         );
+        assert_eq!(found.len(), 4, "{found:#?}");
+    }
+
+    #[test]
+    fn the_environment_extension_is_checked() {
+        let found = check(
+            "x-environment:
+  region: [A, 1]
+  token: T
+  client_parameters: {project_id: [P1, P2], other: {}}
+  ak_sk:
+    - {ak: AK, sk: SK, security_token: TOKEN}
+    - {ak: AK2}
+  colour: blue
+paths: {}
+",
+        );
+        assert_one(&found, "#/x-environment/region", "a list of them");
+        assert_one(
+            &found,
+            "#/x-environment/client_parameters/other",
+            "a list of them",
+        );
+        assert_one(
+            &found,
+            "#/x-environment/ak_sk/1",
+            "string fields `ak` and `sk`",
+        );
+        assert_one(&found, "#/x-environment/colour", "unknown field `colour`");
         assert_eq!(found.len(), 4, "{found:#?}");
     }
 

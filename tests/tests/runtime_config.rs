@@ -140,6 +140,7 @@ static NO_REGION: ServiceInfo = ServiceInfo {
     region_env_prefix: None,
     request_id_header: "X-Request-Id",
     auth_schemes: &[AuthScheme::Bearer],
+    environment: metastudio::runtime::Environment::NONE,
 };
 
 #[test]
@@ -315,4 +316,63 @@ fn the_client_is_cheap_to_share() {
     fn assert_send<T: Send>(_: &T) {}
     let client = builder(&[]).build().unwrap();
     assert_send(&client.execute(show("a")));
+}
+
+/// A service whose spec names its own variables (`x-environment`).
+static OWN_VARIABLES: ServiceInfo = ServiceInfo {
+    environment: metastudio::runtime::Environment {
+        endpoint: &["PLAIN_ENDPOINT"],
+        client_parameters: &[metastudio::runtime::ParameterVariables {
+            parameter: "tenant_id",
+            variables: &["PLAIN_TENANT", "LEGACY_TENANT"],
+        }],
+        token: &["PLAIN_TOKEN"],
+        ..metastudio::runtime::Environment::NONE
+    },
+    ..NO_REGION
+};
+
+#[test]
+fn with_env_reads_the_variables_the_spec_names_and_no_others() {
+    let env = |vars: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    };
+    let client = Client::builder_for(&OWN_VARIABLES)
+        .env_lookup(env(&[
+            ("PLAIN_ENDPOINT", "http://127.0.0.1:9"),
+            ("LEGACY_TENANT", "acme"),
+            ("PLAIN_TOKEN", "t0k"),
+            // MetaStudio's names mean nothing to this service.
+            ("CLOUD_SDK_AK", "ak"),
+            ("CLOUD_SDK_SK", "sk"),
+        ]))
+        .with_env()
+        .build()
+        .unwrap();
+    assert_eq!(client.endpoint(), "http://127.0.0.1:9");
+    assert_eq!(client.client_parameter("tenant_id").unwrap(), "acme");
+    assert!(
+        format!("{client:?}").contains("Token"),
+        "the token variable was read, the AK/SK ones were not: {client:?}"
+    );
+
+    let missing = Client::builder_for(&OWN_VARIABLES)
+        .env_lookup(|_| None)
+        .with_env()
+        .credentials(Credentials::token("t"))
+        .endpoint("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let error = missing
+        .client_parameter("tenant_id")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("or set PLAIN_TENANT and call .with_env()"),
+        "the hint names the spec's variable: {error}"
+    );
 }

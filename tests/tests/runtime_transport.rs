@@ -287,6 +287,7 @@ static GENERIC: metastudio::runtime::ServiceInfo = metastudio::runtime::ServiceI
         metastudio::runtime::AuthScheme::ApiKeyQuery { name: "api_key" },
         metastudio::runtime::AuthScheme::Basic,
     ],
+    environment: metastudio::runtime::Environment::NONE,
 };
 
 #[tokio::test]

@@ -28,6 +28,31 @@ pub const SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
         },
         crate::runtime::AuthScheme::SdkHmacSha256,
     ],
+    environment: crate::runtime::Environment {
+        region: &["CLOUD_SDK_REGION"],
+        endpoint: &["CLOUD_SDK_ENDPOINT"],
+        client_parameters: &[
+            crate::runtime::ParameterVariables {
+                parameter: "project_id",
+                variables: &["CLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"],
+            },
+        ],
+        ak_sk: &[
+            crate::runtime::AkSkVariables {
+                ak: "CLOUD_SDK_AK",
+                sk: "CLOUD_SDK_SK",
+                security_token: ::std::option::Option::Some("CLOUD_SDK_SECURITY_TOKEN"),
+            },
+            crate::runtime::AkSkVariables {
+                ak: "HUAWEICLOUD_SDK_AK",
+                sk: "HUAWEICLOUD_SDK_SK",
+                security_token: ::std::option::Option::Some(
+                    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+                ),
+            },
+        ],
+        token: &["CLOUD_SDK_TOKEN"],
+    },
 };
 impl crate::runtime::Client {
     /// Starts configuring a client for MetaStudio.

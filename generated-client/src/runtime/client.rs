@@ -116,19 +116,32 @@ impl Client {
         crate::runtime::transport::execute(&self.inner, request).await
     }
 
+    /// `, or set VAR and call .with_env()` when the spec names variables for `parameter`.
+    fn variables_hint(&self, parameter: &str) -> String {
+        self.inner
+            .service
+            .environment
+            .client_parameters
+            .iter()
+            .find(|p| p.parameter == parameter)
+            .and_then(|p| p.variables.first())
+            .map(|variable| format!(", or set {variable} and call .with_env()"))
+            .unwrap_or_default()
+    }
+
     /// A value set once on the client and filled into every operation that takes it
     /// (parameters marked `x-client-parameter` in the spec, such as `project_id`).
     pub fn client_parameter(&self, name: &str) -> Result<&str, Error> {
         match self.inner.client_parameters.get(name) {
             Some(value) => Ok(value),
-            None if name == "project_id" => Err(Error::Config(
-                "the project ID is not set: call .project_id(id) on the client builder, or set \
-                 CLOUD_SDK_PROJECT_ID and call .with_env()"
-                    .to_owned(),
-            )),
+            None if name == "project_id" => Err(Error::Config(format!(
+                "the project ID is not set: call .project_id(id) on the client builder{}",
+                self.variables_hint(name)
+            ))),
             None => Err(Error::Config(format!(
                 "`{name}` is not set on the client: call .client_parameter(\"{name}\", value) on \
-                 the client builder"
+                 the client builder{}",
+                self.variables_hint(name)
             ))),
         }
     }
@@ -178,6 +191,56 @@ pub struct ServiceInfo {
     pub request_id_header: &'static str,
     /// The security schemes the spec declares, in spec order.
     pub auth_schemes: &'static [AuthScheme],
+    /// Root extension `x-environment`: the environment variables
+    /// [`ClientBuilder::with_env`](crate::runtime::ClientBuilder::with_env) reads.
+    pub environment: Environment,
+}
+
+/// The environment variables a client reads its configuration from, as the spec's root
+/// extension `x-environment` names them. In each list the first variable that is set wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Environment {
+    /// The region (`.region(...)`).
+    pub region: &'static [&'static str],
+    /// An explicit endpoint URL (`.endpoint(...)`).
+    pub endpoint: &'static [&'static str],
+    /// Client parameters (`x-client-parameter`), e.g. the project ID.
+    pub client_parameters: &'static [ParameterVariables],
+    /// AK/SK pairs, each with its security-token variable, consulted in order.
+    pub ak_sk: &'static [AkSkVariables],
+    /// A token, consulted after the AK/SK pairs.
+    pub token: &'static [&'static str],
+}
+
+impl Environment {
+    /// No variables at all.
+    pub const NONE: Environment = Environment {
+        region: &[],
+        endpoint: &[],
+        client_parameters: &[],
+        ak_sk: &[],
+        token: &[],
+    };
+}
+
+/// The variables holding one client parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParameterVariables {
+    /// The parameter's name in the spec, e.g. `project_id`.
+    pub parameter: &'static str,
+    /// The variables, first set wins.
+    pub variables: &'static [&'static str],
+}
+
+/// The variables holding one AK/SK pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AkSkVariables {
+    /// The access key.
+    pub ak: &'static str,
+    /// The secret key.
+    pub sk: &'static str,
+    /// The security token of temporary credentials, optional even when named.
+    pub security_token: Option<&'static str>,
 }
 
 /// One server variable (`servers[0].variables`).

@@ -51,13 +51,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_USER_AGENT: &str =
     concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
 
-/// Environment variable read by [`ClientBuilder::with_env`]: the region ID.
-pub const ENV_REGION: &str = "CLOUD_SDK_REGION";
-/// Environment variable read by [`ClientBuilder::with_env`]: an explicit endpoint URL.
-pub const ENV_ENDPOINT: &str = "CLOUD_SDK_ENDPOINT";
-/// Environment variables read by [`ClientBuilder::with_env`] for the project ID, first set wins.
-pub const ENV_PROJECT_ID: [&str; 2] = ["CLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"];
-
 /// Headers the client sets itself; `default_header` refuses them.
 const RESERVED_HEADERS: &[(&str, &str)] = &[
     ("host", "it is the endpoint's authority"),
@@ -294,10 +287,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads the configuration from the environment, as the vendor's SDKs and examples do.
-    /// Values set here replace earlier calls; later calls replace these. Empty variables count
-    /// as unset.
+    /// Reads the configuration from the environment variables the spec names (its root
+    /// extension `x-environment`), as the vendor's SDKs and examples do. Values set here replace
+    /// earlier calls; later calls replace these. Empty variables count as unset.
     ///
+    /// For MetaStudio:
     /// * project ID: `CLOUD_SDK_PROJECT_ID`, else `HUAWEICLOUD_SDK_PROJECT_ID`;
     /// * region: `CLOUD_SDK_REGION`;
     /// * endpoint: `CLOUD_SDK_ENDPOINT` (as [`endpoint`](ClientBuilder::endpoint));
@@ -306,18 +300,25 @@ impl ClientBuilder {
     ///   `CLOUD_SDK_TOKEN`). An incomplete pair is reported by `build`.
     pub fn with_env(mut self) -> Self {
         let env = Arc::clone(&self.env);
-        let get = |name: &str| env(name).filter(|value| !value.is_empty());
-        if let Some(project_id) = ENV_PROJECT_ID.iter().find_map(|name| get(name)) {
-            self.client_parameters
-                .insert("project_id".to_owned(), project_id);
+        let variables = &self.service.environment;
+        let get = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|name| env(name).filter(|value| !value.is_empty()))
+        };
+        for parameter in variables.client_parameters {
+            if let Some(value) = get(parameter.variables) {
+                self.client_parameters
+                    .insert(parameter.parameter.to_owned(), value);
+            }
         }
-        if let Some(region) = get(ENV_REGION) {
+        if let Some(region) = get(variables.region) {
             self.region = Some(region);
         }
-        if let Some(endpoint) = get(ENV_ENDPOINT) {
+        if let Some(endpoint) = get(variables.endpoint) {
             self.endpoint = Some(endpoint);
         }
-        match Credentials::from_lookup(|name| env(name)) {
+        match Credentials::from_lookup(variables, |name| env(name)) {
             Ok(Some(credentials)) => self.credentials = Some(credentials),
             Ok(None) => {}
             Err(error) => self.deferred.push(error.to_string()),
@@ -596,13 +597,33 @@ fn resolve_auth(service: &ServiceInfo, credentials: Option<&Credentials>) -> Res
     };
     match credentials {
         None if schemes.is_empty() => Ok(Auth::None),
-        None => Err(config(format!(
-            "no credentials: {} requires {}. Call .credentials(Credentials::ak_sk(ak, sk)) or \
-             .credentials(Credentials::token(token)), or set CLOUD_SDK_AK and CLOUD_SDK_SK and \
-             call .with_env()",
-            service.title,
-            describe()
-        ))),
+        None => {
+            let variables = &service.environment;
+            let from_env = match (variables.ak_sk.first(), variables.token.first()) {
+                (Some(pair), _) => {
+                    format!(", or set {} and {} and call .with_env()", pair.ak, pair.sk)
+                }
+                (None, Some(token)) => format!(", or set {token} and call .with_env()"),
+                (None, None) => String::new(),
+            };
+            let mut constructors: Vec<&str> = Vec::new();
+            for scheme in schemes {
+                let constructor = match scheme {
+                    AuthScheme::SdkHmacSha256 => "Credentials::ak_sk(ak, sk)",
+                    AuthScheme::Basic => "Credentials::basic(user, password)",
+                    _ => "Credentials::token(token)",
+                };
+                if !constructors.contains(&constructor) {
+                    constructors.push(constructor);
+                }
+            }
+            Err(config(format!(
+                "no credentials: {} requires {}. Call .credentials({}){from_env}",
+                service.title,
+                describe(),
+                constructors.join(") or .credentials(")
+            )))
+        }
         Some(Credentials::Token(token)) => {
             check_secret(token, "the token")?;
             schemes

@@ -4,6 +4,7 @@
 //! Secrets (the SK, tokens) are wrapped in [`Secret`], whose `Debug` prints `** redacted **`, so
 //! `{:?}` of any credentials value is safe to log. The AK is not secret and is shown.
 
+use crate::runtime::client::Environment;
 use std::fmt;
 
 /// How the client authenticates.
@@ -126,32 +127,6 @@ pub enum CredentialsError {
     SecurityTokenWithoutAkSk,
 }
 
-/// An AK/SK pair of environment variables and the security-token variable that goes with it.
-struct EnvPair {
-    ak: &'static str,
-    sk: &'static str,
-    security_token: &'static str,
-}
-
-/// The AK/SK variable sets, in the order they are consulted.
-const ENV_PAIRS: [EnvPair; 2] = [
-    // The names the vendor's API documentation examples read.
-    EnvPair {
-        ak: "CLOUD_SDK_AK",
-        sk: "CLOUD_SDK_SK",
-        security_token: "CLOUD_SDK_SECURITY_TOKEN",
-    },
-    // The names the vendor's SDK credential chain reads.
-    EnvPair {
-        ak: "HUAWEICLOUD_SDK_AK",
-        sk: "HUAWEICLOUD_SDK_SK",
-        security_token: "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-    },
-];
-
-/// The variable holding an IAM token, consulted after the AK/SK pairs.
-const ENV_TOKEN: &str = "CLOUD_SDK_TOKEN";
-
 impl Credentials {
     /// Token authentication.
     pub fn token(token: impl Into<String>) -> Self {
@@ -184,20 +159,17 @@ impl Credentials {
         }
     }
 
-    /// Reads credentials from the environment; `Ok(None)` when none are set.
+    /// Reads credentials from the environment variables `variables` names (the spec's
+    /// `x-environment`; for MetaStudio `CLOUD_SDK_AK`/`CLOUD_SDK_SK`, then
+    /// `HUAWEICLOUD_SDK_AK`/`HUAWEICLOUD_SDK_SK`, each with its security token, then
+    /// `CLOUD_SDK_TOKEN`); `Ok(None)` when none are set.
     ///
-    /// In order, the first that is set wins:
-    /// 1. `CLOUD_SDK_AK` + `CLOUD_SDK_SK` (the names of the vendor's examples), with
-    ///    `CLOUD_SDK_SECURITY_TOKEN` if set;
-    /// 2. `HUAWEICLOUD_SDK_AK` + `HUAWEICLOUD_SDK_SK` (the vendor SDK's names), with
-    ///    `HUAWEICLOUD_SDK_SECURITY_TOKEN` if set;
-    /// 3. `CLOUD_SDK_TOKEN`: token authentication.
-    ///
-    /// Empty values count as unset. Half a pair, or a security token without its pair, is an
-    /// error naming the variables, whatever else is set.
-    pub fn from_env() -> Result<Option<Credentials>, CredentialsError> {
+    /// The AK/SK pairs are consulted in order, then the token variables; the first that is set
+    /// wins. Empty values count as unset. Half a pair, or a security token without its pair, is
+    /// an error naming the variables, whatever else is set.
+    pub fn from_env(variables: &Environment) -> Result<Option<Credentials>, CredentialsError> {
         let mut not_unicode: Option<String> = None;
-        let found = Credentials::from_lookup(|name| match std::env::var(name) {
+        let found = Credentials::from_lookup(variables, |name| match std::env::var(name) {
             Ok(value) => Some(value),
             Err(std::env::VarError::NotPresent) => None,
             Err(std::env::VarError::NotUnicode(_)) => {
@@ -213,15 +185,18 @@ impl Credentials {
 
     /// [`Credentials::from_env`] with `lookup` in place of the process environment: it is called
     /// with a variable name and returns its value, `None` when unset.
-    pub fn from_lookup<F>(mut lookup: F) -> Result<Option<Credentials>, CredentialsError>
+    pub fn from_lookup<F>(
+        variables: &Environment,
+        mut lookup: F,
+    ) -> Result<Option<Credentials>, CredentialsError>
     where
         F: FnMut(&str) -> Option<String>,
     {
         let mut get = |name: &str| lookup(name).filter(|value| !value.is_empty());
-        for pair in &ENV_PAIRS {
+        for pair in variables.ak_sk {
             let ak = get(pair.ak);
             let sk = get(pair.sk);
-            let security_token = get(pair.security_token);
+            let security_token = pair.security_token.and_then(&mut get);
             match (ak, sk) {
                 (Some(ak), Some(sk)) => {
                     let mut aksk = AkSk::new(ak, sk);
@@ -242,7 +217,7 @@ impl Credentials {
                 }
                 (None, None) if security_token.is_some() => {
                     return Err(CredentialsError::TokenWithoutPair {
-                        token: pair.security_token,
+                        token: pair.security_token.unwrap_or_default(),
                         ak: pair.ak,
                         sk: pair.sk,
                     });
@@ -250,21 +225,44 @@ impl Credentials {
                 (None, None) => {}
             }
         }
-        Ok(get(ENV_TOKEN).map(Credentials::token))
+        Ok(variables
+            .token
+            .iter()
+            .find_map(|name| get(name))
+            .map(Credentials::token))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::client::AkSkVariables;
     use std::collections::HashMap;
+
+    /// What the MetaStudio spec's `x-environment` names.
+    const VARIABLES: Environment = Environment {
+        ak_sk: &[
+            AkSkVariables {
+                ak: "CLOUD_SDK_AK",
+                sk: "CLOUD_SDK_SK",
+                security_token: Some("CLOUD_SDK_SECURITY_TOKEN"),
+            },
+            AkSkVariables {
+                ak: "HUAWEICLOUD_SDK_AK",
+                sk: "HUAWEICLOUD_SDK_SK",
+                security_token: Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+            },
+        ],
+        token: &["CLOUD_SDK_TOKEN"],
+        ..Environment::NONE
+    };
 
     fn lookup(vars: &[(&str, &str)]) -> Result<Option<Credentials>, CredentialsError> {
         let vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        Credentials::from_lookup(|name| vars.get(name).cloned())
+        Credentials::from_lookup(&VARIABLES, |name| vars.get(name).cloned())
     }
 
     fn as_aksk(credentials: Credentials) -> AkSk {

@@ -15,7 +15,9 @@ pub mod signer;
 pub mod transport;
 pub mod validate;
 
-pub use client::{AuthScheme, Client, ServerVariable, ServiceInfo};
+pub use client::{
+    AkSkVariables, AuthScheme, Client, Environment, ParameterVariables, ServerVariable, ServiceInfo,
+};
 pub use config::ClientBuilder;
 pub use credentials::Credentials;
 pub use error::{ApiError, Error};

@@ -460,6 +460,7 @@ mod tests {
             auth_schemes: &[AuthScheme::ApiKeyHeader {
                 name: "X-Auth-Token",
             }],
+            environment: crate::runtime::Environment::NONE,
         };
         let url = serve(vec![
             "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",

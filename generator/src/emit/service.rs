@@ -38,6 +38,31 @@ pub fn emit(service: &Service) -> TokenStream {
         AuthScheme::Basic => quote! { crate::runtime::AuthScheme::Basic },
         AuthScheme::SdkHmacSha256 => quote! { crate::runtime::AuthScheme::SdkHmacSha256 },
     });
+    let env = &service.environment;
+    let region = &env.region;
+    let endpoint = &env.endpoint;
+    let token = &env.token;
+    let parameters = env.client_parameters.iter().map(|(parameter, variables)| {
+        quote! {
+            crate::runtime::ParameterVariables {
+                parameter: #parameter,
+                variables: &[#(#variables),*],
+            }
+        }
+    });
+    let pairs = env.ak_sk.iter().map(|(ak, sk, security_token)| {
+        let security_token = match security_token {
+            Some(name) => quote! { ::std::option::Option::Some(#name) },
+            None => quote! { ::std::option::Option::None },
+        };
+        quote! {
+            crate::runtime::AkSkVariables {
+                ak: #ak,
+                sk: #sk,
+                security_token: #security_token,
+            }
+        }
+    });
     let builder_doc = format!(" Starts configuring a client for {title}.");
     let service_doc = doc_attrs(Some(&format!(
         "What the spec says about {title} {version}: servers, security schemes and extensions.{}",
@@ -60,6 +85,13 @@ pub fn emit(service: &Service) -> TokenStream {
             region_env_prefix: #region_env_prefix,
             request_id_header: #request_id_header,
             auth_schemes: &[#(#auth_schemes),*],
+            environment: crate::runtime::Environment {
+                region: &[#(#region),*],
+                endpoint: &[#(#endpoint),*],
+                client_parameters: &[#(#parameters),*],
+                ak_sk: &[#(#pairs),*],
+                token: &[#(#token),*],
+            },
         };
 
         impl crate::runtime::Client {

@@ -2,10 +2,7 @@
 //! hand-built operation requests, a fake clock and a recording sleep.
 #![allow(dead_code)]
 
-use metastudio::runtime::{
-    AuthScheme, Client, ClientBuilder, Credentials, OperationRequest, RequestBody, ServerVariable,
-    ServiceInfo,
-};
+use metastudio::runtime::{Client, ClientBuilder, Credentials, OperationRequest, RequestBody};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,24 +13,7 @@ pub const TOKEN: &str = "MIIEXAMPLE-iam-token-secret";
 pub const PROJECT: &str = "70b76xxxxxx34253880af501cdxxxxxx";
 
 /// What the generator emits for `spec/metastudio.yaml`.
-pub static SERVICE: ServiceInfo = ServiceInfo {
-    title: "MetaStudio",
-    version: "1.0.0",
-    server_url: "https://metastudio.{region}.myhuaweicloud.com",
-    server_variables: &[ServerVariable {
-        name: "region",
-        default: "cn-north-4",
-        allowed: &["cn-north-4", "cn-east-3"],
-    }],
-    region_env_prefix: Some("HUAWEICLOUD_SDK_REGION_METASTUDIO_"),
-    request_id_header: "X-Request-Id",
-    auth_schemes: &[
-        AuthScheme::ApiKeyHeader {
-            name: "X-Auth-Token",
-        },
-        AuthScheme::SdkHmacSha256,
-    ],
-};
+pub use metastudio::SERVICE;
 
 /// 2023-09-01T06:50:21Z, the reference's worked example.
 pub const START_SECS: u64 = 1_693_551_021;
