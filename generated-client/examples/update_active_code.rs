@@ -65,7 +65,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let client = match Client::builder().with_env().build() {
+    let client = match Client::from_env() {
         Ok(client) => client,
         Err(error) => {
             eprintln!("{error}");

@@ -18,7 +18,21 @@ use openapiv3::{
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Method names the hand-written `Client` already uses.
-const RESERVED_METHODS: &[&str] = &["builder", "execute", "client_parameter", "clone", "fmt"];
+const RESERVED_METHODS: &[&str] = &[
+    "builder",
+    "builder_for",
+    "from_env",
+    "execute",
+    "client_parameter",
+    "endpoint",
+    "service",
+    "timeout",
+    "retry_policy",
+    "user_agent",
+    "clone",
+    "fmt",
+];
+
 /// Type names the generated modules use for themselves.
 const RESERVED_TYPES: &[&str] = &["Client", "Error", "Response", "SERVICE"];
 
@@ -1736,6 +1750,46 @@ fn box_recursive_fields(types: &mut [TypeDef]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lower_text(text: &str) -> Model {
+        let spec = crate::load::load_str(std::path::Path::new("t.yaml"), text).unwrap();
+        lower(&spec).unwrap()
+    }
+
+    #[test]
+    fn operation_names_never_shadow_client_methods() {
+        let model = lower_text(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a: {get: {operationId: execute, responses: {'200': {description: ok}}}}
+  /b: {get: {operationId: fromEnv, responses: {'200': {description: ok}}}}
+  /c: {get: {operationId: builder, responses: {'200': {description: ok}}}}
+",
+        );
+        let names: Vec<&str> = model
+            .operations
+            .iter()
+            .map(|o| o.method_name.as_str())
+            .collect();
+        assert_eq!(names, ["builder2", "execute2", "from_env2"]);
+    }
+
+    #[test]
+    fn environment_defaults_to_the_title() {
+        let model = lower_text(
+            "openapi: 3.0.3
+info: {title: Swagger Petstore, version: '1'}
+paths: {}
+",
+        );
+        assert_eq!(
+            model.service.environment.endpoint,
+            ["SWAGGER_PETSTORE_ENDPOINT"]
+        );
+        assert_eq!(model.service.environment.token, ["SWAGGER_PETSTORE_TOKEN"]);
+        assert!(model.service.environment.ak_sk.is_empty());
+    }
 
     #[test]
     fn splits_paths() {

@@ -99,6 +99,12 @@ pub fn emit(service: &Service) -> TokenStream {
             pub fn builder() -> crate::runtime::ClientBuilder {
                 crate::runtime::ClientBuilder::new(&SERVICE)
             }
+
+            /// A client configured from the environment variables the spec names, with every
+            /// other setting at its default: `Client::builder().with_env().build()`.
+            pub fn from_env() -> ::std::result::Result<Self, crate::runtime::Error> {
+                Self::builder().with_env().build()
+            }
         }
     }
 }
