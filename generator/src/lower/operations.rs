@@ -1,0 +1,701 @@
+//! Lowering operations: parameters, request bodies, success responses, response headers and
+//! pagination of each operation.
+
+use super::*;
+
+impl<'a> Lowering<'a> {
+    pub(super) fn operations(&mut self) -> Vec<Operation> {
+        let mut method_names = Namespace::with_reserved(RESERVED_METHODS);
+        let mut operations = Vec::new();
+        for (path, item) in self.doc.paths.iter() {
+            let item_at = pointer(["paths", path]);
+            let ReferenceOr::Item(item) = item else {
+                self.error(&item_at, "a `$ref` path item is not supported; inline it");
+                continue;
+            };
+            for (method, operation) in item.iter() {
+                let at = format!("{item_at}/{method}");
+                if let Some(op) =
+                    self.operation(path, method, item, operation, &at, &mut method_names)
+                {
+                    operations.push(op);
+                }
+            }
+        }
+        operations
+    }
+
+    pub(super) fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &openapiv3::PathItem,
+        operation: &openapiv3::Operation,
+        at: &str,
+        method_names: &mut Namespace,
+    ) -> Option<Operation> {
+        let id = operation
+            .operation_id
+            .clone()
+            .unwrap_or_else(|| format!("{method}{}", path.replace(['{', '}'], "")));
+        let method_name = method_names.claim(names::field_name(&id));
+        let base = names::type_name(&id);
+        let request_type = self.type_names.claim(format!("{base}Request"));
+
+        // Path-item parameters first, then the operation's, which override by (name, in).
+        let mut params: Vec<Param> = Vec::new();
+        let mut param_names = Namespace::with_reserved(&["body", "new", "validate"]);
+        let sources = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, pointer(["paths", path, "parameters"]) + &format!("/{i}")))
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, format!("{at}/parameters/{i}"))),
+            )
+            .collect::<Vec<_>>();
+        for (parameter, param_at) in sources {
+            if let Some(param) = self.parameter(parameter, &base, &param_at, &mut param_names) {
+                if let Some(existing) = params
+                    .iter_mut()
+                    .find(|p| p.wire == param.wire && p.location == param.location)
+                {
+                    *existing = Param {
+                        name: existing.name.clone(),
+                        ..param
+                    };
+                } else {
+                    params.push(param);
+                }
+            }
+        }
+
+        let body = match &operation.request_body {
+            Some(body) => self.request_body(body, &base, &format!("{at}/requestBody")),
+            None => None,
+        };
+        let responses = self.responses(operation, &base, &format!("{at}/responses"));
+        let response_type = format!("{base}Response");
+        let response_type = if needs_response_enum(&responses) {
+            self.type_names.claim(response_type)
+        } else {
+            response_type
+        };
+        let headers_type = responses
+            .iter()
+            .any(|r| !r.headers.is_empty())
+            .then(|| self.type_names.claim(format!("{base}ResponseHeaders")));
+
+        let http_method = method.to_ascii_uppercase();
+        let idempotent = matches!(
+            http_method.as_str(),
+            "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE"
+        ) || ext_bool(&operation.extensions, "x-idempotent");
+
+        let pagination =
+            self.pagination(operation, &params, &responses, at)
+                .map(|mut pagination| {
+                    pagination.stream_method = method_names.claim(format!("{method_name}_stream"));
+                    pagination
+                });
+
+        Some(Operation {
+            id,
+            method_name,
+            request_type,
+            response_type,
+            headers_type,
+            http_method,
+            path: path.to_owned(),
+            path_parts: split_path(path),
+            doc: doc_text(&[operation.summary.as_ref(), operation.description.as_ref()]),
+            deprecated: operation.deprecated,
+            params,
+            body,
+            responses,
+            idempotent,
+            pagination,
+        })
+    }
+
+    pub(super) fn parameter(
+        &mut self,
+        parameter: &ReferenceOr<Parameter>,
+        op_base: &str,
+        at: &str,
+        param_names: &mut Namespace,
+    ) -> Option<Param> {
+        let (parameter, at) = match parameter {
+            ReferenceOr::Item(p) => (p, at.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let key = ref_name(reference, "parameters");
+                let found = key.as_ref().and_then(|key| {
+                    self.doc
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.parameters.get(key))
+                });
+                match (found, key) {
+                    (Some(ReferenceOr::Item(p)), Some(key)) => {
+                        (p, pointer(["components", "parameters", &key]))
+                    }
+                    _ => {
+                        self.error(
+                            at,
+                            format!("`$ref: {reference}` does not resolve to a parameter"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        let data = parameter.parameter_data_ref();
+        if ext_bool(&data.extensions, "x-auth-header") {
+            return None;
+        }
+        let (location, explode) = match parameter {
+            Parameter::Path { .. } => (ParamLocation::Path, false),
+            Parameter::Query { .. } => (ParamLocation::Query, data.explode.unwrap_or(true)),
+            Parameter::Header { .. } => (ParamLocation::Header, false),
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, false),
+        };
+        if location == ParamLocation::Header
+            && (data.name.eq_ignore_ascii_case("accept")
+                || data.name.eq_ignore_ascii_case("content-type"))
+        {
+            return None;
+        }
+        let deep_object = match parameter {
+            Parameter::Query { style, .. } => match style {
+                openapiv3::QueryStyle::Form => false,
+                openapiv3::QueryStyle::DeepObject => true,
+                other => {
+                    self.error(
+                        &at,
+                        format!(
+                            "query parameter style `{}` is not supported; use `form` or `deepObject`",
+                            match other {
+                                openapiv3::QueryStyle::SpaceDelimited => "spaceDelimited",
+                                _ => "pipeDelimited",
+                            }
+                        ),
+                    );
+                    return None;
+                }
+            },
+            _ => false,
+        };
+        let hint = format!("{op_base}{}", names::type_name(&data.name));
+        let (ty, constraints) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let ty = self.schema_type(schema, &hint, &format!("{at}/schema"));
+                let constraints = self
+                    .resolve(schema)
+                    .map(|s| self.constraints(s))
+                    .unwrap_or_default();
+                (ty, constraints)
+            }
+            ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default()),
+        };
+        let ty = match self.parameter_type(ty) {
+            // Raw bytes in a parameter can only be text.
+            TypeRef::Bytes => TypeRef::String,
+            other => other,
+        };
+        // Objects go only in the query (`form` or `deepObject`), where serde writes them.
+        if !self.is_parameter_type(&ty) && location != ParamLocation::Query {
+            self.error(
+                &format!("{at}/schema"),
+                format!(
+                    "parameter `{}` has an object or free-form type; in {} parameters only strings, numbers, booleans, string enums and arrays of them are supported",
+                    data.name,
+                    match location {
+                        ParamLocation::Path => "path",
+                        ParamLocation::Header => "header",
+                        _ => "cookie",
+                    }
+                ),
+            );
+            return None;
+        }
+        let simple = self.is_parameter_type(&ty);
+        Some(Param {
+            name: param_names.claim(names::field_name(&data.name)),
+            wire: data.name.clone(),
+            location,
+            doc: doc_text(&[data.description.as_ref()]),
+            ty,
+            required: data.required,
+            deprecated: data.deprecated.unwrap_or(false),
+            constraints,
+            from_client: ext_bool(&data.extensions, "x-client-parameter"),
+            explode,
+            deep_object,
+            simple,
+        })
+    }
+
+    /// A union of simple types in a parameter (`oneOf: [string, array of string]`) is sent as its
+    /// widest variant: an array if there is one, else the first simple type.
+    pub(super) fn parameter_type(&self, ty: TypeRef) -> TypeRef {
+        let TypeRef::Named(name) = &ty else {
+            return ty;
+        };
+        let Some(TypeKind::Union { variants, .. }) = self.types.get(name).map(|t| &t.kind) else {
+            return ty;
+        };
+        let simple: Vec<&TypeRef> = variants
+            .iter()
+            .map(|v| &v.ty)
+            .filter(|t| self.is_parameter_type(t))
+            .collect();
+        simple
+            .iter()
+            .find(|t| matches!(t, TypeRef::Array(_)))
+            .or(simple.first())
+            .map(|t| (*t).clone())
+            .unwrap_or(ty)
+    }
+
+    /// Whether a value of this type can be written as a path, query or header value.
+    pub(super) fn is_parameter_type(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::Bool
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::Uuid => true,
+            TypeRef::Named(name) => matches!(
+                self.types.get(name).map(|t| &t.kind),
+                Some(TypeKind::StringEnum { .. })
+            ),
+            TypeRef::Array(inner) => {
+                !matches!(**inner, TypeRef::Array(_)) && self.is_parameter_type(inner)
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn request_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        op_base: &str,
+        at: &str,
+    ) -> Option<Body> {
+        let (body, at) = match body {
+            ReferenceOr::Item(b) => (b, at.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let key = ref_name(reference, "requestBodies");
+                let found = key.as_ref().and_then(|key| {
+                    self.doc
+                        .components
+                        .as_ref()
+                        .and_then(|c| c.request_bodies.get(key))
+                });
+                match (found, key) {
+                    (Some(ReferenceOr::Item(b)), Some(key)) => {
+                        (b, pointer(["components", "requestBodies", &key]))
+                    }
+                    _ => {
+                        self.error(
+                            at,
+                            format!("`$ref: {reference}` does not resolve to a request body"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        let mut media = Vec::new();
+        let mut variant_names = Namespace::default();
+        for (content_type, media_type) in &body.content {
+            let encoding = classify_media(content_type);
+            let media_at = format!("{at}/content/{}", escape_token(content_type));
+            let ty = match (encoding, &media_type.schema) {
+                (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+                (BodyEncoding::Text, _) => TypeRef::String,
+                (_, Some(schema)) => self.schema_type(
+                    schema,
+                    &format!("{op_base}Body"),
+                    &format!("{media_at}/schema"),
+                ),
+                (_, None) => TypeRef::Json,
+            };
+            if encoding == BodyEncoding::Multipart && !self.mark_multipart(&ty, &media_at) {
+                continue;
+            }
+            media.push(BodyMedia {
+                variant: variant_names.claim(encoding_variant(encoding).to_owned()),
+                content_type: content_type.clone(),
+                encoding,
+                ty,
+            });
+        }
+        if media.is_empty() {
+            // `content: {}` describes no body at all.
+            return None;
+        }
+        let choice_type = if media.len() > 1 {
+            self.type_names.claim(format!("{op_base}Body"))
+        } else {
+            String::new()
+        };
+        Some(Body {
+            media,
+            choice_type,
+            required: body.required,
+            doc: doc_text(&[body.description.as_ref()]),
+        })
+    }
+
+    pub(super) fn responses(
+        &mut self,
+        operation: &openapiv3::Operation,
+        op_base: &str,
+        at: &str,
+    ) -> Vec<ResponseCase> {
+        let mut success: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        for (status, response) in &operation.responses.responses {
+            let (matcher, key) = match status {
+                openapiv3::StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
+                openapiv3::StatusCode::Range(range) => {
+                    (StatusMatch::Range(*range), format!("{range}XX"))
+                }
+            };
+            let is_success = match matcher {
+                StatusMatch::Code(code) => (200..300).contains(&code),
+                StatusMatch::Range(range) => range == 2,
+                StatusMatch::Default => false,
+            };
+            if is_success {
+                success.push((matcher, response, format!("{at}/{key}")));
+            }
+        }
+        if success.is_empty()
+            && let Some(default) = &operation.responses.default
+        {
+            success.push((StatusMatch::Default, default, format!("{at}/default")));
+        }
+        let several = success.len() > 1;
+        let mut variant_names = Namespace::default();
+        let mut cases = Vec::new();
+        for (status, response, response_at) in success {
+            let (response, response_at) = match response {
+                ReferenceOr::Item(r) => (r, response_at),
+                ReferenceOr::Reference { reference } => {
+                    let key = ref_name(reference, "responses");
+                    let found = key.as_ref().and_then(|key| {
+                        self.doc
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.responses.get(key))
+                    });
+                    match (found, key) {
+                        (Some(ReferenceOr::Item(r)), Some(key)) => {
+                            (r, pointer(["components", "responses", &key]))
+                        }
+                        _ => {
+                            self.error(
+                                &response_at,
+                                format!("`$ref: {reference}` does not resolve to a response"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            let variant = variant_names.claim(status_variant(status));
+            let hint = if several {
+                format!("{op_base}{variant}Body")
+            } else {
+                format!("{op_base}ResponseBody")
+            };
+            let body = pick_media(&response.content).map(|(content_type, encoding, media)| {
+                let ty = match (encoding, &media.schema) {
+                    (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+                    (BodyEncoding::Text, _) => TypeRef::String,
+                    (_, Some(schema)) => self.schema_type(
+                        schema,
+                        &hint,
+                        &format!(
+                            "{response_at}/content/{}/schema",
+                            escape_token(content_type)
+                        ),
+                    ),
+                    (_, None) => TypeRef::Json,
+                };
+                (encoding, ty)
+            });
+            let headers = self.response_headers(response, &response_at);
+            cases.push(ResponseCase {
+                status,
+                variant,
+                doc: doc_text(&[Some(&response.description)]),
+                body,
+                headers,
+            });
+        }
+        cases.sort_by_key(|case| case.status);
+        cases
+    }
+
+    /// The headers a response declares, `$ref`s to `components.headers` resolved; scalars keep
+    /// their type, anything else is read as text.
+    pub(super) fn response_headers(
+        &mut self,
+        response: &openapiv3::Response,
+        at: &str,
+    ) -> Vec<ResponseHeader> {
+        let mut names = Namespace::default();
+        let mut headers = Vec::new();
+        for (wire, header) in &response.headers {
+            let header_at = format!("{at}/headers/{}", escape_token(wire));
+            let header = match header {
+                ReferenceOr::Item(header) => header,
+                ReferenceOr::Reference { reference } => {
+                    let found = ref_name(reference, "headers").and_then(|key| {
+                        self.doc
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.headers.get(&key))
+                    });
+                    match found {
+                        Some(ReferenceOr::Item(header)) => header,
+                        _ => {
+                            self.error(
+                                &header_at,
+                                format!("`$ref: {reference}` does not resolve to a header"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            if wire.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => match self.resolve(schema) {
+                    Some(schema) => match &schema.schema_kind {
+                        SchemaKind::Type(Type::Integer(i)) => match i.format {
+                            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                            _ => TypeRef::I64,
+                        },
+                        SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+                        SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+                        _ => TypeRef::String,
+                    },
+                    None => TypeRef::String,
+                },
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            headers.push(ResponseHeader {
+                name: names.claim(names::field_name(wire)),
+                wire: wire.clone(),
+                doc: doc_text(&[header.description.as_ref()]),
+                ty,
+            });
+        }
+        headers
+    }
+
+    pub(super) fn pagination(
+        &mut self,
+        operation: &openapiv3::Operation,
+        params: &[Param],
+        responses: &[ResponseCase],
+        at: &str,
+    ) -> Option<Pagination> {
+        let spec = operation.extensions.get("x-pagination")?;
+        let at = format!("{at}/x-pagination");
+        let field = |key: &str| spec.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let (Some(offset), Some(limit), Some(count), Some(items)) = (
+            field("offset"),
+            field("limit"),
+            field("count"),
+            field("items"),
+        ) else {
+            self.error(
+                &at,
+                "`x-pagination` needs string fields `offset`, `limit`, `count` and `items`",
+            );
+            return None;
+        };
+        let param = |wire: &str| {
+            params
+                .iter()
+                .find(|p| p.wire == wire && p.location == ParamLocation::Query)
+        };
+        let (Some(offset_param), Some(_)) = (param(&offset), param(&limit)) else {
+            self.error(
+                &at,
+                format!(
+                    "`x-pagination` names query parameters `{offset}` and `{limit}`, which the operation does not have"
+                ),
+            );
+            return None;
+        };
+        if !matches!(offset_param.ty, TypeRef::I32 | TypeRef::I64) {
+            self.error(
+                &at,
+                format!("`x-pagination`: the offset parameter `{offset}` must be an integer"),
+            );
+            return None;
+        }
+        let (offset_name, offset_type) = (offset_param.name.clone(), offset_param.ty.clone());
+        let body_type = match responses {
+            [
+                ResponseCase {
+                    body: Some((BodyEncoding::Json, TypeRef::Named(name))),
+                    ..
+                },
+            ] => name.clone(),
+            _ => {
+                self.error(&at, "`x-pagination` needs exactly one success response with a named JSON object body");
+                return None;
+            }
+        };
+        let fields = match self.types.get(&body_type).map(|t| &t.kind) {
+            Some(TypeKind::Struct { fields, .. }) => fields.clone(),
+            _ => {
+                self.error(
+                    &at,
+                    format!("`x-pagination`: the response body `{body_type}` is not an object"),
+                );
+                return None;
+            }
+        };
+        let count_field = fields.iter().find(|f| f.wire == count);
+        let items_field = fields.iter().find(|f| f.wire == items);
+        match (count_field, items_field) {
+            (
+                Some(count_field),
+                Some(Field {
+                    ty: TypeRef::Array(item),
+                    name,
+                    required,
+                    nullable,
+                    ..
+                }),
+            ) if matches!(count_field.ty, TypeRef::I32 | TypeRef::I64) => Some(Pagination {
+                stream_method: String::new(),
+                offset_param: offset_name,
+                offset_type,
+                count_field: count_field.name.clone(),
+                count_required: count_field.required && !count_field.nullable,
+                items_field: name.clone(),
+                items_required: *required && !*nullable,
+                item_type: (**item).clone(),
+            }),
+            _ => {
+                self.error(&at, format!("`x-pagination`: the response needs an integer field `{count}` and an array field `{items}`"));
+                None
+            }
+        }
+    }
+}
+
+/// Whether success responses differ in body, so the operation needs a response enum.
+pub fn needs_response_enum(responses: &[ResponseCase]) -> bool {
+    let mut bodies = responses.iter().map(|r| &r.body);
+    match bodies.next() {
+        Some(first) => bodies.any(|b| b != first),
+        None => false,
+    }
+}
+
+fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => match code {
+            200 => "Ok".to_owned(),
+            201 => "Created".to_owned(),
+            202 => "Accepted".to_owned(),
+            203 => "NonAuthoritativeInformation".to_owned(),
+            204 => "NoContent".to_owned(),
+            205 => "ResetContent".to_owned(),
+            206 => "PartialContent".to_owned(),
+            other => format!("Status{other}"),
+        },
+        StatusMatch::Range(range) => format!("Status{range}xx"),
+        StatusMatch::Default => "Default".to_owned(),
+    }
+}
+
+/// How a media type is read or written.
+fn classify_media(media_type: &str) -> BodyEncoding {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence == "multipart/form-data" {
+        BodyEncoding::Multipart
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        // XML, images, PDFs, octet-stream…: raw bytes the caller provides or receives.
+        BodyEncoding::Bytes
+    }
+}
+
+fn encoding_variant(encoding: BodyEncoding) -> &'static str {
+    match encoding {
+        BodyEncoding::Json => "Json",
+        BodyEncoding::Form => "Form",
+        BodyEncoding::Multipart => "Multipart",
+        BodyEncoding::Bytes => "Bytes",
+        BodyEncoding::Text => "Text",
+    }
+}
+
+/// Picks the media type a response is read as: JSON first, then text, then raw bytes.
+fn pick_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, BodyEncoding, &openapiv3::MediaType)> {
+    let read_as = |encoding| match encoding {
+        // A form or multipart answer is rare; its bytes are kept.
+        BodyEncoding::Form | BodyEncoding::Multipart => BodyEncoding::Bytes,
+        other => other,
+    };
+    for wanted in [BodyEncoding::Json, BodyEncoding::Text, BodyEncoding::Bytes] {
+        for (media_type, media) in content {
+            if read_as(classify_media(media_type)) == wanted {
+                return Some((media_type.as_str(), wanted, media));
+            }
+        }
+    }
+    None
+}
+
+/// Splits `/v1/{project_id}/x` into literal and parameter parts.
+pub fn split_path(path: &str) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            parts.push(PathPart::Literal(rest[..open].to_owned()));
+        }
+        parts.push(PathPart::Param(rest[open + 1..open + close].to_owned()));
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_owned()));
+    }
+    parts
+}

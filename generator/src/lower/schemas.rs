@@ -1,0 +1,771 @@
+//! Lowering schemas: component and inline schemas become named types or inline type
+//! references; `allOf`, unions, maps, constraints and recursion are resolved here.
+
+use super::*;
+
+/// Whether a schema becomes a named Rust type (struct, enum, union) or is used inline.
+fn is_named_kind(schema: &Schema) -> bool {
+    if single_all_of(schema).is_some() {
+        return false;
+    }
+    match &schema.schema_kind {
+        // An object with no properties is a map (free-form or typed), unless it allows nothing.
+        SchemaKind::Type(Type::Object(object)) => {
+            !object.properties.is_empty()
+                || matches!(
+                    object.additional_properties,
+                    Some(AdditionalProperties::Any(false))
+                )
+        }
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().next().is_some(),
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(any) => {
+            !any.properties.is_empty()
+                || !any.all_of.is_empty()
+                || !any.one_of.is_empty()
+                || !any.any_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// `allOf` with exactly one part and nothing else (a common way to attach a description or a
+/// title to a `$ref`) stands for that part.
+fn single_all_of(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => all_of.first(),
+        SchemaKind::Any(any)
+            if any.all_of.len() == 1
+                && any.properties.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.additional_properties.is_none() =>
+        {
+            any.all_of.first()
+        }
+        _ => None,
+    }
+}
+
+impl<'a> Lowering<'a> {
+    pub(super) fn component_schemas(&mut self) {
+        let Some(components) = &self.doc.components else {
+            return;
+        };
+        // Names first, in spec order, so references resolve whatever order types are lowered in.
+        for (key, schema) in &components.schemas {
+            let named = match schema {
+                ReferenceOr::Item(schema) => is_named_kind(schema),
+                ReferenceOr::Reference { .. } => false,
+            };
+            if named {
+                let name = self.type_names.claim(names::type_name(key));
+                self.component_names.insert(key.clone(), name);
+            }
+        }
+        for (key, schema) in &components.schemas {
+            let at = pointer(["components", "schemas", key]);
+            match (schema, self.component_names.get(key).cloned()) {
+                (ReferenceOr::Item(schema), Some(name)) => self.define(&name, schema, &at),
+                (ReferenceOr::Item(schema), None) => {
+                    // A primitive or array schema: used inline where referenced; also a public alias.
+                    let target = self.inline_type(schema, &names::type_name(key), &at);
+                    let name = self.type_names.claim(names::type_name(key));
+                    let constraints = self.constraints(schema);
+                    self.types.insert(
+                        name.clone(),
+                        TypeDef {
+                            name,
+                            doc: doc_text(&[schema.schema_data.description.as_ref()]),
+                            deprecated: schema.schema_data.deprecated,
+                            kind: TypeKind::Alias {
+                                target,
+                                constraints,
+                            },
+                            multipart: false,
+                        },
+                    );
+                }
+                (ReferenceOr::Reference { reference }, _) => {
+                    // `A: {$ref: B}`: an alias of B.
+                    let target = self.reference_type(reference, &at);
+                    let name = self.type_names.claim(names::type_name(key));
+                    self.types.insert(
+                        name.clone(),
+                        TypeDef {
+                            name,
+                            doc: None,
+                            deprecated: false,
+                            kind: TypeKind::Alias {
+                                target,
+                                constraints: Constraints::default(),
+                            },
+                            multipart: false,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    /// The type a `$ref` to a component schema stands for.
+    pub(super) fn reference_type(&mut self, reference: &str, at: &str) -> TypeRef {
+        let Some(key) = ref_name(reference, "schemas") else {
+            self.error(
+                at,
+                format!("`$ref: {reference}` does not point into #/components/schemas"),
+            );
+            return TypeRef::Json;
+        };
+        if let Some(name) = self.component_names.get(&key) {
+            return TypeRef::Named(name.clone());
+        }
+        let Some(target) = self
+            .doc
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(&key))
+        else {
+            self.error(at, format!("`$ref: {reference}` does not resolve"));
+            return TypeRef::Json;
+        };
+        if !self.resolving.insert(key.clone()) {
+            self.error(
+                at,
+                format!("`$ref: {reference}` refers to itself through aliases only"),
+            );
+            return TypeRef::Json;
+        }
+        let target_at = pointer(["components", "schemas", &key]);
+        let ty = match target {
+            ReferenceOr::Reference { reference } => self.reference_type(reference, &target_at),
+            ReferenceOr::Item(schema) => {
+                self.inline_type(schema, &names::type_name(&key), &target_at)
+            }
+        };
+        self.resolving.remove(&key);
+        ty
+    }
+
+    /// The type of a schema used in place; inline objects, enums and unions become named types
+    /// called `hint`.
+    pub(super) fn schema_type(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        at: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference_type(reference, at),
+            ReferenceOr::Item(schema) => self.inline_type(schema, hint, at),
+        }
+    }
+
+    pub(super) fn boxed_schema_type(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        hint: &str,
+        at: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference_type(reference, at),
+            ReferenceOr::Item(schema) => self.inline_type(schema, hint, at),
+        }
+    }
+
+    pub(super) fn inline_type(&mut self, schema: &Schema, hint: &str, at: &str) -> TypeRef {
+        if let Some(part) = single_all_of(schema) {
+            return self.schema_type(part, hint, &format!("{at}/allOf/0"));
+        }
+        if is_named_kind(schema) {
+            let name = self.type_names.claim(names::type_name(hint));
+            self.define(&name, schema, at);
+            return TypeRef::Named(name);
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match &string.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
+                    TypeRef::DateTime
+                }
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => TypeRef::Date,
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => TypeRef::Bytes,
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
+                _ => TypeRef::String,
+            },
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(number)) => match &number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Object(object)) => match &object.additional_properties {
+                Some(additional) => self
+                    .map_type(additional, hint, at)
+                    .unwrap_or(TypeRef::Map(Box::new(TypeRef::Json))),
+                None => TypeRef::Map(Box::new(TypeRef::Json)),
+            },
+            SchemaKind::Type(Type::Array(array)) => match &array.items {
+                Some(items) => {
+                    let item = self.boxed_schema_type(
+                        items,
+                        &format!("{hint}Item"),
+                        &format!("{at}/items"),
+                    );
+                    TypeRef::Array(Box::new(item))
+                }
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            SchemaKind::Any(any) => {
+                if let Some(additional) = &any.additional_properties {
+                    return self.map_type(additional, hint, at).unwrap_or(TypeRef::Json);
+                }
+                if let Some(items) = &any.items {
+                    let item = self.boxed_schema_type(
+                        items,
+                        &format!("{hint}Item"),
+                        &format!("{at}/items"),
+                    );
+                    return TypeRef::Array(Box::new(item));
+                }
+                match any.typ.as_deref() {
+                    Some("string") => TypeRef::String,
+                    Some("integer") => TypeRef::I64,
+                    Some("number") => TypeRef::F64,
+                    Some("boolean") => TypeRef::Bool,
+                    _ => TypeRef::Json,
+                }
+            }
+            // `not` only forbids shapes; a client reads and writes whatever remains as JSON.
+            SchemaKind::Not { .. } => TypeRef::Json,
+            // Named kinds were handled above.
+            _ => TypeRef::Json,
+        }
+    }
+
+    /// The map type for `additionalProperties`, or `None` when it is `false`.
+    pub(super) fn map_type(
+        &mut self,
+        additional: &AdditionalProperties,
+        hint: &str,
+        at: &str,
+    ) -> Option<TypeRef> {
+        match additional {
+            AdditionalProperties::Any(true) => Some(TypeRef::Map(Box::new(TypeRef::Json))),
+            AdditionalProperties::Any(false) => None,
+            AdditionalProperties::Schema(schema) => {
+                let value = self.schema_type(
+                    schema,
+                    &format!("{hint}Value"),
+                    &format!("{at}/additionalProperties"),
+                );
+                Some(TypeRef::Map(Box::new(value)))
+            }
+        }
+    }
+
+    /// Lowers a named schema into `self.types[name]`.
+    pub(super) fn define(&mut self, name: &str, schema: &Schema, at: &str) {
+        let doc = doc_text(&[
+            schema.schema_data.title.as_ref(),
+            schema.schema_data.description.as_ref(),
+        ]);
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let mut variant_names = Namespace::default();
+                let variants = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|wire| EnumVariant {
+                        name: variant_names.claim(names::variant_name(wire)),
+                        wire: wire.clone(),
+                        doc: None,
+                    })
+                    .collect();
+                TypeKind::StringEnum { variants }
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                let fields = self.fields(name, &object.properties, &object.required, at);
+                let additional = match &object.additional_properties {
+                    Some(additional) => {
+                        self.map_type(additional, name, at)
+                            .and_then(|map| match map {
+                                TypeRef::Map(value) => Some(*value),
+                                _ => None,
+                            })
+                    }
+                    None => None,
+                };
+                TypeKind::Struct { fields, additional }
+            }
+            SchemaKind::AllOf { all_of } => self.all_of(name, all_of, &[], at),
+            SchemaKind::OneOf { one_of } => match self.enum_union(one_of) {
+                Some(variants) => TypeKind::StringEnum { variants },
+                None => self.union(name, one_of, schema, &format!("{at}/oneOf")),
+            },
+            SchemaKind::AnyOf { any_of } => {
+                self.union(name, any_of, schema, &format!("{at}/anyOf"))
+            }
+            SchemaKind::Any(any) => {
+                if !any.all_of.is_empty() {
+                    let own = Self::own_properties(&any.properties, &any.required);
+                    self.all_of(name, &any.all_of, &own, at)
+                } else if !any.one_of.is_empty() {
+                    self.union(name, &any.one_of, schema, &format!("{at}/oneOf"))
+                } else if !any.any_of.is_empty() {
+                    self.union(name, &any.any_of, schema, &format!("{at}/anyOf"))
+                } else {
+                    let fields = self.fields(name, &any.properties, &any.required, at);
+                    TypeKind::Struct {
+                        fields,
+                        additional: None,
+                    }
+                }
+            }
+            _ => TypeKind::Alias {
+                target: TypeRef::Json,
+                constraints: Constraints::default(),
+            },
+        };
+        self.types.insert(
+            name.to_owned(),
+            TypeDef {
+                name: name.to_owned(),
+                doc,
+                deprecated: schema.schema_data.deprecated,
+                kind,
+                multipart: false,
+            },
+        );
+    }
+
+    pub(super) fn own_properties(
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+    ) -> Vec<(String, ReferenceOr<Box<Schema>>, bool)> {
+        properties
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone(), required.contains(k)))
+            .collect()
+    }
+
+    pub(super) fn fields(
+        &mut self,
+        parent: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        at: &str,
+    ) -> Vec<Field> {
+        let list = Self::own_properties(properties, required);
+        self.fields_from(parent, &list, at)
+    }
+
+    pub(super) fn fields_from(
+        &mut self,
+        parent: &str,
+        list: &[(String, ReferenceOr<Box<Schema>>, bool)],
+        at: &str,
+    ) -> Vec<Field> {
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::new();
+        for (wire, schema, required) in list {
+            let field_at = format!("{at}/properties/{}", escape_token(wire));
+            let hint = format!("{parent}{}", names::type_name(wire));
+            let ty = self.boxed_schema_type(schema, &hint, &field_at);
+            let resolved = self.resolve_boxed(schema);
+            let field_schema = match schema {
+                ReferenceOr::Item(item) => Some(&**item),
+                ReferenceOr::Reference { .. } => None,
+            };
+            // Docs and flags of the property itself win over those of the schema it refers to.
+            let data = |get: fn(&openapiv3::SchemaData) -> bool| {
+                field_schema.is_some_and(|s| get(&s.schema_data))
+                    || resolved.is_some_and(|s| get(&s.schema_data))
+            };
+            let doc = field_schema
+                .and_then(|s| doc_text(&[s.schema_data.description.as_ref()]))
+                .or_else(|| resolved.and_then(|s| doc_text(&[s.schema_data.description.as_ref()])));
+            let constraints = resolved.map(|s| self.constraints(s)).unwrap_or_default();
+            let default = resolved
+                .and_then(|s| s.schema_data.default.as_ref())
+                .map(|value| value.to_string());
+            let (nullable, deprecated, read_only, write_only) = (
+                data(|d| d.nullable),
+                data(|d| d.deprecated),
+                data(|d| d.read_only),
+                data(|d| d.write_only),
+            );
+            fields.push(Field {
+                name: field_names.claim(names::field_name(wire)),
+                wire: wire.clone(),
+                doc,
+                ty,
+                // A read-only or write-only property is absent in one direction.
+                required: *required && !read_only && !write_only,
+                nullable,
+                deprecated,
+                constraints,
+                read_only,
+                write_only,
+                default,
+                flatten: false,
+            });
+        }
+        fields
+    }
+
+    /// `allOf`: every part's properties merged into one struct.
+    pub(super) fn all_of(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        own: &[(String, ReferenceOr<Box<Schema>>, bool)],
+        at: &str,
+    ) -> TypeKind {
+        let mut merged: Vec<(String, ReferenceOr<Box<Schema>>, bool)> = Vec::new();
+        let mut flattened: Vec<(ReferenceOr<Schema>, String)> = Vec::new();
+        self.collect_all_of(parts, at, &mut merged, &mut flattened, 0);
+        merge_properties(&mut merged, own.iter().cloned());
+        let mut fields = self.fields_from(name, &merged, at);
+        // Union parts (`allOf: [Base, {oneOf: [...]}]`) are flattened next to the properties.
+        let mut field_names = Namespace::default();
+        for field in &fields {
+            field_names.claim(field.name.clone());
+        }
+        for (index, (part, part_at)) in flattened.into_iter().enumerate() {
+            let ty = self.schema_type(&part, &format!("{name}Part{index}"), &part_at);
+            let base = match &ty {
+                TypeRef::Named(type_name) => names::field_name(type_name),
+                _ => "variant".to_owned(),
+            };
+            fields.push(Field {
+                name: field_names.claim(base),
+                wire: String::new(),
+                doc: Some(
+                    "The shapes this value may also take (an `allOf` part that is a union)."
+                        .to_owned(),
+                ),
+                ty,
+                required: true,
+                nullable: false,
+                deprecated: false,
+                constraints: Constraints::default(),
+                read_only: false,
+                write_only: false,
+                default: None,
+                flatten: true,
+            });
+        }
+        TypeKind::Struct {
+            fields,
+            additional: None,
+        }
+    }
+
+    /// Adds the properties of every `allOf` part (following `$ref`s and nested `allOf`s).
+    pub(super) fn collect_all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        at: &str,
+        merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
+        flattened: &mut Vec<(ReferenceOr<Schema>, String)>,
+        depth: usize,
+    ) {
+        if depth > 16 {
+            self.error(
+                at,
+                "`allOf` nests more than 16 levels deep; is it circular?",
+            );
+            return;
+        }
+        for (index, part) in parts.iter().enumerate() {
+            let part_at = format!("{at}/allOf/{index}");
+            let Some(schema) = self.resolve(part) else {
+                self.error(&part_at, "this `allOf` part does not resolve to a schema");
+                continue;
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => merge_properties(
+                    merged,
+                    Self::own_properties(&object.properties, &object.required),
+                ),
+                SchemaKind::AllOf { all_of } => {
+                    self.collect_all_of(all_of, &part_at, merged, flattened, depth + 1)
+                }
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                    flattened.push((part.clone(), part_at))
+                }
+                SchemaKind::Any(any) if any.properties.is_empty() && (!any.one_of.is_empty() || !any.any_of.is_empty()) => {
+                    flattened.push((part.clone(), part_at))
+                }
+                SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
+                    if !any.all_of.is_empty() {
+                        self.collect_all_of(&any.all_of, &part_at, merged, flattened, depth + 1);
+                    }
+                    merge_properties(merged, Self::own_properties(&any.properties, &any.required));
+                    // `required` alone (no properties) tightens earlier parts.
+                    for key in &any.required {
+                        if let Some(existing) = merged.iter_mut().find(|(k, _, _)| k == key) {
+                            existing.2 = true;
+                        }
+                    }
+                }
+                _ => self.error(
+                    &part_at,
+                    "an `allOf` part must be an object schema (or a $ref to one) to be merged into a struct",
+                ),
+            }
+        }
+    }
+
+    /// A `oneOf` whose every part is a string enum (one value each, usually with its own
+    /// description, as dropshot writes them) is one string enum.
+    pub(super) fn enum_union(&self, parts: &[ReferenceOr<Schema>]) -> Option<Vec<EnumVariant>> {
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::new();
+        for part in parts {
+            let schema = self.resolve(part)?;
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                return None;
+            };
+            if string.enumeration.is_empty() {
+                return None;
+            }
+            for wire in string.enumeration.iter().flatten() {
+                variants.push(EnumVariant {
+                    name: variant_names.claim(names::variant_name(wire)),
+                    wire: wire.clone(),
+                    doc: doc_text(&[schema.schema_data.description.as_ref()]),
+                });
+            }
+        }
+        Some(variants)
+    }
+
+    /// Marks a multipart body's type so that it can be written part by part; `false` (and an
+    /// error) when it is not an object.
+    pub(super) fn mark_multipart(&mut self, ty: &TypeRef, at: &str) -> bool {
+        match ty {
+            TypeRef::Map(_) | TypeRef::Json => true,
+            TypeRef::Named(name) => match self.types.get_mut(name) {
+                Some(def) if matches!(def.kind, TypeKind::Struct { .. }) => {
+                    def.multipart = true;
+                    true
+                }
+                _ => {
+                    self.error(
+                        &format!("{at}/schema"),
+                        "a multipart/form-data body must be an object schema (its properties are the parts)",
+                    );
+                    false
+                }
+            },
+            _ => {
+                self.error(
+                    &format!("{at}/schema"),
+                    "a multipart/form-data body must be an object schema (its properties are the parts)",
+                );
+                false
+            }
+        }
+    }
+
+    /// `oneOf` / `anyOf`.
+    pub(super) fn union(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        schema: &Schema,
+        at: &str,
+    ) -> TypeKind {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::new();
+        let mut all_objects = true;
+        for (index, part) in parts.iter().enumerate() {
+            let part_at = format!("{at}/{index}");
+            let (variant_base, tag_value) = match part {
+                ReferenceOr::Reference { reference } => {
+                    let key = ref_name(reference, "schemas").unwrap_or_default();
+                    let tag = discriminator.map(|d| {
+                        d.mapping
+                            .iter()
+                            // Mapping targets are `$ref`s or, as the spec allows, bare schema names.
+                            .find(|(_, target)| *target == reference || **target == key)
+                            .map(|(value, _)| value.clone())
+                            .unwrap_or_else(|| key.clone())
+                    });
+                    (names::type_name(&key), tag)
+                }
+                ReferenceOr::Item(item) => {
+                    // Untitled inline variants are named after their type once it is known.
+                    let base = item.schema_data.title.as_deref().map(names::type_name);
+                    (base.unwrap_or_default(), None)
+                }
+            };
+            let hint = if variant_base.is_empty() {
+                format!("{name}Variant{index}")
+            } else {
+                format!("{name}{variant_base}")
+            };
+            let ty = self.schema_type(part, &hint, &part_at);
+            let variant_base = if variant_base.is_empty() {
+                ty.word().to_owned()
+            } else {
+                variant_base
+            };
+            let is_object = self.resolve(part).is_some_and(|s| {
+                matches!(s.schema_kind, SchemaKind::Type(Type::Object(_)))
+                    || matches!(&s.schema_kind, SchemaKind::Any(a) if !a.properties.is_empty())
+                    || matches!(s.schema_kind, SchemaKind::AllOf { .. })
+            });
+            all_objects &= is_object;
+            variants.push(UnionVariant {
+                name: variant_names.claim(variant_base),
+                tag_value,
+                ty,
+            });
+        }
+        let tag = match discriminator {
+            Some(d) if all_objects && variants.iter().all(|v| v.tag_value.is_some()) => {
+                Some(d.property_name.clone())
+            }
+            _ => {
+                for variant in &mut variants {
+                    variant.tag_value = None;
+                }
+                None
+            }
+        };
+        TypeKind::Union { variants, tag }
+    }
+
+    pub(super) fn constraints(&self, schema: &Schema) -> Constraints {
+        self.constraints_nested(schema, 0)
+    }
+
+    /// Constraints of a schema and, for arrays, of its items (a self-referencing array schema
+    /// stops after a few levels).
+    pub(super) fn constraints_nested(&self, schema: &Schema, depth: usize) -> Constraints {
+        let mut c = Constraints::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                c.min_length = s.min_length.map(|v| v as u64);
+                c.max_length = s.max_length.map(|v| v as u64);
+                c.pattern = s.pattern.clone();
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                c.minimum = i.minimum.map(|v| Bound {
+                    value: v as f64,
+                    exclusive: i.exclusive_minimum,
+                });
+                c.maximum = i.maximum.map(|v| Bound {
+                    value: v as f64,
+                    exclusive: i.exclusive_maximum,
+                });
+                c.multiple_of = i.multiple_of.map(|v| v as f64);
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                c.minimum = n.minimum.map(|v| Bound {
+                    value: v,
+                    exclusive: n.exclusive_minimum,
+                });
+                c.maximum = n.maximum.map(|v| Bound {
+                    value: v,
+                    exclusive: n.exclusive_maximum,
+                });
+                c.multiple_of = n.multiple_of;
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                c.min_items = a.min_items.map(|v| v as u64);
+                c.max_items = a.max_items.map(|v| v as u64);
+                c.unique_items = a.unique_items;
+                c.items = a
+                    .items
+                    .as_ref()
+                    .filter(|_| depth < 4)
+                    .and_then(|items| self.resolve_boxed(items))
+                    .map(|items| self.constraints_nested(items, depth + 1))
+                    .filter(|items| !items.is_empty())
+                    .map(Box::new);
+            }
+            _ => {}
+        }
+        c
+    }
+}
+
+/// Adds properties, keeping the first schema of a repeated name and or-ing `required`.
+fn merge_properties(
+    merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
+    more: impl IntoIterator<Item = (String, ReferenceOr<Box<Schema>>, bool)>,
+) {
+    for (key, schema, required) in more {
+        if let Some(existing) = merged.iter_mut().find(|(k, _, _)| *k == key) {
+            existing.2 |= required;
+        } else {
+            merged.push((key, schema, required));
+        }
+    }
+}
+
+/// Wraps in `Box` every struct field through which a struct can contain itself without an
+/// indirection (`Vec` and maps already are one).
+pub(super) fn box_recursive_fields(types: &mut [TypeDef]) {
+    let direct: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .map(|t| {
+            let targets = match &t.kind {
+                TypeKind::Struct { fields, .. } => fields
+                    .iter()
+                    .filter_map(|f| match &f.ty {
+                        TypeRef::Named(n) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                TypeKind::Union { variants, .. } => variants
+                    .iter()
+                    .filter_map(|v| match &v.ty {
+                        TypeRef::Named(n) => Some(n.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            (t.name.clone(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(current) = stack.pop() {
+            if current == to {
+                return true;
+            }
+            if seen.insert(current.clone())
+                && let Some(next) = direct.get(&current)
+            {
+                stack.extend(next.iter().cloned());
+            }
+        }
+        false
+    };
+    for t in types.iter_mut() {
+        let owner = t.name.clone();
+        let slots: Vec<&mut TypeRef> = match &mut t.kind {
+            TypeKind::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Union { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+            _ => Vec::new(),
+        };
+        for slot in slots {
+            if let TypeRef::Named(target) = slot
+                && reaches(target, &owner)
+            {
+                *slot = TypeRef::Boxed(Box::new(slot.clone()));
+            }
+        }
+    }
+}
