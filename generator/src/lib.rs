@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per phase, data flowing one way:
 //! [`load`] (file to document) → [`validate`] (every problem, located) → [`lower`] (our own
-//! [`model`]) → [`emit`] (tokens) → [`format`] (text with a generated header) → [`write`]
+//! [`model`]) → [`emit`] (tokens) → [`format`](mod@format) (text with a generated header) → [`write`](mod@write)
 //! (write-if-changed, atomic, or check).
 
 pub mod diagnostic;
