@@ -319,6 +319,8 @@ pub struct Param {
     pub constraints: Constraints,
     /// `x-client-parameter: true`: the value comes from the client, not the request.
     pub from_client: bool,
+    /// The schema's `default` (what the server assumes when it is not sent), as JSON text.
+    pub default: Option<String>,
     /// For query arrays: repeat the key (`explode: true`, the default) or join with commas.
     pub explode: bool,
     /// `style: deepObject` (query objects as `name[key]=value`).

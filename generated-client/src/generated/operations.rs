@@ -225,8 +225,12 @@ pub struct ListActiveCodeRequest {
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
     pub x_app_user_id: ::std::option::Option<::std::string::String>,
     /// Query parameter `offset`. Offset of the first record to return (the number of records skipped).
+    ///
+    /// Default: `0`.
     pub offset: ::std::option::Option<i32>,
     /// Query parameter `limit`. Number of records to return per page.
+    ///
+    /// Default: `10`.
     pub limit: ::std::option::Option<i32>,
     /// Query parameter `robot_id`. Application ID. Only the activation codes of this application are listed.
     pub robot_id: ::std::string::String,

@@ -303,6 +303,9 @@ fn param_doc(p: &Param) -> String {
         text.push(' ');
         text.push_str(doc);
     }
+    if let Some(default) = &p.default {
+        text.push_str(&format!("\n\nDefault: `{default}`."));
+    }
     if p.deprecated {
         text.push_str("\n\n**Deprecated.**");
     }

@@ -190,16 +190,17 @@ impl<'a> Lowering<'a> {
             _ => false,
         };
         let hint = format!("{op_base}{}", names::type_name(&data.name));
-        let (ty, constraints) = match &data.format {
+        let (ty, constraints, default) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let ty = self.schema_type(schema, &hint, &format!("{at}/schema"));
-                let constraints = self
-                    .resolve(schema)
-                    .map(|s| self.constraints(s))
-                    .unwrap_or_default();
-                (ty, constraints)
+                let resolved = self.resolve(schema);
+                let constraints = resolved.map(|s| self.constraints(s)).unwrap_or_default();
+                let default = resolved
+                    .and_then(|s| s.schema_data.default.as_ref())
+                    .map(|value| value.to_string());
+                (ty, constraints, default)
             }
-            ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default()),
+            ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default(), None),
         };
         let ty = match self.parameter_type(ty) {
             // Raw bytes in a parameter can only be text.
@@ -233,6 +234,7 @@ impl<'a> Lowering<'a> {
             deprecated: data.deprecated.unwrap_or(false),
             constraints,
             from_client: ext_bool(&data.extensions, "x-client-parameter"),
+            default,
             explode,
             deep_object,
             simple,
