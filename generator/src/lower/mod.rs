@@ -147,6 +147,39 @@ impl<'a> Lowering<'a> {
         }
     }
 
+    /// An item that may be a `$ref` to `#/components/<section>/<name>`: the item and the pointer
+    /// where it is defined, or `None` after reporting a reference that does not resolve to
+    /// `noun`.
+    fn component<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        select: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+        at: &str,
+        noun: &str,
+    ) -> Option<(&'a T, String)> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some((item, at.to_owned())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let key = ref_name(reference, section);
+        let found = key
+            .as_ref()
+            .and_then(|key| self.doc.components.as_ref().map(select)?.get(key));
+        match (found, key) {
+            (Some(ReferenceOr::Item(item)), Some(key)) => {
+                Some((item, pointer(["components", section, &key])))
+            }
+            _ => {
+                self.error(
+                    at,
+                    format!("`$ref: {reference}` does not resolve to {noun}"),
+                );
+                None
+            }
+        }
+    }
+
     fn resolve_ref(&self, reference: &str) -> Option<&'a Schema> {
         let schemas = &self.doc.components.as_ref()?.schemas;
         let mut key = ref_name(reference, "schemas")?;

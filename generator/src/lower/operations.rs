@@ -29,8 +29,8 @@ impl<'a> Lowering<'a> {
         &mut self,
         path: &str,
         method: &str,
-        item: &openapiv3::PathItem,
-        operation: &openapiv3::Operation,
+        item: &'a openapiv3::PathItem,
+        operation: &'a openapiv3::Operation,
         at: &str,
         method_names: &mut Namespace,
     ) -> Option<Operation> {
@@ -124,35 +124,18 @@ impl<'a> Lowering<'a> {
 
     pub(super) fn parameter(
         &mut self,
-        parameter: &ReferenceOr<Parameter>,
+        parameter: &'a ReferenceOr<Parameter>,
         op_base: &str,
         at: &str,
         param_names: &mut Namespace,
     ) -> Option<Param> {
-        let (parameter, at) = match parameter {
-            ReferenceOr::Item(p) => (p, at.to_owned()),
-            ReferenceOr::Reference { reference } => {
-                let key = ref_name(reference, "parameters");
-                let found = key.as_ref().and_then(|key| {
-                    self.doc
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.parameters.get(key))
-                });
-                match (found, key) {
-                    (Some(ReferenceOr::Item(p)), Some(key)) => {
-                        (p, pointer(["components", "parameters", &key]))
-                    }
-                    _ => {
-                        self.error(
-                            at,
-                            format!("`$ref: {reference}` does not resolve to a parameter"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let (parameter, at) = self.component(
+            parameter,
+            "parameters",
+            |c| &c.parameters,
+            at,
+            "a parameter",
+        )?;
         let data = parameter.parameter_data_ref();
         if ext_bool(&data.extensions, "x-auth-header") {
             return None;
@@ -288,34 +271,17 @@ impl<'a> Lowering<'a> {
 
     pub(super) fn request_body(
         &mut self,
-        body: &ReferenceOr<openapiv3::RequestBody>,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
         op_base: &str,
         at: &str,
     ) -> Option<Body> {
-        let (body, at) = match body {
-            ReferenceOr::Item(b) => (b, at.to_owned()),
-            ReferenceOr::Reference { reference } => {
-                let key = ref_name(reference, "requestBodies");
-                let found = key.as_ref().and_then(|key| {
-                    self.doc
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.request_bodies.get(key))
-                });
-                match (found, key) {
-                    (Some(ReferenceOr::Item(b)), Some(key)) => {
-                        (b, pointer(["components", "requestBodies", &key]))
-                    }
-                    _ => {
-                        self.error(
-                            at,
-                            format!("`$ref: {reference}` does not resolve to a request body"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let (body, at) = self.component(
+            body,
+            "requestBodies",
+            |c| &c.request_bodies,
+            at,
+            "a request body",
+        )?;
         let mut media = Vec::new();
         let mut variant_names = Namespace::default();
         for (content_type, media_type) in &body.content {
@@ -360,11 +326,12 @@ impl<'a> Lowering<'a> {
 
     pub(super) fn responses(
         &mut self,
-        operation: &openapiv3::Operation,
+        operation: &'a openapiv3::Operation,
         op_base: &str,
         at: &str,
     ) -> Vec<ResponseCase> {
-        let mut success: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        let mut success: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
+            Vec::new();
         for (status, response) in &operation.responses.responses {
             let (matcher, key) = match status {
                 openapiv3::StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
@@ -390,29 +357,14 @@ impl<'a> Lowering<'a> {
         let mut variant_names = Namespace::default();
         let mut cases = Vec::new();
         for (status, response, response_at) in success {
-            let (response, response_at) = match response {
-                ReferenceOr::Item(r) => (r, response_at),
-                ReferenceOr::Reference { reference } => {
-                    let key = ref_name(reference, "responses");
-                    let found = key.as_ref().and_then(|key| {
-                        self.doc
-                            .components
-                            .as_ref()
-                            .and_then(|c| c.responses.get(key))
-                    });
-                    match (found, key) {
-                        (Some(ReferenceOr::Item(r)), Some(key)) => {
-                            (r, pointer(["components", "responses", &key]))
-                        }
-                        _ => {
-                            self.error(
-                                &response_at,
-                                format!("`$ref: {reference}` does not resolve to a response"),
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let Some((response, response_at)) = self.component(
+                response,
+                "responses",
+                |c| &c.responses,
+                &response_at,
+                "a response",
+            ) else {
+                continue;
             };
             let variant = variant_names.claim(status_variant(status));
             let hint = if several {
@@ -453,33 +405,17 @@ impl<'a> Lowering<'a> {
     /// their type, anything else is read as text.
     pub(super) fn response_headers(
         &mut self,
-        response: &openapiv3::Response,
+        response: &'a openapiv3::Response,
         at: &str,
     ) -> Vec<ResponseHeader> {
         let mut names = Namespace::default();
         let mut headers = Vec::new();
         for (wire, header) in &response.headers {
             let header_at = format!("{at}/headers/{}", escape_token(wire));
-            let header = match header {
-                ReferenceOr::Item(header) => header,
-                ReferenceOr::Reference { reference } => {
-                    let found = ref_name(reference, "headers").and_then(|key| {
-                        self.doc
-                            .components
-                            .as_ref()
-                            .and_then(|c| c.headers.get(&key))
-                    });
-                    match found {
-                        Some(ReferenceOr::Item(header)) => header,
-                        _ => {
-                            self.error(
-                                &header_at,
-                                format!("`$ref: {reference}` does not resolve to a header"),
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let Some((header, _)) =
+                self.component(header, "headers", |c| &c.headers, &header_at, "a header")
+            else {
+                continue;
             };
             if wire.eq_ignore_ascii_case("content-type") {
                 continue;
