@@ -718,21 +718,17 @@ pub(super) fn box_recursive_fields(types: &mut [TypeDef]) {
     let direct: BTreeMap<String, Vec<String>> = types
         .iter()
         .map(|t| {
+            let named = |ty: &TypeRef| match ty {
+                TypeRef::Named(n) => Some(n.clone()),
+                _ => None,
+            };
             let targets = match &t.kind {
-                TypeKind::Struct { fields, .. } => fields
-                    .iter()
-                    .filter_map(|f| match &f.ty {
-                        TypeRef::Named(n) => Some(n.clone()),
-                        _ => None,
-                    })
-                    .collect(),
-                TypeKind::Union { variants, .. } => variants
-                    .iter()
-                    .filter_map(|v| match &v.ty {
-                        TypeRef::Named(n) => Some(n.clone()),
-                        _ => None,
-                    })
-                    .collect(),
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().filter_map(|f| named(&f.ty)).collect()
+                }
+                TypeKind::Union { variants, .. } => {
+                    variants.iter().filter_map(|v| named(&v.ty)).collect()
+                }
                 _ => Vec::new(),
             };
             (t.name.clone(), targets)
