@@ -381,3 +381,40 @@ fn a_multipart_body_sends_binary_properties_as_file_parts() {
         "the file's bytes go out untouched, not as text"
     );
 }
+
+#[test]
+fn all_of_a_non_object_ref_with_annotation_parts_is_that_type() {
+    use composition::{Device, Kind};
+    let device: Device = serde_json::from_value(json!({
+        "id": "39b9cedc-cec1-f19b-33d8-f7ce1a6d35b9",
+        "kind": "tablet",
+        "label": "desk"
+    }))
+    .unwrap();
+    assert_eq!(device.kind, Kind::Tablet);
+    assert_eq!(device.label, "desk");
+    let empty: Kind = serde_json::from_value(json!("")).unwrap();
+    assert_eq!(empty, Kind::Empty, "an empty string is a value too");
+
+    // The referenced schema's `minLength: 1` and the annotating part's `maxLength: 10` both hold.
+    assert_eq!(
+        device.validate_at("body").map_err(|e| e.to_string()),
+        Ok(())
+    );
+    let short = Device {
+        label: String::new(),
+        ..device.clone()
+    };
+    assert_eq!(
+        rule(short.validate_at("body")),
+        "body.label: must be at least 1 characters long (is 0)"
+    );
+    let long = Device {
+        label: "x".repeat(11),
+        ..device
+    };
+    assert_eq!(
+        rule(long.validate_at("body")),
+        "body.label: must be at most 10 characters long (is 11)"
+    );
+}

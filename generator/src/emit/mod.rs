@@ -126,6 +126,17 @@ pub(crate) fn deprecated_attr(deprecated: bool) -> TokenStream {
     }
 }
 
+/// On generated enums: a variant's size is the spec's business, and boxing the large one would
+/// cost every caller an indirection.
+pub(crate) fn enum_size_allow() -> TokenStream {
+    quote! {
+        #[allow(
+            clippy::large_enum_variant,
+            reason = "variants are the spec's alternatives; boxing one would burden every caller"
+        )]
+    }
+}
+
 /// An identifier from a name the lowering already made valid; keyword-escaped names end in `_`.
 pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
     format_ident!("{}", name)

@@ -243,9 +243,11 @@ fn body_choice(op: &Operation) -> TokenStream {
     } else {
         quote! { _at }
     };
+    let allow = super::enum_size_allow();
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #allow
         pub enum #name {
             #(#variants)*
         }
@@ -359,9 +361,11 @@ fn response_enum(op: &Operation) -> TokenStream {
             None => quote! { #doc #variant, },
         }
     });
+    let allow = super::enum_size_allow();
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #allow
         pub enum #name {
             #(#variants)*
         }

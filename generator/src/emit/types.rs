@@ -566,10 +566,12 @@ fn union_def(
     } else {
         quote! { _at }
     };
+    let allow = super::enum_size_allow();
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #derive)]
         #serde_attr
+        #allow
         pub enum #type_name {
             #(#variant_defs)*
         }

@@ -32,18 +32,48 @@ fn is_named_kind(schema: &Schema) -> bool {
 /// `allOf` with exactly one part and nothing else (a common way to attach a description or a
 /// title to a `$ref`) stands for that part.
 fn single_all_of(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
-    match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 => all_of.first(),
+    let parts = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
         SchemaKind::Any(any)
-            if any.all_of.len() == 1
+            if !any.all_of.is_empty()
                 && any.properties.is_empty()
                 && any.one_of.is_empty()
                 && any.any_of.is_empty()
                 && any.additional_properties.is_none() =>
         {
-            any.all_of.first()
+            &any.all_of
         }
+        _ => return None,
+    };
+    // `allOf: [{$ref: X}, {nullable: false}]` or `[{$ref: X}, {maxLength: 10}]`: parts that only
+    // annotate or constrain do not change the shape, so the one part with a shape stands alone.
+    let mut shaped = parts.iter().filter(|part| !is_annotation_only(part));
+    match (shaped.next(), shaped.next()) {
+        (Some(part), None) => Some(part),
         _ => None,
+    }
+}
+
+/// A schema with no shape of its own: no type, properties, items or composition, only
+/// annotations (description, nullable, …) or constraints.
+fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
+    match part {
+        ReferenceOr::Reference { .. } => false,
+        ReferenceOr::Item(schema) => match &schema.schema_kind {
+            SchemaKind::Any(any) => {
+                any.typ.is_none()
+                    && any.properties.is_empty()
+                    && any.required.is_empty()
+                    && any.items.is_none()
+                    && any.additional_properties.is_none()
+                    && any.enumeration.is_empty()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.not.is_none()
+            }
+            _ => false,
+        },
     }
 }
 
@@ -183,6 +213,13 @@ impl<'a> Lowering<'a> {
             return TypeRef::Named(name);
         }
         match &schema.schema_kind {
+            // `type: string, enum: [null]` (dropshot's "Null") admits only `null`.
+            SchemaKind::Type(Type::String(string))
+                if !string.enumeration.is_empty()
+                    && string.enumeration.iter().all(Option::is_none) =>
+            {
+                TypeRef::Json
+            }
             SchemaKind::Type(Type::String(string)) => match &string.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
                     TypeRef::DateTime
@@ -692,9 +729,65 @@ impl<'a> Lowering<'a> {
                     .filter(|items| !items.is_empty())
                     .map(Box::new);
             }
+            // `allOf: [{$ref: X}, {maxLength: 10}]`: X's constraints, then the annotating parts'.
+            SchemaKind::AllOf { all_of } | SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
+                if depth < 4 && single_all_of(schema).is_some() =>
+            {
+                if let Some(shaped) = single_all_of(schema).and_then(|part| self.resolve(part)) {
+                    c = self.constraints_nested(shaped, depth + 1);
+                }
+                for part in all_of.iter().filter(|part| is_annotation_only(part)) {
+                    if let ReferenceOr::Item(Schema {
+                        schema_kind: SchemaKind::Any(any),
+                        ..
+                    }) = part
+                    {
+                        annotate(&mut c, any);
+                    }
+                }
+            }
+            SchemaKind::Any(any) => annotate(&mut c, any),
             _ => {}
         }
         c
+    }
+}
+
+/// Constraints written on a schema without a `type` (as annotating `allOf` parts are); each
+/// one given replaces what was there.
+fn annotate(c: &mut Constraints, any: &openapiv3::AnySchema) {
+    if let Some(v) = any.min_length {
+        c.min_length = Some(v as u64);
+    }
+    if let Some(v) = any.max_length {
+        c.max_length = Some(v as u64);
+    }
+    if let Some(pattern) = &any.pattern {
+        c.pattern = Some(pattern.clone());
+    }
+    if let Some(value) = any.minimum {
+        c.minimum = Some(Bound {
+            value,
+            exclusive: any.exclusive_minimum.unwrap_or(false),
+        });
+    }
+    if let Some(value) = any.maximum {
+        c.maximum = Some(Bound {
+            value,
+            exclusive: any.exclusive_maximum.unwrap_or(false),
+        });
+    }
+    if let Some(v) = any.multiple_of {
+        c.multiple_of = Some(v);
+    }
+    if let Some(v) = any.min_items {
+        c.min_items = Some(v as u64);
+    }
+    if let Some(v) = any.max_items {
+        c.max_items = Some(v as u64);
+    }
+    if any.unique_items == Some(true) {
+        c.unique_items = true;
     }
 }
 
