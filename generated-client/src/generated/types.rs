@@ -42,7 +42,7 @@ impl crate::runtime::validate::Validate for ActiveCodeInfo {
     }
 }
 /// The activation code to create.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateActiveCodeReq {
     /// Application ID.
     pub robot_id: ::std::string::String,

@@ -27,7 +27,6 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
             fields,
             additional.as_ref(),
             def.multipart,
-            model,
         ),
         TypeKind::StringEnum { variants } => {
             let mut names = Namespace::default();
@@ -111,7 +110,6 @@ fn struct_def(
     fields: &[Field],
     additional: Option<&TypeRef>,
     multipart: bool,
-    model: &Model,
 ) -> TokenStream {
     let type_name = ident(name);
     let here = TokenStream::new();
@@ -210,9 +208,9 @@ fn struct_def(
             pub #map: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
-    let defaultable = fields
-        .iter()
-        .all(|f| !f.required || f.nullable || is_defaultable(&f.ty, model));
+    // `Default` only where every field may be left out: a default must not invent a value for
+    // something the spec requires (an empty `robot_id` would be sent as if it were one).
+    let defaultable = fields.iter().all(|f| !f.flatten && (!f.required || f.nullable));
     let derive_default = defaultable.then(|| quote! { Default, });
     let multipart_impl =
         multipart.then(|| multipart_impl(&type_name, fields, additional.map(|_| &map_name)));
@@ -311,22 +309,6 @@ fn multipart_impl(
                 #body
             }
         }
-    }
-}
-
-fn is_defaultable(ty: &TypeRef, model: &Model) -> bool {
-    match ty {
-        TypeRef::Boxed(inner) => is_defaultable(inner, model),
-        TypeRef::Named(name) => model
-            .types
-            .iter()
-            .find(|t| &t.name == name)
-            .is_some_and(|t| match &t.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().all(|f| !f.required || f.nullable),
-                _ => false,
-            }),
-        TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => false,
-        _ => true,
     }
 }
 
