@@ -29,13 +29,24 @@ fn main() {
             .iter()
             .find(|file| file.path == Path::new("types.rs"))
             .unwrap_or_else(|| panic!("fixture {fixture} has no types.rs"));
-        // Inner attributes and docs cannot follow `include!`; the test module supplies them.
-        let body: String = types
-            .contents
-            .lines()
-            .filter(|line| !line.starts_with("//!") && !line.starts_with("#!["))
-            .map(|line| format!("{line}\n"))
-            .collect();
+        // Inner attributes and docs cannot follow `include!`: drop the `//!` lines and the
+        // file's `#![...]` attribute (which may span several lines).
+        let mut body = String::new();
+        let mut in_inner_attribute = false;
+        for line in types.contents.lines() {
+            if line.starts_with("#![") {
+                in_inner_attribute = !line.ends_with(']');
+                continue;
+            }
+            if in_inner_attribute {
+                in_inner_attribute = !line.starts_with(")]");
+                continue;
+            }
+            if !line.starts_with("//!") {
+                body.push_str(line);
+                body.push('\n');
+            }
+        }
         std::fs::write(Path::new(&out).join(format!("{fixture}_types.rs")), body)
             .unwrap_or_else(|error| panic!("cannot write {fixture}_types.rs: {error}"));
     }

@@ -95,8 +95,9 @@ pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
 
 /// Parses spec text; `file` names the place of problems and, by its extension, the format.
 pub fn load_str(file: &Path, text: &str) -> Result<Spec, Diagnostics> {
-    let raw = parse_syntax(file, text)?;
+    let mut raw = parse_syntax(file, text)?;
     check_version(file, &raw).map_err(|d| locate_in(file, text, d))?;
+    tolerate_omissions(&mut raw);
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
         Ok(document) => Ok(Spec {
             file: file.to_path_buf(),
@@ -111,6 +112,44 @@ pub fn load_str(file: &Path, text: &str) -> Result<Spec, Diagnostics> {
             diagnostics.push(file, at, message);
             Err(locate_in(file, text, diagnostics))
         }
+    }
+}
+
+/// Fills in what real specs often leave out although OpenAPI requires it, where the meaning is
+/// clear: an operation without `responses` has none documented, a response without a
+/// `description` has an empty one.
+fn tolerate_omissions(raw: &mut Value) {
+    fn describe_responses(responses: &mut Value) {
+        if let Value::Object(responses) = responses {
+            for response in responses.values_mut() {
+                if let Value::Object(response) = response
+                    && !response.contains_key("$ref")
+                {
+                    response
+                        .entry("description")
+                        .or_insert_with(|| Value::String(String::new()));
+                }
+            }
+        }
+    }
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    if let Some(Value::Object(paths)) = raw.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Value::Object(item) = item else { continue };
+            for method in METHODS {
+                if let Some(Value::Object(operation)) = item.get_mut(method) {
+                    let responses = operation
+                        .entry("responses")
+                        .or_insert_with(|| Value::Object(serde_json::Map::new()));
+                    describe_responses(responses);
+                }
+            }
+        }
+    }
+    if let Some(responses) = raw.pointer_mut("/components/responses") {
+        describe_responses(responses);
     }
 }
 
@@ -626,10 +665,41 @@ components:
         assert_eq!(pointer, "#");
         assert!(message.contains("missing field `info`"), "{message}");
 
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - in: query\n";
         let (pointer, line, message) = only(yaml(text).unwrap_err());
-        assert_eq!((pointer.as_str(), line), ("#/paths/~1a/get", Some(5)));
-        assert!(message.contains("missing field `responses`"), "{message}");
+        assert_eq!(
+            (pointer.as_str(), line),
+            ("#/paths/~1a/get/parameters/0", Some(7))
+        );
+        assert!(message.contains("missing field `name`"), "{message}");
+    }
+
+    #[test]
+    fn omitted_responses_and_descriptions_are_tolerated() {
+        let text = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get: {}
+    post:
+      responses:
+        '200': {content: {application/json: {schema: {type: string}}}}
+components:
+  responses:
+    Gone: {}
+";
+        let spec = yaml(text).unwrap();
+        let operation = spec.document.paths.paths["/a"].as_item().unwrap();
+        assert!(
+            operation
+                .get
+                .as_ref()
+                .unwrap()
+                .responses
+                .responses
+                .is_empty()
+        );
+        assert!(operation.post.as_ref().unwrap().responses.responses.len() == 1);
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub enum AuthScheme {
     ApiKeyHeader(String),
     /// API key in a query parameter.
     ApiKeyQuery(String),
+    /// API key in a cookie.
+    ApiKeyCookie(String),
     /// HTTP bearer.
     Bearer,
     /// HTTP basic.

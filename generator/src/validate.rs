@@ -424,7 +424,7 @@ impl<'a> Checker<'a> {
                 for param in shared.iter().chain(&own) {
                     effective.insert((param.name.clone(), param.location.clone()), param.clone());
                 }
-                self.path_parameters(template, &template_names, &effective, &at);
+                self.path_parameters(template, &template_names, &effective);
                 self.operation_extensions(operation, &at, &effective);
             }
         }
@@ -543,19 +543,9 @@ impl<'a> Checker<'a> {
         template: &str,
         names: &[String],
         effective: &BTreeMap<(String, String), Param>,
-        at: &str,
     ) {
-        for name in names {
-            if !effective.contains_key(&(name.clone(), "path".to_owned())) {
-                self.error(
-                    at,
-                    format!(
-                        "path parameter `{{{name}}}` of `{template}` is not declared; add a parameter \
-                         with `name: {name}`, `in: path` and `required: true` to this operation or its path item"
-                    ),
-                );
-            }
-        }
+        // A template parameter that is not declared is lowered as a required string (real specs
+        // forget them often, and there is only one way to read them); nothing to report here.
         for param in effective.values().filter(|p| p.location == "path") {
             if !names.contains(&param.name) {
                 self.error(
@@ -1242,12 +1232,11 @@ components:
             "#/paths/~1c~1{id}/get/parameters/0/required",
             "it is false",
         );
-        assert_one(
-            &found,
-            "#/paths/~1c~1{id}/post",
-            "path parameter `{id}` of `/c/{id}` is not declared",
+        assert_eq!(
+            found.len(),
+            1,
+            "an undeclared template parameter is not a problem: {found:#?}"
         );
-        assert_eq!(found.len(), 2, "{found:#?}");
     }
 
     #[test]

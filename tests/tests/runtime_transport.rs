@@ -324,6 +324,30 @@ async fn basic_and_query_api_key_schemes_are_applied_from_the_spec() {
     assert!(!sent[1].has_header("Authorization"));
     assert_eq!(sent[1].query(), Some("a=1&api_key=k%2Fey"));
 
+    static COOKIE: metastudio::runtime::ServiceInfo = metastudio::runtime::ServiceInfo {
+        auth_schemes: &[metastudio::runtime::AuthScheme::ApiKeyCookie { name: "session" }],
+        ..GENERIC
+    };
+    let cookie_server = TestServer::start(Reply::status(200)).await;
+    let mut with_cookie_param = list(&[]);
+    with_cookie_param
+        .headers
+        .push(("Cookie", "theme=dark".to_owned()));
+    Client::builder_for(&COOKIE)
+        .endpoint(cookie_server.url())
+        .credentials(Credentials::token("s3cret"))
+        .env_lookup(|_| None)
+        .build()
+        .unwrap()
+        .execute(with_cookie_param)
+        .await
+        .unwrap();
+    assert_eq!(
+        cookie_server.only_request().header_all("Cookie"),
+        ["session=s3cret; theme=dark"],
+        "one Cookie header carries the key and the operation's cookies"
+    );
+
     let refused = Client::builder_for(&SERVICE)
         .endpoint(server.url())
         .credentials(Credentials::basic("u", "p"))

@@ -2,7 +2,15 @@
 // Edit the spec and regenerate with `cargo codegen`.
 //! One request type and one client method per operation.
 
-#![allow(deprecated)]
+#![allow(
+    deprecated,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    reason = "generated code may use what the spec deprecates; doc text is the spec's prose"
+)]
 /// The request of [`Client::create_active_code`](crate::runtime::Client::create_active_code).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateActiveCodeRequest {

@@ -54,6 +54,8 @@ pub(crate) enum Auth {
     Header { name: &'static str, token: Secret },
     /// `?<name>=<token>`.
     Query { name: &'static str, token: Secret },
+    /// `Cookie: <name>=<token>`.
+    Cookie { name: &'static str, token: Secret },
     /// `Authorization: Bearer <token>`.
     Bearer(Secret),
     /// `Authorization: Basic <base64(user:password)>`, encoded once when the client is built.
@@ -265,6 +267,11 @@ pub enum AuthScheme {
     /// `type: apiKey, in: query`.
     ApiKeyQuery {
         /// The query parameter name.
+        name: &'static str,
+    },
+    /// `type: apiKey, in: cookie`: the token goes in a cookie.
+    ApiKeyCookie {
+        /// The cookie name.
         name: &'static str,
     },
     /// `type: http, scheme: bearer`.

@@ -590,6 +590,7 @@ fn resolve_auth(service: &ServiceInfo, credentials: Option<&Credentials>) -> Res
         list(schemes.iter().map(|scheme| match scheme {
             AuthScheme::ApiKeyHeader { .. } => "token (header)",
             AuthScheme::ApiKeyQuery { .. } => "token (query)",
+            AuthScheme::ApiKeyCookie { .. } => "token (cookie)",
             AuthScheme::Bearer => "bearer token",
             AuthScheme::Basic => "basic",
             AuthScheme::SdkHmacSha256 => "AK/SK",
@@ -634,6 +635,10 @@ fn resolve_auth(service: &ServiceInfo, credentials: Option<&Credentials>) -> Res
                         token: token.clone(),
                     }),
                     AuthScheme::ApiKeyQuery { name } => Some(Auth::Query {
+                        name,
+                        token: token.clone(),
+                    }),
+                    AuthScheme::ApiKeyCookie { name } => Some(Auth::Cookie {
                         name,
                         token: token.clone(),
                     }),

@@ -303,6 +303,18 @@ fn prepare(
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .chain([(*name, token.expose())]),
         ),
+        Auth::Cookie { name, token } => {
+            // One `Cookie` header: the operation's cookie parameters, if any, go with it.
+            let cookie = format!("{name}={}", token.expose());
+            match headers
+                .iter_mut()
+                .find(|(header, _)| header.eq_ignore_ascii_case("cookie"))
+            {
+                Some((_, value)) => *value = format!("{cookie}; {value}"),
+                None => headers.push(("Cookie".to_owned(), cookie)),
+            }
+            encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        }
         Auth::Bearer(token) => {
             headers.push((
                 "Authorization".to_owned(),

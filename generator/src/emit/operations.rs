@@ -147,15 +147,19 @@ fn request_type(op: &Operation) -> TokenStream {
         }));
 
     let checks = caller_params(op)
-        .filter(|p| !p.constraints.is_empty() || p.ty.contains_named())
-        .map(|p| {
+        .filter_map(|p| {
             let field = ident(&p.name);
             let wire = &p.wire;
             let checks = value_checks(&p.ty, &p.constraints, &quote! { value }, &quote! { #wire });
-            if p.required {
-                quote! { { let value = &self.#field; #checks } }
+            if checks.is_empty() {
+                // No constraints, or none that apply to the parameter's type.
+                None
+            } else if p.required {
+                Some(quote! { { let value = &self.#field; #checks } })
             } else {
-                quote! { if let ::std::option::Option::Some(value) = &self.#field { #checks } }
+                Some(
+                    quote! { if let ::std::option::Option::Some(value) = &self.#field { #checks } },
+                )
             }
         })
         .chain(op.body.iter().filter(|b| b.contains_named()).map(|body| {
@@ -446,12 +450,13 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
             let code = Literal::u16_unsuffixed(code);
             quote! { #code }
         }
+        // Ranges are guards, so that a specific code before them does not make them overlap.
         StatusMatch::Range(range) => {
             let low = Literal::u16_unsuffixed(range * 100);
             let high = Literal::u16_unsuffixed(range * 100 + 99);
-            quote! { #low..=#high }
+            quote! { status if (#low..=#high).contains(&status) }
         }
-        StatusMatch::Default => quote! { 200..=299 },
+        StatusMatch::Default => quote! { status if (200..=299).contains(&status) },
     }
 }
 

@@ -34,6 +34,9 @@ pub fn emit(service: &Service) -> TokenStream {
         AuthScheme::ApiKeyQuery(name) => {
             quote! { crate::runtime::AuthScheme::ApiKeyQuery { name: #name } }
         }
+        AuthScheme::ApiKeyCookie(name) => {
+            quote! { crate::runtime::AuthScheme::ApiKeyCookie { name: #name } }
+        }
         AuthScheme::Bearer => quote! { crate::runtime::AuthScheme::Bearer },
         AuthScheme::Basic => quote! { crate::runtime::AuthScheme::Basic },
         AuthScheme::SdkHmacSha256 => quote! { crate::runtime::AuthScheme::SdkHmacSha256 },

@@ -21,13 +21,9 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
     let doc = quote! { #doc #deprecated };
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => struct_def(
-            &def.name,
-            doc,
-            fields,
-            additional.as_ref(),
-            def.multipart,
-        ),
+        TypeKind::Struct { fields, additional } => {
+            struct_def(&def.name, doc, fields, additional.as_ref(), def.multipart)
+        }
         TypeKind::StringEnum { variants } => {
             let mut names = Namespace::default();
             for variant in variants {
@@ -210,12 +206,14 @@ fn struct_def(
     });
     // `Default` only where every field may be left out: a default must not invent a value for
     // something the spec requires (an empty `robot_id` would be sent as if it were one).
-    let defaultable = fields.iter().all(|f| !f.flatten && (!f.required || f.nullable));
+    let defaultable = fields
+        .iter()
+        .all(|f| !f.flatten && (!f.required || f.nullable));
     let derive_default = defaultable.then(|| quote! { Default, });
     let multipart_impl =
         multipart.then(|| multipart_impl(&type_name, fields, additional.map(|_| &map_name)));
-    let checks = fields.iter().map(field_checks);
-    let at_used = fields.iter().any(needs_checks);
+    let checks: Vec<TokenStream> = fields.iter().map(field_checks).collect();
+    let at_used = checks.iter().any(|check| !check.is_empty());
     let at = if at_used {
         quote! { at }
     } else {
@@ -247,57 +245,84 @@ fn multipart_impl(
     fields: &[Field],
     additional: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
-    let part = |wire: &str, value: TokenStream, ty: &TypeRef| match ty {
-        TypeRef::Bytes => quote! { parts.push(crate::runtime::encode::Part::file(#wire, #value)); },
-        TypeRef::Array(inner) if **inner == TypeRef::Bytes => quote! {
-            for item in #value {
-                parts.push(crate::runtime::encode::Part::file(#wire, item));
-            }
-        },
-        TypeRef::Array(_) => quote! {
-            for item in #value {
-                parts.push(crate::runtime::encode::Part::value(#wire, item)?);
-            }
-        },
-        _ => quote! { parts.push(crate::runtime::encode::Part::value(#wire, #value)?); },
+    /// How one property becomes parts: one part, or a loop pushing several.
+    enum Parts {
+        One(TokenStream),
+        Statement(TokenStream),
+    }
+    let one = |wire: &str, value: TokenStream, ty: &TypeRef| match ty {
+        TypeRef::Bytes => quote! { crate::runtime::encode::Part::file(#wire, #value) },
+        _ => quote! { crate::runtime::encode::Part::value(#wire, #value)? },
     };
-    let mut pushes: Vec<TokenStream> = fields
+    let each = |wire: &str, value: TokenStream, ty: &TypeRef| match ty {
+        TypeRef::Array(inner) => {
+            let part = one(wire, quote! { item }, inner);
+            quote! { for item in #value { parts.push(#part); } }
+        }
+        _ => {
+            let part = one(wire, value, ty);
+            quote! { parts.push(#part); }
+        }
+    };
+    let mut all: Vec<Parts> = fields
         .iter()
         .filter(|f| !f.flatten)
         .map(|f| {
             let field = ident(&f.name);
-            if f.required && !f.nullable {
-                part(&f.wire, quote! { &self.#field }, &f.ty)
-            } else if three_state(f) {
-                let push = part(&f.wire, quote! { value }, &f.ty);
-                quote! {
-                    if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &self.#field {
-                        #push
-                    }
-                }
+            if f.required && !f.nullable && !matches!(f.ty, TypeRef::Array(_)) {
+                Parts::One(one(&f.wire, quote! { &self.#field }, &f.ty))
+            } else if f.required && !f.nullable {
+                Parts::Statement(each(&f.wire, quote! { &self.#field }, &f.ty))
             } else {
-                let push = part(&f.wire, quote! { value }, &f.ty);
-                quote! {
-                    if let ::std::option::Option::Some(value) = &self.#field {
+                let push = each(&f.wire, quote! { value }, &f.ty);
+                let pattern = if three_state(f) {
+                    quote! { ::std::option::Option::Some(::std::option::Option::Some(value)) }
+                } else {
+                    quote! { ::std::option::Option::Some(value) }
+                };
+                Parts::Statement(quote! {
+                    if let #pattern = &self.#field {
                         #push
                     }
-                }
+                })
             }
         })
         .collect();
     if let Some(map) = additional {
-        pushes.push(quote! {
+        all.push(Parts::Statement(quote! {
             for (key, value) in &self.#map {
                 parts.push(crate::runtime::encode::Part::value(key, value)?);
             }
-        });
+        }));
     }
-    let body = if pushes.is_empty() {
-        quote! { ::std::result::Result::Ok(::std::vec::Vec::new()) }
+    // Leading single parts start the vector; the rest push onto it.
+    let leading: Vec<TokenStream> = all
+        .iter()
+        .map_while(|p| match p {
+            Parts::One(part) => Some(part.clone()),
+            Parts::Statement(_) => None,
+        })
+        .collect();
+    let rest: Vec<TokenStream> = all
+        .iter()
+        .skip(leading.len())
+        .map(|p| match p {
+            Parts::One(part) => quote! { parts.push(#part); },
+            Parts::Statement(statement) => statement.clone(),
+        })
+        .collect();
+    // `Vec::from([...])` rather than `vec![...]`: prettyplease cannot lay out macro arguments.
+    let start = if leading.is_empty() {
+        quote! { ::std::vec::Vec::new() }
+    } else {
+        quote! { ::std::vec::Vec::from([#(#leading),*]) }
+    };
+    let body = if rest.is_empty() {
+        quote! { ::std::result::Result::Ok(#start) }
     } else {
         quote! {
-            let mut parts = ::std::vec::Vec::new();
-            #(#pushes)*
+            let mut parts = #start;
+            #(#rest)*
             ::std::result::Result::Ok(parts)
         }
     };
@@ -340,6 +365,10 @@ fn field_checks(field: &Field) -> TokenStream {
         &quote! { value },
         &quote! { &name },
     );
+    if checks.is_empty() {
+        // Constraints that do not apply to the field's type (a `minimum` on a string…).
+        return TokenStream::new();
+    }
     if three_state(field) {
         return quote! {
             if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &self.#field_name {

@@ -73,6 +73,34 @@ impl<'a> Lowering<'a> {
                 }
             }
         }
+        // A template parameter the spec forgot to declare is a required string, as every
+        // client of that spec has to assume.
+        for part in split_path(path) {
+            if let PathPart::Param(wire) = part
+                && !params
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Path && p.wire == wire)
+            {
+                params.push(Param {
+                    name: param_names.claim(names::field_name(&wire)),
+                    doc: Some(
+                        "Not declared in the spec; taken from the path template as a string."
+                            .to_owned(),
+                    ),
+                    wire,
+                    location: ParamLocation::Path,
+                    ty: TypeRef::String,
+                    required: true,
+                    deprecated: false,
+                    constraints: Constraints::default(),
+                    from_client: false,
+                    default: None,
+                    explode: false,
+                    deep_object: false,
+                    simple: true,
+                });
+            }
+        }
 
         let body = match &operation.request_body {
             Some(body) => self.request_body(body, &base, &format!("{at}/requestBody")),

@@ -311,17 +311,18 @@ impl<'a> Lowering<'a> {
         ]);
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
+                let mut variants: Vec<EnumVariant> = Vec::new();
                 let mut variant_names = Namespace::default();
-                let variants = string
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|wire| EnumVariant {
-                        name: variant_names.claim(names::variant_name(wire)),
-                        wire: wire.clone(),
-                        doc: None,
-                    })
-                    .collect();
+                for wire in string.enumeration.iter().flatten() {
+                    // A value listed twice is one value.
+                    if !variants.iter().any(|v| v.wire == *wire) {
+                        variants.push(EnumVariant {
+                            name: variant_names.claim(names::variant_name(wire)),
+                            wire: wire.clone(),
+                            doc: None,
+                        });
+                    }
+                }
                 TypeKind::StringEnum { variants }
             }
             SchemaKind::Type(Type::Object(object)) => {
@@ -572,6 +573,9 @@ impl<'a> Lowering<'a> {
                 return None;
             }
             for wire in string.enumeration.iter().flatten() {
+                if variants.iter().any(|v: &EnumVariant| v.wire == *wire) {
+                    continue;
+                }
                 variants.push(EnumVariant {
                     name: variant_names.claim(names::variant_name(wire)),
                     wire: wire.clone(),

@@ -23,8 +23,7 @@ impl<'a> Lowering<'a> {
         };
         let mut auth_schemes = Vec::new();
         if let Some(components) = &doc.components {
-            for (key, scheme) in &components.security_schemes {
-                let at = pointer(["components", "securitySchemes", key]);
+            for scheme in components.security_schemes.values() {
                 let ReferenceOr::Item(scheme) = scheme else {
                     continue;
                 };
@@ -41,10 +40,9 @@ impl<'a> Lowering<'a> {
                         openapiv3::APIKeyLocation::Query => {
                             auth_schemes.push(AuthScheme::ApiKeyQuery(name.clone()))
                         }
-                        openapiv3::APIKeyLocation::Cookie => self.error(
-                            &at,
-                            "API keys in cookies are not supported; the scheme is ignored",
-                        ),
+                        openapiv3::APIKeyLocation::Cookie => {
+                            auth_schemes.push(AuthScheme::ApiKeyCookie(name.clone()))
+                        }
                     },
                     SecurityScheme::HTTP { scheme, .. }
                         if scheme.eq_ignore_ascii_case("bearer") =>
