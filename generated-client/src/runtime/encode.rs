@@ -273,6 +273,15 @@ impl ParamValue for uuid::Uuid {
     }
 }
 
+/// An array in a path segment, header or cookie (`style: simple` / `form` without explode):
+/// the items joined with commas.
+impl<T: ParamValue> ParamValue for Vec<T> {
+    fn to_param(&self) -> String {
+        let items: Vec<String> = self.iter().map(ParamValue::to_param).collect();
+        items.join(",")
+    }
+}
+
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
@@ -292,6 +301,7 @@ mod tests {
         let id = uuid::Uuid::from_u128(0x39b9cedc_cec1_f19b_33d8_f7ce1a6d35b9);
         assert_eq!(id.to_param(), "39b9cedc-cec1-f19b-33d8-f7ce1a6d35b9");
         assert_eq!(true.to_param(), "true");
+        assert_eq!(vec![1, 2, 3].to_param(), "1,2,3");
         assert_eq!(2.5f64.to_param(), "2.5");
     }
 

@@ -174,6 +174,14 @@ fn request_type(op: &Operation) -> TokenStream {
             }
         }));
     let derive_default = new_args.is_empty().then(|| quote! { Default, });
+    let many_arguments = (new_args.len() > 7).then(|| {
+        quote! {
+            #[allow(
+                clippy::too_many_arguments,
+                reason = "one argument per value the operation requires"
+            )]
+        }
+    });
 
     quote! {
         #[doc = #doc]
@@ -185,6 +193,7 @@ fn request_type(op: &Operation) -> TokenStream {
 
         impl #name {
             /// A request with the required values; optional ones are set with the methods below.
+            #many_arguments
             pub fn new(#(#new_args),*) -> Self {
                 Self { #(#inits)* }
             }
@@ -561,7 +570,7 @@ fn client_method(op: &Operation) -> TokenStream {
                 let field = ident(&p.name);
                 let wire = &p.wire;
                 let push = quote! {
-                    cookies.push(::std::format!("{}={}", #wire, crate::runtime::encode::ParamValue::to_param(value)));
+                    cookies.push([#wire, "=", &crate::runtime::encode::ParamValue::to_param(value)].concat());
                 };
                 if p.required {
                     quote! { { let value = &request.#field; #push } }
