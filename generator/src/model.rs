@@ -330,6 +330,8 @@ pub struct Param {
     /// Whether the type is a scalar, a string enum or an array of them; other query
     /// parameters (objects, maps, unions) are written through serde in their style.
     pub simple: bool,
+    /// Declared with `content: application/json`: the value is sent as JSON text.
+    pub json: bool,
 }
 
 /// A piece of a path template.

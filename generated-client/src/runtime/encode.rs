@@ -216,6 +216,13 @@ pub fn query_value<T: serde::Serialize + ?Sized>(
     Ok(())
 }
 
+/// A parameter declared with `content: application/json`: its value as JSON text.
+pub fn json_param<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<String, crate::runtime::Error> {
+    serde_json::to_string(value).map_err(crate::runtime::Error::serialize)
+}
+
 /// A value that can be written into a path segment, query value or header value.
 /// Generated string enums implement it too.
 pub trait ParamValue {
@@ -302,6 +309,10 @@ mod tests {
         assert_eq!(id.to_param(), "39b9cedc-cec1-f19b-33d8-f7ce1a6d35b9");
         assert_eq!(true.to_param(), "true");
         assert_eq!(vec![1, 2, 3].to_param(), "1,2,3");
+        assert_eq!(
+            json_param(&serde_json::json!({"name": "x", "tags": ["a"]})).unwrap(),
+            r#"{"name":"x","tags":["a"]}"#
+        );
         assert_eq!(2.5f64.to_param(), "2.5");
     }
 

@@ -521,7 +521,11 @@ fn client_method(op: &Operation) -> TokenStream {
                     }
                     Some(p) => {
                         let field = ident(&p.name);
-                        quote! { &crate::runtime::encode::ParamValue::to_param(&request.#field) }
+                        if p.json {
+                            quote! { &crate::runtime::encode::json_param(&request.#field)? }
+                        } else {
+                            quote! { &crate::runtime::encode::ParamValue::to_param(&request.#field) }
+                        }
                     }
                     // Validation reports undeclared path parameters; never reached.
                     None => quote! { "" },
@@ -569,8 +573,13 @@ fn client_method(op: &Operation) -> TokenStream {
             let pushes = cookie_params.iter().map(|p| {
                 let field = ident(&p.name);
                 let wire = &p.wire;
+                let text = if p.json {
+                    quote! { crate::runtime::encode::json_param(value)? }
+                } else {
+                    quote! { crate::runtime::encode::ParamValue::to_param(value) }
+                };
                 let push = quote! {
-                    cookies.push([#wire, "=", &crate::runtime::encode::ParamValue::to_param(value)].concat());
+                    cookies.push([#wire, "=", &#text].concat());
                 };
                 if p.required {
                     quote! { { let value = &request.#field; #push } }
@@ -707,6 +716,9 @@ fn param_push(p: &Param, list: &TokenStream, owned_key: bool) -> TokenStream {
         quote! { #wire }
     };
     let push_value = match &p.ty {
+        _ if p.json => quote! {
+            #list.push((#key, crate::runtime::encode::json_param(value)?));
+        },
         _ if !p.simple => {
             let style = if p.deep_object {
                 quote! { crate::runtime::encode::QueryStyle::DeepObject }

@@ -98,6 +98,7 @@ impl<'a> Lowering<'a> {
                     explode: false,
                     deep_object: false,
                     simple: true,
+                    json: false,
                 });
             }
         }
@@ -201,6 +202,7 @@ impl<'a> Lowering<'a> {
             _ => false,
         };
         let hint = format!("{op_base}{}", names::type_name(&data.name));
+        let mut json = false;
         let (ty, constraints, default) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let ty = self.schema_type(schema, &hint, &format!("{at}/schema"));
@@ -211,15 +213,28 @@ impl<'a> Lowering<'a> {
                     .map(|value| value.to_string());
                 (ty, constraints, default)
             }
-            ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default(), None),
+            // `content: {application/json: {schema}}`: any type, sent as JSON text.
+            ParameterSchemaOrContent::Content(content) => match content
+                .iter()
+                .find(|(media_type, _)| classify_media(media_type) == BodyEncoding::Json)
+                .and_then(|(media_type, media)| Some((media_type, media.schema.as_ref()?)))
+            {
+                Some((media_type, schema)) => {
+                    json = true;
+                    let schema_at = format!("{at}/content/{}/schema", escape_token(media_type));
+                    let ty = self.schema_type(schema, &hint, &schema_at);
+                    (ty, Constraints::default(), None)
+                }
+                None => (TypeRef::String, Constraints::default(), None),
+            },
         };
-        let ty = match self.parameter_type(ty) {
+        let ty = match if json { ty } else { self.parameter_type(ty) } {
             // Raw bytes in a parameter can only be text.
             TypeRef::Bytes => TypeRef::String,
             other => other,
         };
         // Objects go only in the query (`form` or `deepObject`), where serde writes them.
-        if !self.is_parameter_type(&ty) && location != ParamLocation::Query {
+        if !json && !self.is_parameter_type(&ty) && location != ParamLocation::Query {
             self.error(
                 &format!("{at}/schema"),
                 format!(
@@ -249,6 +264,7 @@ impl<'a> Lowering<'a> {
             explode,
             deep_object,
             simple,
+            json,
         })
     }
 
