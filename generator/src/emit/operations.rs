@@ -243,19 +243,10 @@ fn body_choice(op: &Operation) -> TokenStream {
         let doc = format!(" Sent as `{}`.", m.content_type);
         quote! { #[doc = #doc] #variant(#ty), }
     });
-    let arms = body.media.iter().map(|m| {
-        let variant = ident(&m.variant);
-        if m.ty.contains_named() {
-            quote! { Self::#variant(value) => crate::runtime::validate::Validate::validate_at(value, at), }
-        } else {
-            quote! { Self::#variant(_) => ::std::result::Result::Ok(()), }
-        }
-    });
-    let at = if body.contains_named() {
-        quote! { at }
-    } else {
-        quote! { _at }
-    };
+    let validate = super::types::validate_variants(
+        &name,
+        body.media.iter().map(|m| (m.variant.as_str(), &m.ty)),
+    );
     let allow = super::enum_size_allow();
     quote! {
         #[doc = #doc]
@@ -265,13 +256,7 @@ fn body_choice(op: &Operation) -> TokenStream {
             #(#variants)*
         }
 
-        impl crate::runtime::validate::Validate for #name {
-            fn validate_at(&self, #at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
-                match self {
-                    #(#arms)*
-                }
-            }
-        }
+        #validate
     }
 }
 

@@ -564,19 +564,10 @@ fn union_def(
             }
         }
     });
-    let arms = variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        if v.ty.contains_named() {
-            quote! { Self::#variant(value) => crate::runtime::validate::Validate::validate_at(value, at), }
-        } else {
-            quote! { Self::#variant(_) => ::std::result::Result::Ok(()), }
-        }
-    });
-    let at = if variants.iter().any(|v| v.ty.contains_named()) {
-        quote! { at }
-    } else {
-        quote! { _at }
-    };
+    let validate = validate_variants(
+        &type_name,
+        variants.iter().map(|v| (v.name.as_str(), &v.ty)),
+    );
     let allow = super::enum_size_allow();
     quote! {
         #doc
@@ -589,6 +580,34 @@ fn union_def(
 
         #deserialize
 
+        #validate
+    }
+}
+
+/// `Validate` for an enum whose every variant holds one value: each variant checks its value
+/// where the value may contain a generated type.
+pub(crate) fn validate_variants<'v>(
+    type_name: &proc_macro2::Ident,
+    variants: impl Iterator<Item = (&'v str, &'v TypeRef)>,
+) -> TokenStream {
+    let mut uses_at = false;
+    let arms: Vec<TokenStream> = variants
+        .map(|(name, ty)| {
+            let variant = ident(name);
+            if ty.contains_named() {
+                uses_at = true;
+                quote! { Self::#variant(value) => crate::runtime::validate::Validate::validate_at(value, at), }
+            } else {
+                quote! { Self::#variant(_) => ::std::result::Result::Ok(()), }
+            }
+        })
+        .collect();
+    let at = if uses_at {
+        quote! { at }
+    } else {
+        quote! { _at }
+    };
+    quote! {
         impl crate::runtime::validate::Validate for #type_name {
             fn validate_at(&self, #at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
                 match self {
