@@ -12,6 +12,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod normalize;
 pub mod standalone;
 pub mod validate;
 pub mod write;
