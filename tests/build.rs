@@ -24,7 +24,8 @@ fn main() {
         let spec = Path::new(&manifest).join(format!("fixtures/specs/{fixture}.yaml"));
         println!("cargo::rerun-if-changed={}", spec.display());
         let files = generator::generate(&spec, fixture)
-            .unwrap_or_else(|error| panic!("fixture {fixture} does not generate:\n{error}"));
+            .unwrap_or_else(|error| panic!("fixture {fixture} does not generate:\n{error}"))
+            .files;
         let types = files
             .iter()
             .find(|file| file.path == Path::new("types.rs"))

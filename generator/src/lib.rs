@@ -1,31 +1,41 @@
-//! An OpenAPI 3.0 to Rust client generator.
+//! A Swagger 2.0 / OpenAPI 3.0 / OpenAPI 3.1 to Rust client generator.
 //!
 //! The pipeline, one module per phase, data flowing one way:
-//! [`load`] (file to document) → [`validate`] (every problem, located) → [`lower`] (our own
-//! [`model`]) → [`emit`] (tokens) → [`format`](mod@format) (text with a generated header) → [`write`](mod@write)
-//! (write-if-changed, atomic, or check).
+//! [`read`] (YAML or JSON to a value) → [`bundle`] (files to one document) → [`normalize`] (any
+//! version to the OpenAPI 3.0 shape) → [`parse`] (to `openapiv3`), orchestrated by [`load`] →
+//! [`validate`] (every problem, located; what it proved) → [`lower`] (our own [`model`]) →
+//! [`emit`] (tokens) → [`format`](mod@format) (text with a generated header) →
+//! [`write`](mod@write) (write-if-changed, atomic, or check). [`source`] maps every problem back
+//! to the file, pointer and line the user wrote.
 
+pub mod bundle;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod model;
 pub mod names;
 pub mod normalize;
+pub mod parse;
+pub mod read;
+pub mod refs;
+pub mod runtime_source;
+pub mod source;
 pub mod standalone;
 pub mod validate;
 pub mod write;
 
 use std::path::Path;
 
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use write::GeneratedFile;
 
 /// Why generation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    /// The spec has problems; every one is listed with its place.
+    /// The spec cannot be used; every problem found is listed with its place (warnings too).
     #[error("{0}")]
     Spec(Diagnostics),
     /// Emitted code did not parse: a bug in the generator, reported rather than panicking.
@@ -38,11 +48,22 @@ pub enum GenerateError {
     },
 }
 
-/// Runs the pipeline from a spec file to the text of every generated file.
+/// What generation produced: the files, and the warnings about constructs it could not type
+/// well (each with its place and the fallback it used).
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The text of every generated file.
+    pub files: Vec<GeneratedFile>,
+    /// Located warnings, sorted.
+    pub warnings: Diagnostics,
+}
+
+/// Runs the pipeline from a spec file (and the files it refers to) to the text of every
+/// generated file.
 ///
 /// `source_name` is how the header names the spec (e.g. `spec/metastudio.yaml`); it is part of
 /// the output, so pass the same name wherever output is compared.
-pub fn generate(spec_path: &Path, source_name: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
+pub fn generate(spec_path: &Path, source_name: &str) -> Result<Generated, GenerateError> {
     let spec = load::load(spec_path).map_err(GenerateError::Spec)?;
     generate_from_spec(&spec, source_name)
 }
@@ -51,11 +72,21 @@ pub fn generate(spec_path: &Path, source_name: &str) -> Result<Vec<GeneratedFile
 pub fn generate_from_spec(
     spec: &load::Spec,
     source_name: &str,
-) -> Result<Vec<GeneratedFile>, GenerateError> {
-    validate::validate(spec).map_err(|d| GenerateError::Spec(spec.locate(d)))?;
-    let model = lower::lower(spec).map_err(|d| GenerateError::Spec(spec.locate(d)))?;
-    emit::emit(&model)
+) -> Result<Generated, GenerateError> {
+    let (proven, problems) = validate::validate(spec);
+    let mut diagnostics = spec.warnings.clone();
+    diagnostics.extend(spec.locate(problems));
+    if diagnostics.has_errors() {
+        return Err(GenerateError::Spec(diagnostics));
+    }
+    let (model, problems) = lower::lower(spec, &proven);
+    diagnostics.extend(spec.locate(problems));
+    let files = emit::emit(&model)
         .into_iter()
         .map(|file| format::format(&file, source_name))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Generated {
+        files,
+        warnings: diagnostics,
+    })
 }

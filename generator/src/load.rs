@@ -1,50 +1,53 @@
-//! Phase 1: read a spec file (YAML or JSON) into an [`openapiv3::OpenAPI`] document.
+//! The front end: a spec file (and every file it refers to) in, one typed OpenAPI 3.0 document
+//! out, with a map back to what the user wrote.
 //!
-//! A spec is parsed twice: first into a plain [`serde_json::Value`] (syntax errors carry the
-//! parser's line and column), then into the typed document. A shape error there is located
-//! by walking the document part by part until the smallest part that does not parse is
-//! found, so the diagnostic names its JSON pointer and line rather than just "the document".
+//! One job per step, each in its own module: [`read`](crate::read) (YAML or JSON into a plain
+//! value), [`bundle`](crate::bundle) (external `$ref`s resolved into one document),
+//! [`normalize`](crate::normalize) (Swagger 2.0 and OpenAPI 3.1 rewritten into the 3.0 shape,
+//! and 3.0 quirks smoothed), [`parse`](crate::parse) (into `openapiv3`, leaving out or
+//! replacing what does not parse). Problems found on the way are warnings located in the
+//! original files; only a document that cannot be used at all is an error.
 
-mod locate;
-
-pub use locate::{Format, line_of, pointer_tokens};
-
-use crate::Diagnostics;
-use crate::diagnostic::pointer;
-use serde::de::DeserializeOwned;
+use crate::diagnostic::{Diagnostics, Problems};
+use crate::normalize::{self, Version};
+use crate::source::{SourceFile, Sources};
+use crate::{bundle, parse, read};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// A loaded spec: the document, the raw JSON value (for pointers) and the text (for lines).
+pub use crate::locate::{Format, line_of, pointer_tokens};
+pub use crate::read::format_of;
+
+/// A loaded spec: the typed document, the same document as plain JSON (for pointers and
+/// extensions), and where each of its parts came from.
 #[derive(Debug, Clone)]
 pub struct Spec {
-    /// The file it came from.
-    pub file: PathBuf,
-    /// The file's text.
-    pub text: String,
-    /// The document as plain JSON, for walking `$ref`s and extensions by pointer.
-    pub raw: serde_json::Value,
-    /// The typed document.
+    /// The typed document (OpenAPI 3.0 shape, whatever the input was).
     pub document: openapiv3::OpenAPI,
+    /// The document as plain JSON, for walking `$ref`s and extensions by pointer.
+    pub raw: Value,
+    /// The files it was read from and the maps back into them.
+    pub sources: Sources,
+    /// What the input was.
+    pub version: Version,
+    /// What loading tolerated, located in the files the user wrote.
+    pub warnings: Diagnostics,
 }
 
 impl Spec {
-    /// Fills in the line of every diagnostic whose pointer can be found in the text.
-    pub fn locate(&self, diagnostics: Diagnostics) -> Diagnostics {
-        locate_in(&self.file, &self.text, diagnostics)
+    /// The entry file.
+    pub fn file(&self) -> &Path {
+        self.sources.entry()
+    }
+
+    /// A phase's problems (pointers into [`Spec::raw`]) located in the files the user wrote.
+    pub fn locate(&self, problems: Problems) -> Diagnostics {
+        self.sources.locate(problems)
     }
 
     /// The value at a JSON pointer such as `#/components/schemas/Pet`, if there is one.
     pub fn resolve(&self, pointer: &str) -> Option<&Value> {
         value_at(&self.raw, pointer)
-    }
-}
-
-/// The source format of a spec file: JSON for `.json`, YAML otherwise.
-pub fn format_of(file: &Path) -> Format {
-    match file.extension().and_then(|e| e.to_str()) {
-        Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
-        _ => Format::Yaml,
     }
 }
 
@@ -62,556 +65,138 @@ pub fn value_at<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     Some(value)
 }
 
-/// Fills in lines, then orders the diagnostics as a reader meets them: by file, then line
-/// (problems without a line, such as ones about the whole document, first), then pointer.
-fn locate_in(file: &Path, text: &str, mut diagnostics: Diagnostics) -> Diagnostics {
-    let format = format_of(file);
-    for diagnostic in &mut diagnostics.0 {
-        if diagnostic.line.is_none() && diagnostic.file == file {
-            diagnostic.line = line_of(text, format, &diagnostic.pointer);
-        }
-    }
-    diagnostics.0.sort_by(|a, b| {
-        (&a.file, a.line, &a.pointer, &a.message).cmp(&(&b.file, b.line, &b.pointer, &b.message))
-    });
-    diagnostics
+/// Reads the spec at `path` and every file it refers to.
+pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
+    let bytes = std::fs::read(path).map_err(|error| {
+        Diagnostics::file_error(
+            path,
+            None,
+            format!("cannot read the spec file {}: {error}", path.display()),
+        )
+    })?;
+    let text = read::text_of(bytes)
+        .map_err(|error| Diagnostics::file_error(path, error.line, error.message))?;
+    load_source(SourceFile::new(path.to_path_buf(), text, format_of(path)))
 }
 
-/// Reads and parses a spec file.
-pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => load_str(path, &text),
-        Err(error) => {
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.push(
-                path,
-                "#",
-                format!("cannot read the spec file {}: {error}", path.display()),
-            );
+/// Loads spec text as if read from `file` (whose extension names the format, and whose folder
+/// relative references start from).
+pub fn load_str(file: &Path, text: &str) -> Result<Spec, Diagnostics> {
+    load_source(SourceFile::new(
+        file.to_path_buf(),
+        text.to_owned(),
+        format_of(file),
+    ))
+}
+
+fn load_source(entry: SourceFile) -> Result<Spec, Diagnostics> {
+    let path: PathBuf = entry.path.clone();
+    let parsed = read::parse(&entry.text, entry.format)
+        .map_err(|error| Diagnostics::file_error(&path, error.line, error.message))?;
+    let mut bundle_problems = Problems::default();
+    for (at, message) in parsed.warnings {
+        bundle_problems.warn(at, message);
+    }
+    let bundled = bundle::bundle(parsed.value, entry);
+    bundle_problems.0.extend(bundled.problems.0);
+    let mut sources = Sources {
+        files: bundled.files,
+        origins: bundled.origins,
+        moves: normalize::Moves::default(),
+    };
+    let version = normalize::version_of(&bundled.document).map_err(|(at, message)| {
+        let mut problems = Problems::default();
+        problems.error(at, message);
+        sources.locate(problems)
+    })?;
+    let converted = normalize::normalize(bundled.document, version);
+    for warning in converted.warnings {
+        bundle_problems.warn(warning.pointer, warning.message);
+    }
+    // Bundle-space problems are located before the normalizing moves apply.
+    let mut warnings = sources.locate(bundle_problems);
+    let mut document = converted.document;
+    sources.moves = converted.moves;
+    let mut parse_problems = Problems::default();
+    let parsed = parse::parse(&mut document, &mut parse_problems, &mut sources.moves);
+    warnings.extend(sources.locate(parse_problems));
+    match parsed {
+        Ok(typed) => Ok(Spec {
+            document: typed,
+            raw: document,
+            sources,
+            version,
+            warnings,
+        }),
+        Err((at, message)) => {
+            let mut problems = Problems::default();
+            problems.error(at, message);
+            let mut diagnostics = sources.locate(problems);
+            diagnostics.extend(warnings);
             Err(diagnostics)
         }
     }
 }
 
-/// Parses spec text; `file` names the place of problems and, by its extension, the format.
-pub fn load_str(file: &Path, text: &str) -> Result<Spec, Diagnostics> {
-    let mut raw = parse_syntax(file, text)?;
-    check_version(file, &raw).map_err(|d| locate_in(file, text, d))?;
-    tolerate_omissions(&mut raw);
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
-        Ok(document) => Ok(Spec {
-            file: file.to_path_buf(),
-            text: text.to_owned(),
-            raw,
-            document,
-        }),
-        Err(error) => {
-            let (at, message) = drill(&raw, "#".to_owned(), Part::Document)
-                .unwrap_or_else(|| (pointer_of(error.path(), "#"), error.inner().to_string()));
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.push(file, at, message);
-            Err(locate_in(file, text, diagnostics))
-        }
-    }
-}
-
-/// Fills in what real specs often leave out although OpenAPI requires it, where the meaning is
-/// clear: an operation without `responses` has none documented, a response without a
-/// `description` has an empty one.
-fn tolerate_omissions(raw: &mut Value) {
-    fn describe_responses(responses: &mut Value) {
-        if let Value::Object(responses) = responses {
-            for response in responses.values_mut() {
-                if let Value::Object(response) = response
-                    && !response.contains_key("$ref")
-                {
-                    response
-                        .entry("description")
-                        .or_insert_with(|| Value::String(String::new()));
-                }
-            }
-        }
-    }
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
-    if let Some(Value::Object(paths)) = raw.get_mut("paths") {
-        for item in paths.values_mut() {
-            let Value::Object(item) = item else { continue };
-            for method in METHODS {
-                if let Some(Value::Object(operation)) = item.get_mut(method) {
-                    let responses = operation
-                        .entry("responses")
-                        .or_insert_with(|| Value::Object(serde_json::Map::new()));
-                    describe_responses(responses);
-                }
-            }
-        }
-    }
-    if let Some(responses) = raw.pointer_mut("/components/responses") {
-        describe_responses(responses);
-    }
-}
-
-/// Parses the text into a plain value; a syntax error becomes one diagnostic with its line.
-fn parse_syntax(file: &Path, text: &str) -> Result<Value, Diagnostics> {
-    let (result, format_name) = match format_of(file) {
-        Format::Json => (
-            serde_json::from_str::<Value>(text).map_err(|e| (e.to_string(), Some(e.line()))),
-            "JSON",
-        ),
-        Format::Yaml => (
-            serde_yaml::from_str::<Value>(text)
-                .map_err(|e| (e.to_string(), e.location().map(|l| l.line()))),
-            "YAML",
-        ),
-    };
-    result.map_err(|(message, line)| {
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.push(
-            file,
-            "#",
-            format!("the spec is not valid {format_name}: {message}"),
-        );
-        if let Some(diagnostic) = diagnostics.0.first_mut() {
-            diagnostic.line = line.filter(|line| *line > 0);
-        }
-        diagnostics
-    })
-}
-
-/// Rejects documents this generator does not read, before their shape is examined.
-fn check_version(file: &Path, raw: &Value) -> Result<(), Diagnostics> {
-    let mut diagnostics = Diagnostics::default();
-    let Value::Object(map) = raw else {
-        diagnostics.push(
-            file,
-            "#",
-            format!(
-                "the spec must be a mapping (an OpenAPI 3.0 document starting with `openapi: 3.0.3`), \
-                 but it is {}",
-                describe(raw)
-            ),
-        );
-        return Err(diagnostics);
-    };
-    if map.contains_key("swagger") {
-        diagnostics.push(
-            file,
-            "#/swagger",
-            "Swagger 2.0 is not supported; convert it to OpenAPI 3.0 first",
-        );
-        return Err(diagnostics);
-    }
-    match map.get("openapi") {
-        None => diagnostics.push(
-            file,
-            "#",
-            "the spec has no `openapi` field; an OpenAPI 3.0 document starts with `openapi: 3.0.3`",
-        ),
-        Some(Value::String(version)) if is_version(version, "3.0") => {}
-        Some(Value::String(version)) if is_version(version, "3.1") => diagnostics.push(
-            file,
-            "#/openapi",
-            format!(
-                "OpenAPI 3.1 is not supported yet (this spec is `{version}`); \
-                 write the spec as OpenAPI 3.0.x"
-            ),
-        ),
-        Some(Value::String(version)) => diagnostics.push(
-            file,
-            "#/openapi",
-            format!("unsupported OpenAPI version `{version}`; this generator reads OpenAPI 3.0.x"),
-        ),
-        Some(other) => diagnostics.push(
-            file,
-            "#/openapi",
-            format!(
-                "`openapi` must be a version string such as \"3.0.3\" (quoted in YAML), \
-                 but it is {}",
-                describe(other)
-            ),
-        ),
-    }
-    diagnostics.finish(())
-}
-
-/// `3.0`, `3.0.0`, `3.0.3`… for `major_minor` `3.0`.
-fn is_version(version: &str, major_minor: &str) -> bool {
-    version == major_minor
-        || version
-            .strip_prefix(major_minor)
-            .and_then(|rest| rest.strip_prefix('.'))
-            .is_some_and(|patch| !patch.is_empty())
-}
-
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("the boolean {b}"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string \"{s}\""),
-        Value::Array(_) => "a sequence".to_owned(),
-        Value::Object(_) => "a mapping".to_owned(),
-    }
-}
-
-/// Converts a serde path, relative to `base`, into a JSON pointer.
-fn pointer_of(path: &serde_path_to_error::Path, base: &str) -> String {
-    use serde_path_to_error::Segment;
-    let mut tokens: Vec<String> = pointer_tokens(base).unwrap_or_default();
-    for segment in path {
-        match segment {
-            Segment::Seq { index } => tokens.push(index.to_string()),
-            Segment::Map { key } => tokens.push(key.clone()),
-            Segment::Enum { .. } => {}
-            Segment::Unknown => break,
-        }
-    }
-    pointer(tokens)
-}
-
-/// The parts of a document that the shape check walks into. Serde loses its path inside
-/// `#[serde(flatten)]` and untagged enums (which openapiv3 uses for `$ref`s and paths), so
-/// the walk parses each part on its own and descends into the first one that fails.
-#[derive(Debug, Clone, Copy)]
-enum Part {
-    Document,
-    Paths,
-    PathItem,
-    Operation,
-    Parameter,
-    RequestBody,
-    Response,
-    Header,
-    MediaType,
-    Schema,
-    Components,
-    SecurityScheme,
-    Example,
-}
-
-impl Part {
-    /// How a user calls this part in a message.
-    fn name(self) -> &'static str {
-        match self {
-            Part::Document => "OpenAPI 3.0 document",
-            Part::Paths => "paths object",
-            Part::PathItem => "path item",
-            Part::Operation => "operation",
-            Part::Parameter => "parameter",
-            Part::RequestBody => "request body",
-            Part::Response => "response",
-            Part::Header => "header",
-            Part::MediaType => "media type",
-            Part::Schema => "schema",
-            Part::Components => "components object",
-            Part::SecurityScheme => "security scheme",
-            Part::Example => "example",
-        }
-    }
-
-    /// Parses `value` as this part: `None` when it parses, else the pointer and the message.
-    fn check(self, value: &Value, at: &str) -> Option<(String, String)> {
-        use openapiv3::{
-            Components, Example, Header, MediaType, OpenAPI, Operation, Parameter, PathItem, Paths,
-            ReferenceOr, RequestBody, Response, Schema, SecurityScheme,
-        };
-        match self {
-            Part::Document => try_parse::<OpenAPI>(value, at),
-            Part::Paths => try_parse::<Paths>(value, at),
-            Part::PathItem => try_parse::<ReferenceOr<PathItem>>(value, at),
-            Part::Operation => try_parse::<Operation>(value, at),
-            Part::Parameter => try_parse::<ReferenceOr<Parameter>>(value, at),
-            Part::RequestBody => try_parse::<ReferenceOr<RequestBody>>(value, at),
-            Part::Response => try_parse::<ReferenceOr<Response>>(value, at),
-            Part::Header => try_parse::<ReferenceOr<Header>>(value, at),
-            Part::MediaType => try_parse::<MediaType>(value, at),
-            Part::Schema => try_parse::<ReferenceOr<Schema>>(value, at),
-            Part::Components => try_parse::<Components>(value, at),
-            Part::SecurityScheme => try_parse::<ReferenceOr<SecurityScheme>>(value, at),
-            Part::Example => try_parse::<ReferenceOr<Example>>(value, at),
-        }
-    }
-
-    /// The sub-parts of `value` (a part of this kind) with their pointers.
-    fn children<'v>(self, value: &'v Value, at: &str) -> Vec<(String, Part, &'v Value)> {
-        let Value::Object(map) = value else {
-            return Vec::new();
-        };
-        if map.contains_key("$ref") {
-            return Vec::new();
-        }
-        let mut kids = Kids {
-            at,
-            map,
-            out: Vec::new(),
-        };
-        match self {
-            Part::Document => {
-                kids.single("paths", Part::Paths);
-                kids.single("components", Part::Components);
-            }
-            Part::Paths => {
-                for (name, v) in map {
-                    if name.starts_with('/') {
-                        kids.out.push((kids.child(name), Part::PathItem, v));
-                    }
-                }
-            }
-            Part::PathItem => {
-                kids.each_in_list("parameters", Part::Parameter);
-                for method in [
-                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-                ] {
-                    kids.single(method, Part::Operation);
-                }
-            }
-            Part::Operation => {
-                kids.each_in_list("parameters", Part::Parameter);
-                kids.single("requestBody", Part::RequestBody);
-                kids.each_in_map("responses", Part::Response);
-            }
-            Part::Parameter | Part::Header => {
-                kids.single("schema", Part::Schema);
-                kids.each_in_map("content", Part::MediaType);
-                kids.each_in_map("examples", Part::Example);
-            }
-            Part::RequestBody => kids.each_in_map("content", Part::MediaType),
-            Part::Response => {
-                kids.each_in_map("headers", Part::Header);
-                kids.each_in_map("content", Part::MediaType);
-            }
-            Part::MediaType => {
-                kids.single("schema", Part::Schema);
-                kids.each_in_map("examples", Part::Example);
-            }
-            Part::Schema => {
-                kids.each_in_map("properties", Part::Schema);
-                for key in ["items", "not"] {
-                    kids.single(key, Part::Schema);
-                }
-                if map
-                    .get("additionalProperties")
-                    .is_some_and(Value::is_object)
-                {
-                    kids.single("additionalProperties", Part::Schema);
-                }
-                for key in ["allOf", "oneOf", "anyOf"] {
-                    kids.each_in_list(key, Part::Schema);
-                }
-            }
-            Part::Components => {
-                kids.each_in_map("schemas", Part::Schema);
-                kids.each_in_map("responses", Part::Response);
-                kids.each_in_map("parameters", Part::Parameter);
-                kids.each_in_map("examples", Part::Example);
-                kids.each_in_map("requestBodies", Part::RequestBody);
-                kids.each_in_map("headers", Part::Header);
-                kids.each_in_map("securitySchemes", Part::SecurityScheme);
-            }
-            Part::SecurityScheme | Part::Example => {}
-        }
-        kids.out
-    }
-}
-
-/// Collects the sub-parts of one object.
-struct Kids<'a, 'v> {
-    at: &'a str,
-    map: &'v serde_json::Map<String, Value>,
-    out: Vec<(String, Part, &'v Value)>,
-}
-
-impl<'v> Kids<'_, 'v> {
-    fn child(&self, key: &str) -> String {
-        format!("{}/{}", self.at, crate::diagnostic::escape_token(key))
-    }
-
-    fn single(&mut self, key: &str, part: Part) {
-        if let Some(v) = self.map.get(key) {
-            self.out.push((self.child(key), part, v));
-        }
-    }
-
-    fn each_in_map(&mut self, key: &str, part: Part) {
-        if let Some(Value::Object(entries)) = self.map.get(key) {
-            let base = self.child(key);
-            for (name, v) in entries {
-                let at = format!("{base}/{}", crate::diagnostic::escape_token(name));
-                self.out.push((at, part, v));
-            }
-        }
-    }
-
-    fn each_in_list(&mut self, key: &str, part: Part) {
-        if let Some(Value::Array(items)) = self.map.get(key) {
-            let base = self.child(key);
-            for (index, v) in items.iter().enumerate() {
-                self.out.push((format!("{base}/{index}"), part, v));
-            }
-        }
-    }
-}
-
-fn try_parse<T: DeserializeOwned>(value: &Value, at: &str) -> Option<(String, String)> {
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(_) => None,
-        Err(error) => Some((
-            pointer_of(error.path(), at),
-            humanize(&error.inner().to_string()),
-        )),
-    }
-}
-
-/// Rewrites serde's Rust-flavoured words for spec authors: "expected struct Paths" becomes
-/// "expected a mapping".
-fn humanize(message: &str) -> String {
-    let message = message.replace("unknown variant", "unknown value");
-    let message = message.as_str();
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find("struct ") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + "struct ".len()..];
-        let end = after
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(after.len());
-        out.push_str("a mapping");
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The smallest failing part under `value`: its pointer and a message naming the part.
-fn drill(value: &Value, at: String, part: Part) -> Option<(String, String)> {
-    let (pointer, message) = part.check(value, &at)?;
-    for (child_at, child_part, child) in part.children(value, &at) {
-        if let Some(found) = drill(child, child_at, child_part) {
-            return Some(found);
-        }
-    }
-    if let (Part::Parameter, Some(location)) = (part, value.get("in").and_then(Value::as_str))
-        && !matches!(location, "path" | "query" | "header" | "cookie")
-    {
-        let hint = if matches!(location, "body" | "formData") {
-            "; a body is the operation's `requestBody` in OpenAPI 3.0"
-        } else {
-            ""
-        };
-        return Some((
-            format!("{at}/in"),
-            format!(
-                "unknown parameter location `in: {location}`: it is one of `path`, `query`, \
-                 `header` or `cookie`{hint}"
-            ),
-        ));
-    }
-    let message = match value.get("$ref") {
-        Some(reference) if !reference.is_string() => {
-            "`$ref` must be a string such as \"#/components/schemas/Name\"".to_owned()
-        }
-        _ => format!("not a valid {}: {message}", part.name()),
-    };
-    Some((pointer, message))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
 
     fn yaml(text: &str) -> Result<Spec, Diagnostics> {
         load_str(Path::new("spec.yaml"), text)
     }
 
-    fn only(diagnostics: Diagnostics) -> (String, Option<usize>, String) {
-        assert_eq!(diagnostics.0.len(), 1, "{diagnostics}");
-        let d = diagnostics.0.into_iter().next().expect("one diagnostic");
-        (d.pointer, d.line, d.message)
+    fn write(dir: &Path, files: &[(&str, &str)]) {
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
     }
 
-    const MINIMAL: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\n";
-
     #[test]
-    fn loads_a_minimal_yaml_spec() {
-        let spec = yaml(MINIMAL).expect("loads");
+    fn loads_yaml_and_json() {
+        let spec = yaml("openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths: {}\n").unwrap();
         assert_eq!(spec.document.info.title, "t");
+        assert_eq!(spec.version, Version::OpenApi30);
         assert_eq!(spec.resolve("#/info/version"), Some(&Value::from("1")));
-    }
-
-    #[test]
-    fn loads_json_by_extension() {
         let text = r#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#;
-        let spec = load_str(Path::new("x.json"), text).expect("loads");
+        let spec = load_str(Path::new("x.json"), text).unwrap();
         assert_eq!(spec.document.openapi, "3.0.0");
     }
 
     #[test]
-    fn yaml_syntax_error_has_line_and_column() {
-        let (pointer, line, message) =
-            only(yaml("openapi: 3.0.3\ninfo:\n  title: [\n").unwrap_err());
-        assert_eq!(pointer, "#");
-        assert!(line.is_some());
-        assert!(
-            message.starts_with("the spec is not valid YAML: "),
-            "{message}"
-        );
-        assert!(message.contains("column"), "{message}");
+    fn a_syntax_error_is_one_error_with_its_line() {
+        let error = yaml("openapi: 3.0.3\ninfo:\n  title: [\n").unwrap_err();
+        assert_eq!(error.0.len(), 1, "{error}");
+        assert_eq!(error.0[0].severity, Severity::Error);
+        assert!(error.0[0].line.is_some());
+        assert!(error.0[0].message.contains("column"), "{error}");
     }
 
     #[test]
-    fn json_syntax_error_has_line_and_column() {
-        let err = load_str(
-            Path::new("x.json"),
-            "{\n  \"openapi\": \"3.0.3\",\n  oops\n}",
-        )
-        .unwrap_err();
-        let (_, line, message) = only(err);
-        assert_eq!(line, Some(3));
-        assert!(
-            message.starts_with("the spec is not valid JSON: "),
-            "{message}"
+    fn versions_that_are_not_read_are_errors_at_their_place() {
+        let error = yaml("info: {}\nopenapi: 4.0.0\n").unwrap_err();
+        assert_eq!(
+            (error.0[0].pointer.as_str(), error.0[0].line),
+            ("#/openapi", Some(2))
         );
-        assert!(message.contains("column 3"), "{message}");
+        assert!(
+            error.0[0].message.contains("unsupported OpenAPI version"),
+            "{error}"
+        );
+        let error = yaml("- a\n").unwrap_err();
+        assert!(error.0[0].message.contains("must be a mapping"), "{error}");
+        // A version written as a YAML number is what it looks like.
+        let spec = yaml("openapi: 3.0\ninfo: {title: t, version: 1}\npaths: {}\n").unwrap();
+        assert_eq!(spec.document.info.version, "1");
     }
 
     #[test]
-    fn rejects_swagger_missing_and_unsupported_versions() {
-        let (pointer, line, message) = only(yaml("swagger: '2.0'\ninfo: {}\n").unwrap_err());
-        assert_eq!((pointer.as_str(), line), ("#/swagger", Some(1)));
-        assert!(
-            message.contains("Swagger 2.0 is not supported"),
-            "{message}"
-        );
-
-        let (pointer, _, message) = only(yaml("info: {}\n").unwrap_err());
-        assert_eq!(pointer, "#");
-        assert!(message.contains("no `openapi` field"), "{message}");
-
-        let (_, line, message) = only(yaml("info: {}\nopenapi: 3.1.0\n").unwrap_err());
-        assert_eq!(line, Some(2));
-        assert!(
-            message.contains("OpenAPI 3.1 is not supported yet"),
-            "{message}"
-        );
-
-        let (_, _, message) = only(yaml("openapi: 3.0\n").unwrap_err());
-        assert!(message.contains("must be a version string"), "{message}");
-
-        let (_, _, message) = only(yaml("openapi: '3.00'\n").unwrap_err());
-        assert!(
-            message.contains("unsupported OpenAPI version `3.00`"),
-            "{message}"
-        );
-
-        let (_, _, message) = only(yaml("- a\n").unwrap_err());
-        assert!(message.contains("must be a mapping"), "{message}");
-    }
-
-    #[test]
-    fn shape_errors_name_the_smallest_failing_part() {
-        let text = "openapi: 3.0.3
+    fn shape_problems_are_warnings_at_the_line_the_user_wrote() {
+        let spec = yaml(
+            "openapi: 3.0.3
 info:
   title: t
   version: '1'
@@ -625,146 +210,159 @@ paths:
       responses:
         '200':
           description: ok
-";
-        let (pointer, line, message) = only(yaml(text).unwrap_err());
-        assert_eq!(pointer, "#/paths/~1a~1{id}/get/parameters/0");
-        assert_eq!(line, Some(9));
-        assert_eq!(
-            message,
-            "not a valid parameter: invalid type: string \"maybe\", expected a boolean"
+",
+        )
+        .unwrap();
+        let warning = &spec.warnings.0[0];
+        assert_eq!(warning.severity, Severity::Warning);
+        assert_eq!(warning.pointer, "#/paths/~1a~1{id}/get/parameters/0");
+        assert_eq!(warning.line, Some(9));
+        assert!(
+            warning.message.starts_with("not a valid parameter: "),
+            "{}",
+            warning.message
         );
     }
 
     #[test]
-    fn shape_errors_inside_schemas_and_components() {
-        let text = "openapi: 3.0.3
-info:
-  title: t
-  version: '1'
-paths: {}
+    fn an_unreadable_file_names_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.yaml");
+        let error = load(&path).unwrap_err();
+        assert!(
+            error.0[0].message.starts_with("cannot read the spec file"),
+            "{error}"
+        );
+        assert!(error.0[0].message.contains("missing.yaml"), "{error}");
+    }
+
+    #[test]
+    fn a_spec_split_over_files_is_one_document_located_in_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "openapi.yaml",
+                    "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets:
+    $ref: paths/pets.yaml
+  /remote:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: 'https://example.com/schemas/Thing.yaml'
 components:
   schemas:
     Pet:
-      type: object
-      properties:
-        tags:
-          type: array
-          items:
-            type: string
-            maxLength: many
-";
-        let (pointer, line, message) = only(yaml(text).unwrap_err());
-        assert_eq!(pointer, "#/components/schemas/Pet/properties/tags/items");
-        assert_eq!(line, Some(13));
-        assert!(message.starts_with("not a valid schema: "), "{message}");
-    }
-
-    #[test]
-    fn missing_required_fields_are_reported_where_they_belong() {
-        let (pointer, _, message) = only(yaml("openapi: 3.0.3\npaths: {}\n").unwrap_err());
-        assert_eq!(pointer, "#");
-        assert!(message.contains("missing field `info`"), "{message}");
-
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - in: query\n";
-        let (pointer, line, message) = only(yaml(text).unwrap_err());
-        assert_eq!(
-            (pointer.as_str(), line),
-            ("#/paths/~1a/get/parameters/0", Some(7))
-        );
-        assert!(message.contains("missing field `name`"), "{message}");
-    }
-
-    #[test]
-    fn omitted_responses_and_descriptions_are_tolerated() {
-        let text = "openapi: 3.0.3
-info: {title: t, version: '1'}
-paths:
-  /a:
-    get: {}
-    post:
-      responses:
-        '200': {content: {application/json: {schema: {type: string}}}}
-components:
+      type: string
+    Local:
+      $ref: schemas/Pet.yaml
+",
+                ),
+                (
+                    "paths/pets.yaml",
+                    "get:
+  parameters:
+    - $ref: '../common/params.yaml#/Limit'
   responses:
-    Gone: {}
-";
-        let spec = yaml(text).unwrap();
-        let operation = spec.document.paths.paths["/a"].as_item().unwrap();
-        assert!(
-            operation
-                .get
-                .as_ref()
-                .unwrap()
-                .responses
-                .responses
-                .is_empty()
+    '200':
+      description: ok
+      content:
+        application/json:
+          schema:
+            type: array
+            items:
+              $ref: ../schemas/Pet.yaml
+",
+                ),
+                (
+                    "schemas/Pet.yaml",
+                    "type: object
+properties:
+  owner:
+    $ref: ./Owner.yaml
+  friends:
+    type: array
+    items:
+      $ref: Pet.yaml
+  nickname:
+    type: string
+    maxLength: many
+",
+                ),
+                (
+                    "schemas/Owner.yaml",
+                    "type: object\nproperties:\n  pet:\n    $ref: Pet.yaml\n  local:\n    $ref: '../openapi.yaml#/components/schemas/Pet'\n",
+                ),
+                (
+                    "common/params.yaml",
+                    "Limit:\n  name: limit\n  in: query\n  schema: {type: integer}\n",
+                ),
+            ],
         );
-        assert!(operation.post.as_ref().unwrap().responses.responses.len() == 1);
-    }
-
-    #[test]
-    fn non_string_ref_is_explained() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  parameters:\n    A:\n      $ref: 3\n";
-        let (pointer, _, message) = only(yaml(text).unwrap_err());
-        assert_eq!(pointer, "#/components/parameters/A");
-        assert!(message.contains("`$ref` must be a string"), "{message}");
-    }
-
-    #[test]
-    fn wrong_types_are_described_without_rust_names() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  - /a\n";
-        let (pointer, line, message) = only(yaml(text).unwrap_err());
-        assert_eq!((pointer.as_str(), line), ("#/paths", Some(3)));
+        let spec = load(&dir.path().join("openapi.yaml")).unwrap();
+        let raw = &spec.raw;
+        // The entry's own `Pet` keeps its name; the file's is made unique.
+        assert_eq!(raw["components"]["schemas"]["Pet"]["type"], "string");
         assert_eq!(
-            message,
-            "not a valid paths object: invalid type: sequence, expected a mapping"
+            raw["components"]["schemas"]["Local"]["$ref"],
+            "#/components/schemas/Pet2"
+        );
+        let pet = &raw["components"]["schemas"]["Pet2"];
+        assert_eq!(
+            pet["properties"]["owner"]["$ref"],
+            "#/components/schemas/Owner"
         );
         assert_eq!(
-            humanize("x, expected struct A_b or struct C"),
-            "x, expected a mapping or a mapping"
+            pet["properties"]["friends"]["items"]["$ref"],
+            "#/components/schemas/Pet2"
         );
-    }
-
-    #[test]
-    fn swagger_parameter_locations_are_explained() {
-        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      parameters:\n        - name: x\n          in: body\n      responses: {}\n";
-        let (pointer, line, message) = only(yaml(text).unwrap_err());
+        let owner = &raw["components"]["schemas"]["Owner"];
         assert_eq!(
-            (pointer.as_str(), line),
-            ("#/paths/~1a/post/parameters/0/in", Some(8))
+            owner["properties"]["pet"]["$ref"],
+            "#/components/schemas/Pet2"
         );
-        assert!(message.contains("`in: body`"), "{message}");
-        assert!(message.contains("`requestBody`"), "{message}");
-    }
-
-    #[test]
-    fn unreadable_file_names_the_path() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("missing.yaml");
-        let (pointer, _, message) = only(load(&path).unwrap_err());
-        assert_eq!(pointer, "#");
-        assert!(message.contains("missing.yaml"), "{message}");
-        assert!(
-            message.starts_with("cannot read the spec file"),
-            "{message}"
+        assert_eq!(
+            owner["properties"]["local"]["$ref"],
+            "#/components/schemas/Pet"
         );
-    }
+        let get = &raw["paths"]["/pets"]["get"];
+        assert_eq!(
+            get["parameters"][0]["$ref"],
+            "#/components/parameters/Limit"
+        );
+        assert_eq!(
+            get["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"],
+            "#/components/schemas/Pet2"
+        );
+        assert_eq!(raw["components"]["parameters"]["Limit"]["name"], "limit");
+        assert_eq!(spec.sources.files.len(), 5);
 
-    #[test]
-    fn locate_fills_lines_without_overwriting() {
-        let spec = yaml(MINIMAL).expect("loads");
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.push(&spec.file, "#/info/title", "a");
-        diagnostics.push(&spec.file, "#/nowhere", "b");
-        diagnostics.push(&spec.file, "#/paths", "c");
-        diagnostics.0[2].line = Some(42);
-        let located = spec.locate(diagnostics);
-        let lines: Vec<_> = located
+        // A problem in a referenced file names that file and its line.
+        let broken = spec
+            .warnings
             .0
             .iter()
-            .map(|d| (d.line, d.message.as_str()))
-            .collect();
-        // Sorted as a reader meets them.
-        assert_eq!(lines, [(None, "b"), (Some(3), "a"), (Some(42), "c")]);
+            .find(|w| w.message.starts_with("`maxLength` must be a whole number"))
+            .unwrap_or_else(|| panic!("{}", spec.warnings));
+        assert!(broken.file.ends_with("schemas/Pet.yaml"), "{broken}");
+        assert_eq!(broken.pointer, "#/properties/nickname/maxLength");
+        assert_eq!(broken.line, Some(11));
+        // The remote reference is a warning where it is written.
+        let remote = spec
+            .warnings
+            .0
+            .iter()
+            .find(|w| w.message.contains("is remote"))
+            .unwrap_or_else(|| panic!("{}", spec.warnings));
+        assert!(remote.file.ends_with("openapi.yaml"), "{remote}");
+        assert_eq!(remote.line, Some(13));
     }
 }

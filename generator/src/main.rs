@@ -2,9 +2,12 @@
 //! [`generator::write::write_files`].
 //!
 //! ```text
-//! generator generate --spec FILE --out DIR [--check]
-//! generator new --spec FILE --out DIR [--name CRATE]
+//! generator generate --spec FILE --out DIR [--check] [--deny-warnings]
+//! generator new --spec FILE --out DIR [--name CRATE] [--deny-warnings]
 //! ```
+//!
+//! Warnings (constructs the generator could not type well, with the fallback it used) go to
+//! stderr with their file, line and JSON pointer; `--deny-warnings` makes them errors.
 //!
 //! Exit status: 0 on success, 1 when `--check` finds stale files, 2 for anything else (a
 //! usage error, problems in the spec, a file-system error).
@@ -15,10 +18,11 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: generator generate --spec FILE --out DIR [--check]
-       generator new --spec FILE --out DIR [--name CRATE]";
+const USAGE: &str = "usage: generator generate --spec FILE --out DIR [--check] [--deny-warnings]
+       generator new --spec FILE --out DIR [--name CRATE] [--deny-warnings]";
 
-const HELP: &str = "Generates a Rust client from an OpenAPI 3.0 spec.
+const HELP: &str = "Generates a Rust client from a Swagger 2.0, OpenAPI 3.0 or OpenAPI 3.1
+description (one file, or several joined by relative $refs).
 
 Commands:
   generate   write the generated modules into DIR (only files whose contents changed)
@@ -26,11 +30,12 @@ Commands:
              code and the runtime); runs again over the same DIR update it
 
 Options:
-  --spec FILE    the spec, YAML or JSON (by extension)
-  --out DIR      the output directory
-  --check        change nothing; exit 1 if a file in DIR is stale
-  --name CRATE   the crate name for `new`
-  -h, --help     print this help
+  --spec FILE       the spec's entry file, YAML or JSON (by extension)
+  --out DIR         the output directory
+  --check           change nothing; exit 1 if a file in DIR is stale
+  --name CRATE      the crate name for `new`
+  --deny-warnings   treat warnings (constructs typed with a fallback) as errors
+  -h, --help        print this help
 
 Exit status: 0 on success, 1 when --check finds stale files, 2 for usage errors, problems in
 the spec and file-system errors.";
@@ -43,11 +48,13 @@ enum Command {
         spec: PathBuf,
         out: PathBuf,
         check: bool,
+        deny_warnings: bool,
     },
     New {
         spec: PathBuf,
         out: PathBuf,
         name: Option<String>,
+        deny_warnings: bool,
     },
 }
 
@@ -71,6 +78,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
     let mut spec = None;
     let mut out = None;
     let mut check = false;
+    let mut deny_warnings = false;
     let mut name = None;
     while let Some(arg) = args.next() {
         let flag = arg.to_string_lossy().into_owned();
@@ -87,6 +95,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
             "--spec" => value(&mut spec)?,
             "--out" => value(&mut out)?,
             "--check" if command == "generate" => check = true,
+            "--deny-warnings" => deny_warnings = true,
             "--name" if command == "new" => value(&mut name)?,
             _ => return Err(format!("unknown option `{flag}` for `{command}`")),
         }
@@ -94,7 +103,12 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
     let spec = PathBuf::from(spec.ok_or("missing `--spec FILE`")?);
     let out = PathBuf::from(out.ok_or("missing `--out DIR`")?);
     if command == "generate" {
-        Ok(Command::Generate { spec, out, check })
+        Ok(Command::Generate {
+            spec,
+            out,
+            check,
+            deny_warnings,
+        })
     } else {
         let name = name
             .map(|n| {
@@ -102,7 +116,12 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
                     .map_err(|_| "`--name` must be valid UTF-8".to_owned())
             })
             .transpose()?;
-        Ok(Command::New { spec, out, name })
+        Ok(Command::New {
+            spec,
+            out,
+            name,
+            deny_warnings,
+        })
     }
 }
 
@@ -119,22 +138,50 @@ fn main() -> ExitCode {
             println!("{USAGE}\n\n{HELP}");
             ExitCode::SUCCESS
         }
-        Command::New { spec, out, name } => new_crate(spec, out, name),
-        Command::Generate { spec, out, check } => generate(spec, out, check),
+        Command::New {
+            spec,
+            out,
+            name,
+            deny_warnings,
+        } => new_crate(spec, out, name, deny_warnings),
+        Command::Generate {
+            spec,
+            out,
+            check,
+            deny_warnings,
+        } => generate(spec, out, check, deny_warnings),
     }
 }
 
-fn generate(spec: PathBuf, out: PathBuf, check: bool) -> ExitCode {
+/// Prints the warnings; `false` when they are denied (then nothing may be written).
+fn warnings_allowed(generated: &generator::Generated, deny: bool) -> bool {
+    if generated.warnings.is_empty() {
+        return true;
+    }
+    if deny {
+        eprintln!("{}", generated.warnings.clone().deny_warnings());
+        eprintln!("warnings are denied (--deny-warnings): nothing was written");
+        return false;
+    }
+    eprintln!("{}", generated.warnings);
+    true
+}
+
+fn generate(spec: PathBuf, out: PathBuf, check: bool, deny_warnings: bool) -> ExitCode {
     // The spec path as given is what the generated header names, so the output does not
     // depend on where the workspace lives.
     let source_name = spec.to_string_lossy().replace('\\', "/");
-    let files = match generator::generate(&spec, &source_name) {
-        Ok(files) => files,
+    let generated = match generator::generate(&spec, &source_name) {
+        Ok(generated) => generated,
         Err(error) => {
             eprintln!("{error}");
             return ExitCode::from(2);
         }
     };
+    if !warnings_allowed(&generated, deny_warnings) {
+        return ExitCode::from(2);
+    }
+    let files = generated.files;
     let mode = if check { Mode::Check } else { Mode::Write };
     match write_files(&out, &files, mode) {
         Ok(outcome) => report(&outcome, &out, files.len()),
@@ -145,7 +192,7 @@ fn generate(spec: PathBuf, out: PathBuf, check: bool) -> ExitCode {
     }
 }
 
-fn new_crate(spec: PathBuf, out: PathBuf, name: Option<String>) -> ExitCode {
+fn new_crate(spec: PathBuf, out: PathBuf, name: Option<String>, deny_warnings: bool) -> ExitCode {
     if let Some(name) = &name
         && !generator::standalone::is_valid_crate_name(name)
     {
@@ -165,14 +212,18 @@ fn new_crate(spec: PathBuf, out: PathBuf, name: Option<String>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files =
+    let generated =
         match generator::standalone::standalone_crate(&loaded, &source_name, name.as_deref()) {
-            Ok(files) => files,
+            Ok(generated) => generated,
             Err(error) => {
                 eprintln!("{error}");
                 return ExitCode::from(2);
             }
         };
+    if !warnings_allowed(&generated, deny_warnings) {
+        return ExitCode::from(2);
+    }
+    let files = generated.files;
     match write_files(&out, &files, Mode::Write) {
         Ok(outcome) => {
             let code = report(&outcome, &out, files.len());
@@ -234,7 +285,8 @@ mod tests {
             Ok(Command::Generate {
                 spec: "s.yaml".into(),
                 out: "o".into(),
-                check: true
+                check: true,
+                deny_warnings: false,
             })
         );
         assert_eq!(
@@ -242,15 +294,19 @@ mod tests {
             Ok(Command::Generate {
                 spec: "s.yaml".into(),
                 out: "o".into(),
-                check: false
+                check: false,
+                deny_warnings: false,
             })
         );
         assert_eq!(
-            parse(args("new --spec s.yaml --out o --name my-client")),
+            parse(args(
+                "new --spec s.yaml --out o --name my-client --deny-warnings"
+            )),
             Ok(Command::New {
                 spec: "s.yaml".into(),
                 out: "o".into(),
-                name: Some("my-client".into())
+                name: Some("my-client".into()),
+                deny_warnings: true,
             })
         );
         assert_eq!(parse(args("--help")), Ok(Command::Help));

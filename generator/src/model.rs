@@ -244,11 +244,31 @@ impl TypeRef {
     }
 }
 
+/// A number from the spec, exact: integers stay integers (a bound above 2^53 keeps every
+/// digit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    /// A whole number.
+    Integer(i64),
+    /// Any other number (finite).
+    Float(f64),
+}
+
+impl Limit {
+    /// The value as a float (exact up to 2^53).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Limit::Integer(value) => value as f64,
+            Limit::Float(value) => value,
+        }
+    }
+}
+
 /// A numeric bound.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bound {
     /// The limit.
-    pub value: f64,
+    pub value: Limit,
     /// `exclusiveMinimum` / `exclusiveMaximum`.
     pub exclusive: bool,
 }
@@ -266,8 +286,8 @@ pub struct Constraints {
     pub minimum: Option<Bound>,
     /// `maximum`.
     pub maximum: Option<Bound>,
-    /// `multipleOf`.
-    pub multiple_of: Option<f64>,
+    /// `multipleOf` (positive).
+    pub multiple_of: Option<Limit>,
     /// `minItems`.
     pub min_items: Option<u64>,
     /// `maxItems`.
@@ -323,8 +343,11 @@ pub struct Param {
     pub from_client: bool,
     /// The schema's `default` (what the server assumes when it is not sent), as JSON text.
     pub default: Option<String>,
-    /// For query arrays: repeat the key (`explode: true`, the default) or join with commas.
+    /// For query arrays: repeat the key (`explode: true`, the default) or join the values.
     pub explode: bool,
+    /// What joins the values of an array that is not exploded: `,` (`form`, `simple`), ` `
+    /// (`spaceDelimited`), `|` (`pipeDelimited`), a tab (Swagger 2.0 `tsv`).
+    pub separator: String,
     /// `style: deepObject` (query objects as `name[key]=value`).
     pub deep_object: bool,
     /// Whether the type is a scalar, a string enum or an array of them; other query

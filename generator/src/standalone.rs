@@ -11,31 +11,7 @@ use crate::{GenerateError, load};
 use heck::ToKebabCase;
 use std::path::PathBuf;
 
-/// Includes each named runtime source file.
-macro_rules! runtime_files {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../generated-client/src/runtime/", $name)))),*]
-    };
-}
-
-/// The runtime sources, copied verbatim (after a header) into `src/runtime/`. A test checks
-/// that this lists every file of the runtime directory.
-pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
-    "client.rs",
-    "config.rs",
-    "credentials.rs",
-    "encode.rs",
-    "error.rs",
-    "mod.rs",
-    "nullable.rs",
-    "paginate.rs",
-    "request.rs",
-    "response.rs",
-    "retry.rs",
-    "signer.rs",
-    "transport.rs",
-    "validate.rs",
-);
+pub use crate::runtime_source::RUNTIME_FILES;
 
 /// The runtime's crates.io dependencies, as `Cargo.toml` lines. A test checks that this list
 /// names every dependency of `generated-client`.
@@ -88,7 +64,7 @@ pub fn standalone_crate(
     spec: &load::Spec,
     source_name: &str,
     name: Option<&str>,
-) -> Result<Vec<GeneratedFile>, GenerateError> {
+) -> Result<crate::Generated, GenerateError> {
     let title = spec.document.info.title.clone();
     let name = match name {
         Some(name) => name.to_owned(),
@@ -115,7 +91,7 @@ pub fn standalone_crate(
             title.replace('\n', " ")
         ),
     });
-    for file in generated {
+    for file in generated.files {
         files.push(GeneratedFile {
             path: PathBuf::from("src/generated").join(&file.path),
             contents: file.contents,
@@ -127,7 +103,10 @@ pub fn standalone_crate(
             contents: format!("// {header}\n// Copied from the generator's runtime, generated-client/src/runtime/{file}.\n{text}"),
         });
     }
-    Ok(files)
+    Ok(crate::Generated {
+        files,
+        warnings: generated.warnings,
+    })
 }
 
 #[cfg(test)]

@@ -1,160 +1,134 @@
-//! Phase 2: find every problem in a loaded spec, each with its JSON pointer.
+//! Validation: every problem in a loaded spec, each with its JSON pointer, and what lowering may
+//! rely on afterwards ([`Proven`]).
 //!
-//! The checks run on the raw JSON value ([`Spec::raw`]), where every place has a pointer, and
-//! never stop at the first problem: a user fixing a spec sees the whole list at once.
+//! The checks run on the plain JSON document ([`Spec::raw`]), where every place has a pointer,
+//! and never stop at the first problem:
 //!
-//! - every `$ref` is a local pointer that resolves, to the right kind of component, and no
-//!   chain of references loops back on itself without defining anything;
+//! - every local `$ref` resolves, to the kind of object expected where it stands, and no chain of
+//!   references loops back on itself without defining anything (references to other files were
+//!   followed, or reported, by bundling);
 //! - operationIds are unique;
 //! - path templates and path parameters agree, path parameters are required, and parameters
 //!   are unique by name and location within an operation;
-//! - the vendor extensions the generator reads (`x-pagination`, `x-signer`,
+//! - the vendor extensions the generator reads (`x-pagination`, `x-signer`, `x-environment`,
 //!   `x-client-parameter`, `x-auth-header`, `x-idempotent`) are well formed.
+//!
+//! Almost everything is a warning with a fallback that lowering applies quietly (a reference
+//! that does not resolve is a JSON value, a broken `x-pagination` is no page stream, a duplicate
+//! parameter is left out…); only a document with nothing to generate is an error. What
+//! validation proved (each operation's parsed path template, its effective parameters after
+//! path-item parameters are merged in, the parsed extensions) is handed to lowering, which
+//! does not read those parts of the spec again.
 
-use crate::Diagnostics;
-use crate::diagnostic::escape_token;
+use crate::diagnostic::{Problems, join};
 use crate::load::{Spec, pointer_tokens, value_at};
+use crate::model::{Environment, PathPart};
+use crate::refs::{self, Kind};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Checks the spec; `Err` lists every problem found, sorted and deduplicated.
-pub fn validate(spec: &Spec) -> Result<(), Diagnostics> {
-    let mut checker = Checker {
-        spec,
-        diagnostics: Diagnostics::default(),
-    };
-    checker.references(&spec.raw, "#", Context::Keywords, None);
-    checker.alias_cycles();
-    checker.operations();
-    checker.components();
-    checker.environment();
-    checker.diagnostics.finish(())
-}
-
 /// The HTTP methods a path item may hold, in the order OpenAPI lists them.
-const METHODS: [&str; 8] = [
+pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
 /// The only signing algorithm the runtime implements.
-const SIGNER: &str = "sdk-hmac-sha256";
+pub const SIGNER: &str = "sdk-hmac-sha256";
 
-/// Where the walk for `$ref`s is.
+/// What validation proved about the spec, for lowering.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Proven {
+    /// Every operation that can be generated, in spec order.
+    pub operations: Vec<ProvenOperation>,
+    /// The root extension `x-environment`, when given and well formed.
+    pub environment: Option<Environment>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProvenOperation {
+    /// The path template, as in the spec.
+    pub path: String,
+    /// The method, lower case.
+    pub method: &'static str,
+    /// Its pointer.
+    pub at: String,
+    /// The pointer of the path item holding it (another path item's, when the path item is a
+    /// `$ref` to one).
+    pub item_at: String,
+    /// The path template, split.
+    pub template: Vec<PathPart>,
+    /// The parameters that apply, path-item ones first, each overridden in place by an
+    /// operation parameter of the same name and location.
+    pub parameters: Vec<ProvenParameter>,
+    /// `x-pagination`, checked against the parameters and the response schema.
+    pub pagination: Option<PaginationNames>,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvenParameter {
+    /// Which list it stands in, and where.
+    pub source: ParameterSource,
+    /// Where it stands (`…/parameters/2`).
+    pub at: String,
+    /// Its name.
+    pub name: String,
+    /// Its location (`path`, `query`, `header`, `cookie`).
+    pub location: String,
+}
+
+/// Which `parameters` list a parameter stands in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Context {
-    /// An object whose keys are OpenAPI keywords (`schema`, `items`, …).
-    Keywords,
-    /// A map whose keys are names chosen by the author (`properties`, `paths`, …).
-    Names,
-    /// One entry of an `examples` map: its `value` is data, not spec.
-    Example,
+pub enum ParameterSource {
+    /// The path item's, at this index.
+    PathItem(usize),
+    /// The operation's, at this index.
+    Operation(usize),
 }
 
-/// A kind of component a `$ref` may point to, by its section under `#/components`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Section {
-    Schemas,
-    Parameters,
-    RequestBodies,
-    Responses,
-    Headers,
-    Examples,
-    Links,
-    Callbacks,
-    SecuritySchemes,
-    PathItem,
+/// The names `x-pagination` gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaginationNames {
+    /// The query parameter holding a page's offset.
+    pub offset: String,
+    /// The query parameter holding a page's size.
+    pub limit: String,
+    /// The response field with the total number of items.
+    pub count: String,
+    /// The response field with the page's items.
+    pub items: String,
 }
 
-impl Section {
-    fn from_key(key: &str) -> Option<Section> {
-        Some(match key {
-            "schemas" => Section::Schemas,
-            "parameters" => Section::Parameters,
-            "requestBodies" => Section::RequestBodies,
-            "responses" => Section::Responses,
-            "headers" => Section::Headers,
-            "examples" => Section::Examples,
-            "links" => Section::Links,
-            "callbacks" => Section::Callbacks,
-            "securitySchemes" => Section::SecuritySchemes,
-            _ => return None,
-        })
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Section::Schemas => "schemas",
-            Section::Parameters => "parameters",
-            Section::RequestBodies => "requestBodies",
-            Section::Responses => "responses",
-            Section::Headers => "headers",
-            Section::Examples => "examples",
-            Section::Links => "links",
-            Section::Callbacks => "callbacks",
-            Section::SecuritySchemes => "securitySchemes",
-            Section::PathItem => "pathItems",
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Section::Schemas => "a schema",
-            Section::Parameters => "a parameter",
-            Section::RequestBodies => "a request body",
-            Section::Responses => "a response",
-            Section::Headers => "a header",
-            Section::Examples => "an example",
-            Section::Links => "a link",
-            Section::Callbacks => "a callback",
-            Section::SecuritySchemes => "a security scheme",
-            Section::PathItem => "a path item",
-        }
-    }
-}
-
-/// Keys whose value is a map from author-chosen names to objects of one kind.
-fn names_section(key: &str) -> Option<Option<Section>> {
-    Some(match key {
-        "properties" => Some(Section::Schemas),
-        "schemas" | "parameters" | "requestBodies" | "securitySchemes" | "links" | "callbacks" => {
-            Section::from_key(key)
-        }
-        "responses" => Some(Section::Responses),
-        "headers" => Some(Section::Headers),
-        "examples" => Some(Section::Examples),
-        "paths" => Some(Section::PathItem),
-        "content" | "encoding" | "variables" | "mapping" => None,
-        _ => return None,
-    })
-}
-
-/// What kind of object stands under `key` in a keyword object.
-fn keyword_section(key: &str) -> Option<Section> {
-    Some(match key {
-        "schema" | "items" | "not" | "additionalProperties" => Section::Schemas,
-        "requestBody" => Section::RequestBodies,
-        _ => return None,
-    })
+/// Checks the spec: what lowering may rely on, and every problem found (warnings, and an error
+/// only when there is nothing to generate).
+pub fn validate(spec: &Spec) -> (Proven, Problems) {
+    let mut checker = Checker {
+        raw: &spec.raw,
+        problems: Problems::default(),
+    };
+    checker.references();
+    checker.alias_cycles();
+    let operations = checker.operations();
+    checker.components();
+    let environment = checker.environment();
+    checker.something_to_generate();
+    (
+        Proven {
+            operations,
+            environment,
+        },
+        checker.problems,
+    )
 }
 
 struct Checker<'a> {
-    spec: &'a Spec,
-    diagnostics: Diagnostics,
-}
-
-fn join(at: &str, token: &str) -> String {
-    format!("{at}/{}", escape_token(token))
+    raw: &'a Value,
+    problems: Problems,
 }
 
 fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string \"{s}\""),
-        Value::Array(_) => "a sequence".to_owned(),
-        Value::Object(_) => "a mapping".to_owned(),
-    }
+    crate::normalize::describe(value)
 }
 
 /// Whether `value` is `{$ref: ...}` (siblings of `$ref` are ignored in OpenAPI 3.0).
@@ -163,130 +137,116 @@ fn reference_of(value: &Value) -> Option<&str> {
 }
 
 impl<'a> Checker<'a> {
-    fn error(&mut self, at: &str, message: impl Into<String>) {
-        self.diagnostics.push(&self.spec.file, at, message);
+    fn warn(&mut self, at: &str, message: impl Into<String>) {
+        self.problems.warn(at, message);
     }
 
     // ---- references ----
 
-    /// Walks every value, checking each `$ref` against the kind expected where it stands.
-    fn references(&mut self, value: &Value, at: &str, context: Context, kind: Option<Section>) {
-        match value {
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    self.references(item, &format!("{at}/{index}"), Context::Keywords, kind);
-                }
+    /// Checks every local `$ref` against the kind expected where it stands.
+    fn references(&mut self) {
+        for site in refs::sites(self.raw) {
+            let Some(reference) = &site.reference else {
+                let found = self
+                    .raw
+                    .pointer(&format!("{}/$ref", site.at.trim_start_matches('#')));
+                self.warn(
+                    &site.at,
+                    format!(
+                        "`$ref` must be a string such as \"#/components/schemas/Name\", not {}; a JSON value is used here",
+                        found.map(describe).unwrap_or_default()
+                    ),
+                );
+                continue;
+            };
+            if site.mapping && !reference.starts_with('#') {
+                self.mapping_name(reference, &site.at);
+                continue;
             }
-            Value::Object(map) => {
-                if context != Context::Names
-                    && let Some(reference) = map.get("$ref")
-                {
-                    self.reference(reference, at, kind);
-                    return;
-                }
-                for (key, child) in map {
-                    let child_at = join(at, key);
-                    match context {
-                        Context::Names => {
-                            let context = if kind == Some(Section::Examples) {
-                                Context::Example
-                            } else {
-                                Context::Keywords
-                            };
-                            self.references(child, &child_at, context, kind);
-                        }
-                        Context::Keywords | Context::Example => {
-                            if key.starts_with("x-")
-                                || matches!(key.as_str(), "example" | "default" | "enum")
-                                || (context == Context::Example && key == "value")
-                            {
-                                continue;
-                            }
-                            if let Some(section) = names_section(key)
-                                && child.is_object()
-                            {
-                                self.references(child, &child_at, Context::Names, section);
-                                continue;
-                            }
-                            let child_kind = match key.as_str() {
-                                "parameters" => Some(Section::Parameters),
-                                "allOf" | "oneOf" | "anyOf" => Some(Section::Schemas),
-                                _ => keyword_section(key),
-                            };
-                            self.references(child, &child_at, Context::Keywords, child_kind);
-                        }
-                    }
-                }
+            // References to other files were followed or reported by bundling.
+            if !reference.starts_with('#') {
+                continue;
             }
-            _ => {}
+            self.reference(reference, &site.at, site.kind);
         }
     }
 
-    /// Checks one `$ref` value found at `at`, where an object of `kind` is expected.
-    fn reference(&mut self, reference: &Value, at: &str, kind: Option<Section>) {
-        let Some(reference) = reference.as_str() else {
-            self.error(
+    /// A discriminator mapping to a bare schema name.
+    fn mapping_name(&mut self, name: &str, at: &str) {
+        let known = self
+            .raw
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .is_some_and(|schemas| schemas.contains_key(name));
+        if !known {
+            self.warn(
                 at,
                 format!(
-                    "`$ref` must be a string such as \"#/components/schemas/Name\", not {}",
-                    describe(reference)
+                    "discriminator mapping names `{name}`, which is neither a `$ref` nor a schema in `#/components/schemas`; the mapping is ignored"
                 ),
             );
-            return;
-        };
-        if kind == Some(Section::PathItem) {
-            self.error(
-                at,
-                format!("`$ref: {reference}` on a path item is not supported; write the path item inline"),
-            );
-            return;
         }
-        if !reference.starts_with('#') {
-            self.error(
-                at,
-                format!(
-                    "external $ref `{reference}` is not supported; inline it or bundle the spec"
-                ),
-            );
-            return;
-        }
+    }
+
+    /// Checks one local `$ref`, found at `at`, where an object of `kind` is expected.
+    fn reference(&mut self, reference: &str, at: &str, kind: Option<Kind>) {
         let Some(tokens) = pointer_tokens(reference).filter(|t| !t.is_empty()) else {
-            self.error(
+            self.warn(
                 at,
                 format!(
-                    "`$ref: {reference}` is not a JSON pointer; write it like `#/components/schemas/Name`"
+                    "`$ref: {reference}` is not a JSON pointer; write it like `#/components/schemas/Name`; {}",
+                    fallback(kind)
                 ),
             );
             return;
         };
-        if value_at(&self.spec.raw, reference).is_none() {
+        let Some(target) = value_at(self.raw, reference) else {
             let hint = self.suggestion(&tokens);
-            self.error(at, format!("`$ref: {reference}` does not resolve{hint}"));
+            self.warn(
+                at,
+                format!(
+                    "`$ref: {reference}` does not resolve{hint}; {}",
+                    fallback(kind)
+                ),
+            );
             return;
-        }
+        };
         let Some(kind) = kind else {
             return;
         };
-        let target_section = match tokens.as_slice() {
-            [components, section, ..] if components == "components" => Section::from_key(section),
+        let target_kind = match tokens.as_slice() {
+            [components, section, _] if components == "components" => Kind::from_section(section),
             _ => None,
         };
-        if target_section == Some(kind) && tokens.len() == 3 {
-            return;
-        }
-        let wanted = format!("`#/components/{}/<Name>`", kind.key());
-        let message = match target_section {
-            Some(section) if section != kind => format!(
-                "`$ref: {reference}` points to {}, but {} is expected here; point it into {wanted}",
-                section.noun(),
-                kind.noun()
+        match (kind, target_kind) {
+            (kind, Some(target)) if kind == target => {}
+            // A path item may be another path of the document.
+            (Kind::PathItem, None) if tokens.len() == 2 && tokens[0] == "paths" => {}
+            // A schema may be any schema of the document (`#/paths/…/schema`), if it is one.
+            (Kind::Schema, None)
+                if serde_json::from_value::<openapiv3::Schema>(target.clone()).is_ok() => {}
+            (kind, Some(target)) => self.warn(
+                at,
+                format!(
+                    "`$ref: {reference}` points to {}, but {} is expected here; point it into `#/components/{}/<Name>`; {}",
+                    target.noun(),
+                    kind.noun(),
+                    kind.section(),
+                    fallback(Some(kind))
+                ),
             ),
-            _ => format!("`$ref: {reference}` must point to a component directly, like {wanted}"),
-        };
-        self.error(at, message);
+            (kind, None) => self.warn(
+                at,
+                format!(
+                    "`$ref: {reference}` must point to a component directly, like `#/components/{}/<Name>`; {}",
+                    kind.section(),
+                    fallback(Some(kind))
+                ),
+            ),
+        }
     }
 
-    /// ", did you mean `…`?" when a sibling of the missing last token is a near miss.
+    /// ": there is no `X` in `#/a`, did you mean `…`?" for a reference that does not resolve.
     fn suggestion(&self, tokens: &[String]) -> String {
         let Some((last, parent)) = tokens.split_last() else {
             return String::new();
@@ -295,7 +255,7 @@ impl<'a> Checker<'a> {
         for token in parent {
             parent_at = join(&parent_at, token);
         }
-        let Some(Value::Object(siblings)) = value_at(&self.spec.raw, &parent_at) else {
+        let Some(Value::Object(siblings)) = value_at(self.raw, &parent_at) else {
             return format!(": the spec has no `{parent_at}`");
         };
         let best = siblings
@@ -310,7 +270,7 @@ impl<'a> Checker<'a> {
             .min();
         match best {
             Some((_, name)) => format!(
-                ": there is no `{last}` in `{parent_at}`; did you mean `{}`?",
+                ": there is no `{last}` in `{parent_at}` (did you mean `{}`?)",
                 join(&parent_at, name)
             ),
             None => format!(": there is no `{last}` in `{parent_at}`"),
@@ -320,7 +280,7 @@ impl<'a> Checker<'a> {
     /// Chains of `$ref`-only objects that loop back (`A: {$ref: B}`, `B: {$ref: A}`).
     fn alias_cycles(&mut self) {
         let mut reported: BTreeSet<String> = BTreeSet::new();
-        let Some(Value::Object(components)) = self.spec.raw.get("components") else {
+        let Some(Value::Object(components)) = self.raw.get("components") else {
             return;
         };
         let mut starts = Vec::new();
@@ -334,7 +294,7 @@ impl<'a> Checker<'a> {
         for start in starts {
             let mut chain = vec![start.clone()];
             let mut at = start;
-            while let Some(next) = value_at(&self.spec.raw, &at).and_then(reference_of) {
+            while let Some(next) = value_at(self.raw, &at).and_then(reference_of) {
                 let next = next.to_owned();
                 if let Some(index) = chain.iter().position(|p| *p == next) {
                     let cycle = &chain[index..];
@@ -347,11 +307,11 @@ impl<'a> Checker<'a> {
                             .map(String::as_str)
                             .collect();
                         path.push(&first);
-                        self.error(
+                        self.warn(
                             &first,
                             format!(
                                 "`$ref` cycle: {} only refer to each other and never define anything; \
-                                 make one of them a real definition",
+                                 make one of them a real definition; a JSON value is used for them",
                                 path.join(" → ")
                             ),
                         );
@@ -379,7 +339,7 @@ impl<'a> Checker<'a> {
                     if !reference.starts_with("#/") {
                         return None;
                     }
-                    value = value_at(&self.spec.raw, reference)?;
+                    value = value_at(self.raw, reference)?;
                     at = reference.to_owned();
                 }
             }
@@ -389,24 +349,31 @@ impl<'a> Checker<'a> {
 
     // ---- operations ----
 
-    fn operations(&mut self) {
-        let Some(Value::Object(paths)) = self.spec.raw.get("paths") else {
-            return;
+    fn operations(&mut self) -> Vec<ProvenOperation> {
+        let mut proven = Vec::new();
+        let Some(Value::Object(paths)) = self.raw.get("paths") else {
+            return proven;
         };
         let mut operation_ids: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for (template, item) in paths {
+            let site = join("#/paths", template);
             if !template.starts_with('/') {
+                if !template.starts_with("x-") {
+                    self.warn(
+                        &site,
+                        format!("the path `{template}` does not start with `/`; it is left out"),
+                    );
+                }
                 continue;
             }
-            let item_at = join("#/paths", template);
-            let Value::Object(item) = item else {
+            let Some((item_at, Value::Object(item))) = self.resolve(item, &site) else {
                 continue;
             };
-            if item.contains_key("$ref") {
+            let Some(parts) = self.template(template, &site) else {
                 continue;
-            }
-            let template_names = self.template(template, &item_at);
-            let shared = self.parameters(item.get("parameters"), &join(&item_at, "parameters"));
+            };
+            let shared =
+                self.parameters(item.get("parameters"), &join(&item_at, "parameters"), true);
             for method in METHODS {
                 let Some(Value::Object(operation)) = item.get(method) else {
                     continue;
@@ -418,14 +385,22 @@ impl<'a> Checker<'a> {
                         .or_default()
                         .push(join(&at, "operationId"));
                 }
-                let own = self.parameters(operation.get("parameters"), &join(&at, "parameters"));
-                // Operation parameters override path-item ones with the same name and place.
-                let mut effective: BTreeMap<(String, String), Param> = BTreeMap::new();
-                for param in shared.iter().chain(&own) {
-                    effective.insert((param.name.clone(), param.location.clone()), param.clone());
-                }
-                self.path_parameters(template, &template_names, &effective);
-                self.operation_extensions(operation, &at, &effective);
+                let own =
+                    self.parameters(operation.get("parameters"), &join(&at, "parameters"), false);
+                let effective = self.path_parameters(template, &parts, merge(&shared, own));
+                let pagination = operation.get("x-pagination").and_then(|p| {
+                    self.pagination(p, operation, &join(&at, "x-pagination"), &effective)
+                });
+                self.boolean_extension(operation, &at, "x-idempotent");
+                proven.push(ProvenOperation {
+                    path: template.clone(),
+                    method,
+                    at,
+                    item_at: item_at.clone(),
+                    template: parts.clone(),
+                    parameters: effective.into_iter().map(|(p, _)| p).collect(),
+                    pagination,
+                });
             }
         }
         for (id, places) in operation_ids {
@@ -439,61 +414,74 @@ impl<'a> Checker<'a> {
                     .filter(|(i, _)| *i != index)
                     .map(|(_, p)| p.as_str())
                     .collect();
-                self.error(
+                self.warn(
                     place,
                     format!(
-                        "operationId `{id}` is not unique (also at {}); give each operation its own operationId",
+                        "operationId `{id}` is not unique (also at {}); the methods are named apart with a number; give each operation its own operationId",
                         others.join(", ")
                     ),
                 );
             }
         }
+        proven
     }
 
-    /// The `{names}` of a path template, checking its braces.
-    fn template(&mut self, template: &str, at: &str) -> Vec<String> {
-        let mut names = Vec::new();
+    /// The path template split into parts, checking its braces; `None` (after a warning) when
+    /// the path cannot be generated.
+    fn template(&mut self, template: &str, at: &str) -> Option<Vec<PathPart>> {
+        let mut parts = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
         let mut rest = template;
-        while let Some(open) = rest.find(['{', '}']) {
+        let problem = loop {
+            let Some(open) = rest.find(['{', '}']) else {
+                if !rest.is_empty() {
+                    parts.push(PathPart::Literal(rest.to_owned()));
+                }
+                break None;
+            };
             if rest[open..].starts_with('}') {
-                self.error(
-                    at,
-                    format!("path template `{template}` has a `}}` without a matching `{{`"),
-                );
-                return names;
+                break Some("has a `}` without a matching `{`".to_owned());
             }
             let after = &rest[open + 1..];
             let Some(close) = after.find('}') else {
-                self.error(
-                    at,
-                    format!("path template `{template}` has an unclosed `{{`"),
-                );
-                return names;
+                break Some("has an unclosed `{`".to_owned());
             };
             let name = &after[..close];
             if name.is_empty() || name.contains('{') {
-                self.error(
-                    at,
-                    format!("path template `{template}` has an empty or nested `{{}}`"),
-                );
-                return names;
+                break Some("has an empty or nested `{}`".to_owned());
             }
-            if names.iter().any(|n| n == name) {
-                self.error(
-                    at,
-                    format!("path template `{template}` uses `{{{name}}}` twice; each path parameter may appear once"),
-                );
-            } else {
-                names.push(name.to_owned());
+            if names.contains(&name) {
+                break Some(format!(
+                    "uses `{{{name}}}` twice; each path parameter may appear once"
+                ));
             }
+            names.push(name);
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            parts.push(PathPart::Param(name.to_owned()));
             rest = &after[close + 1..];
+        };
+        match problem {
+            None => Some(parts),
+            Some(problem) => {
+                self.warn(
+                    at,
+                    format!("path template `{template}` {problem}; its operations are left out"),
+                );
+                None
+            }
         }
-        names
     }
 
     /// Resolves a `parameters` list, reporting duplicates and malformed extensions.
-    fn parameters(&mut self, list: Option<&'a Value>, at: &str) -> Vec<Param> {
-        let mut out: Vec<Param> = Vec::new();
+    fn parameters(
+        &mut self,
+        list: Option<&'a Value>,
+        at: &str,
+        path_item: bool,
+    ) -> Vec<(ProvenParameter, Option<Value>)> {
+        let mut out: Vec<(ProvenParameter, Option<Value>)> = Vec::new();
         let Some(Value::Array(list)) = list else {
             return out;
         };
@@ -512,66 +500,88 @@ impl<'a> Checker<'a> {
                 self.parameter_extensions(param, &site);
             }
             // Header names are case-insensitive on the wire.
-            let same = |p: &Param| {
+            let same = |p: &ProvenParameter| {
                 p.location == location
                     && (p.name == name
                         || (location == "header" && p.name.eq_ignore_ascii_case(name)))
             };
-            if out.iter().any(same) {
-                self.error(
+            if out.iter().any(|(p, _)| same(p)) {
+                self.warn(
                     &site,
                     format!(
                         "parameter `{name}` in {location} is declared twice in this list; \
-                         parameters must be unique by name and location, remove one"
+                         parameters must be unique by name and location; this one is left out"
                     ),
                 );
                 continue;
             }
-            out.push(Param {
-                name: name.to_owned(),
-                location: location.to_owned(),
-                site,
-                definition,
-                required: param.get("required").cloned(),
-            });
+            let source = if path_item {
+                ParameterSource::PathItem(index)
+            } else {
+                ParameterSource::Operation(index)
+            };
+            out.push((
+                ProvenParameter {
+                    source,
+                    at: definition,
+                    name: name.to_owned(),
+                    location: location.to_owned(),
+                },
+                param.get("required").cloned(),
+            ));
         }
         out
     }
 
+    /// Keeps the path parameters that the template names, warning about the others, and about
+    /// path parameters that are not marked required (they are required all the same).
     fn path_parameters(
         &mut self,
         template: &str,
-        names: &[String],
-        effective: &BTreeMap<(String, String), Param>,
-    ) {
+        parts: &[PathPart],
+        effective: Vec<(ProvenParameter, Option<Value>)>,
+    ) -> Vec<(ProvenParameter, Option<Value>)> {
         // A template parameter that is not declared is lowered as a required string (real specs
         // forget them often, and there is only one way to read them); nothing to report here.
-        for param in effective.values().filter(|p| p.location == "path") {
-            if !names.contains(&param.name) {
-                self.error(
-                    &param.site,
+        let in_template = |name: &str| {
+            parts
+                .iter()
+                .any(|part| matches!(part, PathPart::Param(p) if p == name))
+        };
+        let mut kept = Vec::with_capacity(effective.len());
+        for (param, required) in effective {
+            if param.location != "path" {
+                kept.push((param, required));
+                continue;
+            }
+            if !in_template(&param.name) {
+                self.warn(
+                    &param.at,
                     format!(
                         "path parameter `{}` does not appear in the path template `{template}`; \
-                         add `{{{}}}` to the path or make it a query parameter",
+                         add `{{{}}}` to the path or make it a query parameter; it is left out",
                         param.name, param.name
                     ),
                 );
+                continue;
             }
-            if param.required != Some(Value::Bool(true)) {
-                let (place, what) = match &param.required {
-                    Some(value) => (join(&param.definition, "required"), describe(value)),
-                    None => (param.definition.clone(), "missing".to_owned()),
+            if required != Some(Value::Bool(true)) {
+                let (place, what) = match &required {
+                    Some(value) => (join(&param.at, "required"), describe(value)),
+                    None => (param.at.clone(), "missing".to_owned()),
                 };
-                self.error(
+                self.warn(
                     &place,
                     format!(
                         "path parameter `{}` must have `required: true` (it is {what}); \
-                         path parameters are always required",
+                         path parameters are always required, and it is read as required",
                         param.name
                     ),
                 );
             }
+            kept.push((param, required));
         }
+        kept
     }
 
     // ---- extensions ----
@@ -580,9 +590,12 @@ impl<'a> Checker<'a> {
         if let Some(value) = object.get(key)
             && !value.is_boolean()
         {
-            self.error(
+            self.warn(
                 &join(at, key),
-                format!("`{key}` must be `true` or `false`, not {}", describe(value)),
+                format!(
+                    "`{key}` must be `true` or `false`, not {}; it is read as `false`",
+                    describe(value)
+                ),
             );
         }
     }
@@ -593,128 +606,145 @@ impl<'a> Checker<'a> {
         if param.get("x-auth-header") == Some(&Value::Bool(true))
             && param.get("in").and_then(Value::as_str) != Some("header")
         {
-            self.error(
+            self.warn(
                 &join(at, "x-auth-header"),
-                "`x-auth-header: true` is only meaningful on a header parameter (`in: header`)",
+                "`x-auth-header: true` is only meaningful on a header parameter (`in: header`); it is ignored",
             );
         }
     }
 
-    fn operation_extensions(
-        &mut self,
-        operation: &'a Map<String, Value>,
-        at: &str,
-        params: &BTreeMap<(String, String), Param>,
-    ) {
-        self.boolean_extension(operation, at, "x-idempotent");
-        if let Some(pagination) = operation.get("x-pagination") {
-            self.pagination(pagination, operation, &join(at, "x-pagination"), params);
-        }
-    }
-
+    /// `x-pagination`: the names it gives, checked against the operation's parameters and the
+    /// fields of its 200 response; `None` (after warnings) when it cannot be used.
     fn pagination(
         &mut self,
         pagination: &Value,
         operation: &'a Map<String, Value>,
         at: &str,
-        params: &BTreeMap<(String, String), Param>,
-    ) {
+        params: &[(ProvenParameter, Option<Value>)],
+    ) -> Option<PaginationNames> {
         const FIELDS: [(&str, &str); 4] = [
             ("offset", "the query parameter with the offset of a page"),
             ("limit", "the query parameter with the size of a page"),
             ("count", "the response field with the total number of items"),
             ("items", "the response field with the array of items"),
         ];
+        const DROPPED: &str = "no page stream is generated";
         let Value::Object(fields) = pagination else {
-            self.error(
+            self.warn(
                 at,
                 format!(
-                    "`x-pagination` must be a mapping with string fields `offset`, `limit`, `count` and `items`, not {}",
+                    "`x-pagination` must be a mapping with string fields `offset`, `limit`, `count` and `items`, not {}; {DROPPED}",
                     describe(pagination)
                 ),
             );
-            return;
+            return None;
         };
+        let mut usable = true;
         let mut names: BTreeMap<&str, &str> = BTreeMap::new();
         for (field, meaning) in FIELDS {
             match fields.get(field) {
                 Some(Value::String(name)) => {
                     names.insert(field, name);
+                    continue;
                 }
-                Some(other) => self.error(
+                Some(other) => self.warn(
                     &join(at, field),
                     format!(
-                        "`x-pagination.{field}` must be a string naming {meaning}, not {}",
+                        "`x-pagination.{field}` must be a string naming {meaning}, not {}; {DROPPED}",
                         describe(other)
                     ),
                 ),
-                None => self.error(
+                None => self.warn(
                     at,
                     format!(
-                        "`x-pagination` has no `{field}`: add `{field}: <name>` naming {meaning}"
+                        "`x-pagination` has no `{field}`: add `{field}: <name>` naming {meaning}; {DROPPED}"
                     ),
                 ),
             }
+            usable = false;
         }
         for key in fields.keys() {
             if !FIELDS.iter().any(|(field, _)| field == key) {
-                self.error(
+                self.warn(
                     &join(at, key),
-                    format!("unknown field `{key}` in `x-pagination`; the fields are `offset`, `limit`, `count` and `items`"),
+                    format!("unknown field `{key}` in `x-pagination`; the fields are `offset`, `limit`, `count` and `items`; it is ignored"),
                 );
             }
         }
         for field in ["offset", "limit"] {
             if let Some(name) = names.get(field)
-                && !params.contains_key(&((*name).to_owned(), "query".to_owned()))
+                && !params
+                    .iter()
+                    .any(|(p, _)| p.location == "query" && p.name == *name)
             {
-                self.error(
-                        &join(at, field),
-                        format!(
-                            "`x-pagination.{field}` names `{name}`, but the operation has no query parameter `{name}`"
-                        ),
-                    );
+                self.warn(
+                    &join(at, field),
+                    format!(
+                        "`x-pagination.{field}` names `{name}`, but the operation has no query parameter `{name}`; {DROPPED}"
+                    ),
+                );
+                usable = false;
             }
         }
-        if !names.contains_key("count") && !names.contains_key("items") {
-            return;
+        if (names.contains_key("count") || names.contains_key("items"))
+            && !self.page_fields(operation, at, &names)
+        {
+            usable = false;
         }
+        if !usable {
+            return None;
+        }
+        Some(PaginationNames {
+            offset: names.get("offset")?.to_string(),
+            limit: names.get("limit")?.to_string(),
+            count: names.get("count")?.to_string(),
+            items: names.get("items")?.to_string(),
+        })
+    }
+
+    /// Checks that the 200 response's schema has the `count` and `items` fields.
+    fn page_fields(
+        &mut self,
+        operation: &'a Map<String, Value>,
+        at: &str,
+        names: &BTreeMap<&str, &str>,
+    ) -> bool {
         let Some((schema_at, properties)) = self.page_properties(operation, at) else {
-            return;
+            return false;
         };
+        let mut usable = true;
         for field in ["count", "items"] {
             let Some(name) = names.get(field) else {
                 continue;
             };
             match properties.get(*name) {
                 None => {
-                    let known: Vec<&str> = properties.keys().map(|k| k.as_str()).collect();
-                    self.error(
+                    let known: Vec<String> = properties.keys().map(|k| format!("`{k}`")).collect();
+                    self.warn(
                         &join(at, field),
                         format!(
-                            "`x-pagination.{field}` names `{name}`, but the 200 response schema `{schema_at}` has no property `{name}` (it has {})",
-                            if known.is_empty() {
-                                "none".to_owned()
-                            } else {
-                                known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                            }
+                            "`x-pagination.{field}` names `{name}`, but the 200 response schema `{schema_at}` has no property `{name}` (it has {}); no page stream is generated",
+                            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
                         ),
                     );
+                    usable = false;
                 }
                 Some((property_at, property)) if field == "items" => {
                     let kind = property.get("type").and_then(Value::as_str);
                     if kind.is_some_and(|kind| kind != "array") {
-                        self.error(
+                        self.warn(
                             &join(at, field),
                             format!(
-                                "`x-pagination.items` names `{name}`, but `{property_at}` is not an array"
+                                "`x-pagination.items` names `{name}`, but `{property_at}` is not an array; no page stream is generated"
                             ),
                         );
+                        usable = false;
                     }
                 }
                 Some(_) => {}
             }
         }
+        usable
     }
 
     /// The properties (with their resolved pointer and schema) of the operation's 200 JSON
@@ -725,12 +755,12 @@ impl<'a> Checker<'a> {
         operation: &'a Map<String, Value>,
         at: &str,
     ) -> Option<(String, BTreeMap<String, (String, &'a Value)>)> {
-        let missing = "`x-pagination` needs a 200 response with a JSON object body that holds the `count` and `items` fields";
+        let missing = "`x-pagination` needs a 200 response with a JSON object body that holds the `count` and `items` fields; no page stream is generated";
         let responses_at = format!("{}/responses/200", at.trim_end_matches("/x-pagination"));
         let response = operation.get("responses").and_then(|r| r.get("200"));
         let Some((response_at, response)) = response.and_then(|r| self.resolve(r, &responses_at))
         else {
-            self.error(at, missing);
+            self.warn(at, missing);
             return None;
         };
         let content = response.get("content").and_then(Value::as_object);
@@ -741,7 +771,7 @@ impl<'a> Checker<'a> {
                 .or_else(|| content.iter().next())
         });
         let Some((media_type, media)) = media else {
-            self.error(at, missing);
+            self.warn(at, missing);
             return None;
         };
         let schema_site = join(&join(&join(&response_at, "content"), media_type), "schema");
@@ -749,7 +779,7 @@ impl<'a> Checker<'a> {
             .get("schema")
             .and_then(|schema| self.resolve(schema, &schema_site))
         else {
-            self.error(at, missing);
+            self.warn(at, missing);
             return None;
         };
         let mut properties = BTreeMap::new();
@@ -788,18 +818,18 @@ impl<'a> Checker<'a> {
     // ---- components ----
 
     fn components(&mut self) {
-        let raw = &self.spec.raw;
+        let raw = self.raw;
         if let Some(Value::Object(schemes)) = raw.pointer("/components/securitySchemes") {
             for (name, scheme) in schemes {
                 let at = join("#/components/securitySchemes", name);
                 match scheme.get("x-signer") {
                     None => {}
                     Some(Value::String(signer)) if signer == SIGNER => {}
-                    Some(other) => self.error(
+                    Some(other) => self.warn(
                         &join(&at, "x-signer"),
                         format!(
                             "unsupported `x-signer` {}: the only supported signer is `{SIGNER}`; \
-                             remove `x-signer` for a scheme that is not signed",
+                             requests are not signed with this scheme",
                             match other {
                                 Value::String(s) => format!("`{s}`"),
                                 other => describe(other),
@@ -820,115 +850,176 @@ impl<'a> Checker<'a> {
             }
         }
     }
-}
 
-impl Checker<'_> {
-    /// The root extension `x-environment`: which environment variables the client reads.
-    fn environment(&mut self) {
-        let Some(environment) = self.spec.raw.get("x-environment") else {
-            return;
+    /// A document without operations, schemas or webhooks has nothing to generate.
+    fn something_to_generate(&mut self) {
+        let non_empty = |pointer: &str| {
+            self.raw
+                .pointer(pointer)
+                .and_then(Value::as_object)
+                .is_some_and(|map| !map.is_empty())
         };
+        let has_components = self
+            .raw
+            .pointer("/components")
+            .and_then(Value::as_object)
+            .is_some_and(|sections| {
+                sections
+                    .values()
+                    .any(|s| s.as_object().is_some_and(|s| !s.is_empty()))
+            });
+        if !non_empty("/paths") && !has_components && !non_empty("/x-webhooks") {
+            self.problems.error(
+                "#",
+                "the spec describes no operations (`paths`), no components and no webhooks: there is nothing to generate",
+            );
+        }
+    }
+
+    /// The root extension `x-environment`: which environment variables the client reads.
+    fn environment(&mut self) -> Option<Environment> {
+        let environment = self.raw.get("x-environment")?;
         let at = "#/x-environment";
         let Value::Object(fields) = environment else {
-            self.error(
+            self.warn(
                 at,
                 format!(
-                    "`x-environment` must be a mapping (region, endpoint, token, client_parameters, ak_sk), not {}",
+                    "`x-environment` must be a mapping (region, endpoint, token, client_parameters, ak_sk), not {}; it is ignored",
                     describe(environment)
                 ),
             );
-            return;
+            return None;
         };
+        let mut parsed = Environment::default();
         for (key, value) in fields {
             let field_at = join(at, key);
             match key.as_str() {
-                "region" | "endpoint" | "token" => self.variable_names(value, &field_at),
+                "region" => parsed.region = self.variable_names(value, &field_at),
+                "endpoint" => parsed.endpoint = self.variable_names(value, &field_at),
+                "token" => parsed.token = self.variable_names(value, &field_at),
                 "client_parameters" => match value {
                     Value::Object(parameters) => {
                         for (name, variables) in parameters {
-                            self.variable_names(variables, &join(&field_at, name));
+                            let variables = self.variable_names(variables, &join(&field_at, name));
+                            parsed.client_parameters.push((name.clone(), variables));
                         }
                     }
-                    other => self.error(
+                    other => self.warn(
                         &field_at,
                         format!(
-                            "`client_parameters` must map each client parameter to its variables, not {}",
+                            "`client_parameters` must map each client parameter to its variables, not {}; it is ignored",
                             describe(other)
                         ),
                     ),
                 },
-                "ak_sk" => {
-                    let pairs = match value {
-                        Value::Array(pairs) => pairs.as_slice(),
-                        other => {
-                            self.error(
-                                &field_at,
-                                format!(
-                                    "`ak_sk` must be a list of {{ak, sk, security_token}} mappings, not {}",
-                                    describe(other)
-                                ),
-                            );
-                            continue;
-                        }
-                    };
-                    for (index, pair) in pairs.iter().enumerate() {
-                        let pair_at = join(&field_at, &index.to_string());
-                        let text = |key: &str| pair.get(key).and_then(Value::as_str);
-                        if text("ak").is_none() || text("sk").is_none() {
-                            self.error(
-                                &pair_at,
-                                "each `ak_sk` entry needs string fields `ak` and `sk` (and may have `security_token`)",
-                            );
-                        }
-                        if let Some(token) = pair.get("security_token")
-                            && !token.is_string()
-                        {
-                            self.error(
-                                &join(&pair_at, "security_token"),
-                                format!("`security_token` must be a variable name, not {}", describe(token)),
-                            );
-                        }
-                    }
-                }
-                other => self.error(
+                "ak_sk" => parsed.ak_sk = self.ak_sk_variables(value, &field_at),
+                other => self.warn(
                     &field_at,
                     format!(
-                        "unknown field `{other}` in `x-environment`; the fields are `region`, `endpoint`, `token`, `client_parameters` and `ak_sk`"
+                        "unknown field `{other}` in `x-environment`; the fields are `region`, `endpoint`, `token`, `client_parameters` and `ak_sk`; it is ignored"
                     ),
                 ),
             }
         }
+        Some(parsed)
     }
 
-    /// A variable name or a list of them.
-    fn variable_names(&mut self, value: &Value, at: &str) {
-        let valid = match value {
-            Value::String(_) => true,
-            Value::Array(names) => names.iter().all(Value::is_string),
-            _ => false,
-        };
-        if !valid {
-            self.error(
+    /// `ak_sk`: a list of `{ak, sk, security_token}` variable names.
+    fn ak_sk_variables(
+        &mut self,
+        value: &Value,
+        at: &str,
+    ) -> Vec<(String, String, Option<String>)> {
+        let Value::Array(pairs) = value else {
+            self.warn(
                 at,
                 format!(
-                    "expected an environment variable name or a list of them, not {}",
+                    "`ak_sk` must be a list of {{ak, sk, security_token}} mappings, not {}; it is ignored",
                     describe(value)
                 ),
             );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (index, pair) in pairs.iter().enumerate() {
+            let pair_at = join(at, &index.to_string());
+            let text = |key: &str| pair.get(key).and_then(Value::as_str).map(str::to_owned);
+            let token = match pair.get("security_token") {
+                None => None,
+                Some(Value::String(name)) => Some(name.clone()),
+                Some(other) => {
+                    self.warn(
+                        &join(&pair_at, "security_token"),
+                        format!(
+                            "`security_token` must be a variable name, not {}; it is ignored",
+                            describe(other)
+                        ),
+                    );
+                    None
+                }
+            };
+            match (text("ak"), text("sk")) {
+                (Some(ak), Some(sk)) => out.push((ak, sk, token)),
+                _ => self.warn(
+                    &pair_at,
+                    "each `ak_sk` entry needs string fields `ak` and `sk` (and may have `security_token`); this one is ignored",
+                ),
+            }
         }
+        out
+    }
+
+    /// A variable name or a list of them.
+    fn variable_names(&mut self, value: &Value, at: &str) -> Vec<String> {
+        match value {
+            Value::String(name) => return vec![name.clone()],
+            Value::Array(names) if names.iter().all(Value::is_string) => {
+                return names
+                    .iter()
+                    .filter_map(|name| name.as_str().map(str::to_owned))
+                    .collect();
+            }
+            _ => {}
+        }
+        self.warn(
+            at,
+            format!(
+                "expected an environment variable name or a list of them, not {}; it is ignored",
+                describe(value)
+            ),
+        );
+        Vec::new()
     }
 }
 
-/// A parameter of an operation: where it is listed and where it is defined.
-#[derive(Debug, Clone)]
-struct Param {
-    name: String,
-    location: String,
-    /// Where it appears in the `parameters` list.
-    site: String,
-    /// Where it is defined (the `$ref` target, or `site`).
-    definition: String,
-    required: Option<Value>,
+/// What lowering uses where a reference to `kind` cannot be followed.
+fn fallback(kind: Option<Kind>) -> &'static str {
+    match kind {
+        Some(Kind::Schema) | None => "a JSON value is used here",
+        Some(Kind::PathItem) => "the path is left out",
+        Some(_) => "it is left out",
+    }
+}
+
+/// Path-item parameters first, each replaced in place by an operation parameter of the same
+/// name and location (header names compare case-insensitively), then the operation's others.
+fn merge(
+    shared: &[(ProvenParameter, Option<Value>)],
+    own: Vec<(ProvenParameter, Option<Value>)>,
+) -> Vec<(ProvenParameter, Option<Value>)> {
+    let mut effective: Vec<(ProvenParameter, Option<Value>)> = shared.to_vec();
+    for param in own {
+        let same = |p: &ProvenParameter| {
+            p.location == param.0.location
+                && (p.name == param.0.name
+                    || (p.location == "header" && p.name.eq_ignore_ascii_case(&param.0.name)))
+        };
+        match effective.iter_mut().find(|(p, _)| same(p)) {
+            Some(slot) => *slot = param,
+            None => effective.push(param),
+        }
+    }
+    effective
 }
 
 /// Levenshtein distance, for "did you mean" hints.
@@ -951,18 +1042,21 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    fn check(body: &str) -> Vec<(String, String)> {
+    fn validated(body: &str) -> (Proven, Vec<(String, String)>) {
         let text = format!("openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n{body}");
         let spec = crate::load::load_str(Path::new("spec.yaml"), &text)
             .unwrap_or_else(|d| panic!("does not load: {d}"));
-        match validate(&spec) {
-            Ok(()) => Vec::new(),
-            Err(diagnostics) => diagnostics
-                .0
-                .into_iter()
-                .map(|d| (d.pointer, d.message))
-                .collect(),
-        }
+        let (proven, problems) = validate(&spec);
+        let found = problems
+            .0
+            .into_iter()
+            .map(|p| (p.pointer, p.message))
+            .collect();
+        (proven, found)
+    }
+
+    fn check(body: &str) -> Vec<(String, String)> {
+        validated(body).1
     }
 
     fn assert_one(found: &[(String, String)], pointer: &str, needle: &str) {
@@ -1018,10 +1112,67 @@ components:
     }
 
     #[test]
-    fn a_valid_spec_passes() {
+    fn a_valid_spec_passes_and_its_pagination_is_proven() {
+        let (proven, found) = validated(&PAGED.replace(
+            "PAGINATION",
+            "{offset: offset, limit: limit, count: count, items: data}",
+        ));
+        assert_eq!(found, []);
+        let operation = &proven.operations[0];
         assert_eq!(
-            paged("{offset: offset, limit: limit, count: count, items: data}"),
-            []
+            operation.pagination,
+            Some(PaginationNames {
+                offset: "offset".into(),
+                limit: "limit".into(),
+                count: "count".into(),
+                items: "data".into(),
+            })
+        );
+        let names: Vec<&str> = operation
+            .parameters
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(names, ["offset", "limit"]);
+        assert_eq!(operation.parameters[1].at, "#/components/parameters/Limit");
+    }
+
+    #[test]
+    fn effective_parameters_merge_path_item_ones_in_place() {
+        let (proven, found) = validated(
+            "paths:
+  /a/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: trace, in: header, schema: {type: string}}
+    get:
+      parameters:
+        - {name: Trace, in: header, schema: {type: integer}}
+        - {name: q, in: query, schema: {type: string}}
+      responses: {}
+",
+        );
+        assert_eq!(found, []);
+        let operation = &proven.operations[0];
+        assert_eq!(
+            operation.template,
+            [
+                PathPart::Literal("/a/".into()),
+                PathPart::Param("id".into())
+            ]
+        );
+        let parameters: Vec<(&str, ParameterSource)> = operation
+            .parameters
+            .iter()
+            .map(|p| (p.name.as_str(), p.source))
+            .collect();
+        assert_eq!(
+            parameters,
+            [
+                ("id", ParameterSource::PathItem(0)),
+                ("Trace", ParameterSource::Operation(0)),
+                ("q", ParameterSource::Operation(1)),
+            ]
         );
     }
 
@@ -1045,6 +1196,14 @@ components:
         assert_one(&found, at, "has no `items`");
 
         assert_one(&paged("true"), at, "must be a mapping");
+        let (proven, _) = validated(&PAGED.replace(
+            "PAGINATION",
+            "{offset: start, limit: limit, count: total, items: data}",
+        ));
+        assert_eq!(
+            proven.operations[0].pagination, None,
+            "a broken x-pagination is no stream"
+        );
     }
 
     #[test]
@@ -1056,7 +1215,6 @@ components:
       parameters:
         - $ref: '#/components/schemas/Thing'
         - $ref: '#/components/parameters/Limt'
-        - $ref: 'other.yaml#/Limit'
       responses:
         '200':
           description: ok
@@ -1090,12 +1248,7 @@ components:
         assert_one(
             &found,
             &format!("{params}/1"),
-            "did you mean `#/components/parameters/Limit`?",
-        );
-        assert_one(
-            &found,
-            &format!("{params}/2"),
-            "external $ref `other.yaml#/Limit` is not supported; inline it or bundle the spec",
+            "(did you mean `#/components/parameters/Limit`?)",
         );
         assert_one(
             &found,
@@ -1108,13 +1261,13 @@ components:
             &format!("{thing}/example"),
             "does not resolve: there is no `Nope`",
         );
-        assert_one(
-            &found,
-            &format!("{thing}/deep"),
-            "must point to a component directly",
+        // `deep` points to a schema that is not a component: allowed (lowering types it).
+        assert!(
+            !found.iter().any(|(p, _)| p == &format!("{thing}/deep")),
+            "{found:#?}"
         );
         assert_one(&found, &format!("{thing}/bad"), "must be a string");
-        assert_eq!(found.len(), 7, "{found:#?}");
+        assert_eq!(found.len(), 5, "{found:#?}");
     }
 
     #[test]
@@ -1230,7 +1383,7 @@ components:
         assert_one(
             &found,
             "#/paths/~1c~1{id}/get/parameters/0/required",
-            "it is false",
+            "it is the boolean false",
         );
         assert_eq!(
             found.len(),
@@ -1292,6 +1445,7 @@ components:
     - {ak: AK2}
   colour: blue
 paths: {}
+components: {schemas: {A: {type: string}}}
 ",
         );
         assert_one(&found, "#/x-environment/region", "a list of them");
@@ -1307,6 +1461,29 @@ paths: {}
         );
         assert_one(&found, "#/x-environment/colour", "unknown field `colour`");
         assert_eq!(found.len(), 4, "{found:#?}");
+        let (proven, _) =
+            validated("x-environment:\n  region: A\n  ak_sk: [{ak: AK, sk: SK}]\npaths: {}\n");
+        let environment = proven.environment.unwrap();
+        assert_eq!(environment.region, ["A"]);
+        assert_eq!(
+            environment.ak_sk,
+            [("AK".to_owned(), "SK".to_owned(), None)]
+        );
+    }
+
+    #[test]
+    fn nothing_to_generate_is_the_one_error() {
+        let spec = crate::load::load_str(
+            Path::new("spec.yaml"),
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let (_, problems) = validate(&spec);
+        assert!(problems.has_errors());
+        assert!(
+            problems.0[0].message.contains("nothing to generate"),
+            "{problems:?}"
+        );
     }
 
     #[test]

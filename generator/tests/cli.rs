@@ -90,9 +90,48 @@ fn a_hand_written_file_is_never_overwritten() {
 }
 
 #[test]
-fn a_broken_spec_lists_every_problem_and_exits_2() {
+fn problems_are_warnings_unless_denied() {
     let dir = tempfile::tempdir().unwrap();
     let spec = fixture("broken/many_problems.yaml");
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        generator(&args, dir.path())
+    };
+
+    let denied = run(&["--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(2));
+    let stderr = text(&denied.stderr);
+    assert!(stderr.matches("error: ").count() >= 4, "{stderr}");
+    assert!(
+        stderr.contains("many_problems.yaml:") && stderr.contains(" at #/"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--deny-warnings"), "{stderr}");
+    assert!(!out.exists(), "nothing written when warnings are denied");
+
+    let allowed = run(&[]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
+    let stderr = text(&allowed.stderr);
+    assert!(stderr.matches("warning: ").count() >= 4, "{stderr}");
+    assert!(!stderr.contains("error: "), "{stderr}");
+    assert!(
+        out.join("operations.rs").exists(),
+        "the client is generated"
+    );
+}
+
+#[test]
+fn an_unusable_document_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = fixture("broken/not_openapi.yaml");
     let output = generator(
         &[
             "generate",
@@ -104,12 +143,7 @@ fn a_broken_spec_lists_every_problem_and_exits_2() {
         dir.path(),
     );
     assert_eq!(output.status.code(), Some(2));
-    let stderr = text(&output.stderr);
-    assert!(stderr.matches("error: ").count() >= 4, "{stderr}");
-    assert!(
-        stderr.contains("many_problems.yaml:") && stderr.contains(" at #/"),
-        "{stderr}"
-    );
+    assert!(text(&output.stderr).contains("error: "));
     assert!(!dir.path().join("out").exists(), "nothing written");
 }
 

@@ -57,7 +57,7 @@ fn every_spec_generates_a_crate_that_passes_clippy() {
             }
         };
         let files = match generator::standalone::standalone_crate(&loaded, stem, Some(&name)) {
-            Ok(files) => files,
+            Ok(generated) => generated.files,
             Err(error) => {
                 failures.push(format!("{}: {error}", spec.display()));
                 continue;

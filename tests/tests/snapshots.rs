@@ -18,9 +18,15 @@ fn render(spec: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/");
     match generator::generate(spec, &name) {
-        Ok(files) => {
+        Ok(generated) => {
             let mut out = String::new();
-            for file in files {
+            if !generated.warnings.is_empty() {
+                // Warnings name files as given; show them relative to the workspace.
+                let root = format!("{}/", workspace_root().display());
+                let warnings = generated.warnings.to_string().replace(&root, "");
+                out.push_str(&format!("// ---- warnings ----\n{warnings}\n"));
+            }
+            for file in generated.files {
                 out.push_str(&format!("// ---- {} ----\n", file.path.display()));
                 out.push_str(&file.contents);
                 if !file.contents.ends_with('\n') {

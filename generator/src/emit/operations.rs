@@ -719,13 +719,16 @@ fn param_push(p: &Param, list: &TokenStream, owned_key: bool) -> TokenStream {
                 #list.push((#key, crate::runtime::encode::ParamValue::to_param(item)));
             }
         },
-        TypeRef::Array(_) => quote! {
-            let joined: ::std::vec::Vec<::std::string::String> = value
-                .iter()
-                .map(crate::runtime::encode::ParamValue::to_param)
-                .collect();
-            #list.push((#key, joined.join(",")));
-        },
+        TypeRef::Array(_) => {
+            let separator = &p.separator;
+            quote! {
+                let joined: ::std::vec::Vec<::std::string::String> = value
+                    .iter()
+                    .map(crate::runtime::encode::ParamValue::to_param)
+                    .collect();
+                #list.push((#key, joined.join(#separator)));
+            }
+        }
         _ => quote! {
             #list.push((#key, crate::runtime::encode::ParamValue::to_param(value)));
         },

@@ -1,7 +1,7 @@
 //! `types.rs`: one Rust type per named schema, with serde derives and constraint checks.
 
 use super::{deprecated_attr, doc_attrs, ident, type_tokens};
-use crate::model::{Constraints, Field, Model, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::model::{Constraints, Field, Limit, Model, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::names::Namespace;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -416,19 +416,19 @@ pub(crate) fn value_checks(
             checks.extend(quote! { #v::pattern(#name, #value, #pattern)?; });
         }
     }
-    if let Some(literal_of) = number_literal(ty) {
-        if let Some(bound) = constraints.minimum {
-            let limit = literal_of(bound.value);
-            let exclusive = bound.exclusive;
-            checks.extend(quote! { #v::minimum(#name, *#value, #limit, #exclusive)?; });
-        }
-        if let Some(bound) = constraints.maximum {
-            let limit = literal_of(bound.value);
-            let exclusive = bound.exclusive;
-            checks.extend(quote! { #v::maximum(#name, *#value, #limit, #exclusive)?; });
+    if let Some(numeric) = Numeric::of(ty) {
+        for (bound, check) in [
+            (constraints.minimum, quote! { minimum }),
+            (constraints.maximum, quote! { maximum }),
+        ] {
+            if let Some(bound) = bound {
+                let (value, limit) = numeric.compare(value, bound.value);
+                let exclusive = bound.exclusive;
+                checks.extend(quote! { #v::#check(#name, #value, #limit, #exclusive)?; });
+            }
         }
         if let Some(factor) = constraints.multiple_of {
-            let factor = Literal::f64_suffixed(factor);
+            let factor = Literal::f64_suffixed(factor.as_f64());
             let as_f64 = if *ty == TypeRef::F64 {
                 TokenStream::new()
             } else {
@@ -465,16 +465,64 @@ pub(crate) fn value_checks(
     checks
 }
 
-/// A function making a literal of the numeric type `ty`, or `None` when `ty` is not a number.
-fn number_literal(ty: &TypeRef) -> Option<fn(f64) -> Literal> {
-    match ty {
-        TypeRef::I32 => {
-            Some(|v| Literal::i32_suffixed(v.clamp(i32::MIN as f64, i32::MAX as f64) as i32))
+/// How a numeric value is compared with a bound: integers as `i64` (an `i32` widened), exactly,
+/// whatever the bound; floats as `f64` (an `f32` widened), so no bound can overflow a literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numeric {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl Numeric {
+    fn of(ty: &TypeRef) -> Option<Numeric> {
+        Some(match ty {
+            TypeRef::I32 => Numeric::I32,
+            TypeRef::I64 => Numeric::I64,
+            TypeRef::F32 => Numeric::F32,
+            TypeRef::F64 => Numeric::F64,
+            _ => return None,
+        })
+    }
+
+    /// The value (behind the reference `value`) and the limit, as two expressions of one type.
+    fn compare(self, value: &TokenStream, limit: Limit) -> (TokenStream, TokenStream) {
+        match (self, limit) {
+            (Numeric::I32, Limit::Integer(limit)) if let Ok(limit) = i32::try_from(limit) => {
+                let limit = Literal::i32_suffixed(limit);
+                (quote! { *#value }, quote! { #limit })
+            }
+            (Numeric::I32, Limit::Integer(limit)) => {
+                let limit = Literal::i64_suffixed(limit);
+                (quote! { i64::from(*#value) }, quote! { #limit })
+            }
+            (Numeric::I64, Limit::Integer(limit)) => {
+                let limit = Literal::i64_suffixed(limit);
+                (quote! { *#value }, quote! { #limit })
+            }
+            (Numeric::I32, Limit::Float(limit)) => {
+                let limit = Literal::f64_suffixed(limit);
+                (quote! { f64::from(*#value) }, quote! { #limit })
+            }
+            (Numeric::I64, Limit::Float(limit)) => {
+                let limit = Literal::f64_suffixed(limit);
+                (quote! { *#value as f64 }, quote! { #limit })
+            }
+            (Numeric::F32, limit) if (limit.as_f64() as f32).is_finite() => {
+                let limit = Literal::f32_suffixed(limit.as_f64() as f32);
+                (quote! { *#value }, quote! { #limit })
+            }
+            // Beyond `f32::MAX`: compared as `f64`, where the bound is a number.
+            (Numeric::F32, limit) => {
+                let limit = Literal::f64_suffixed(limit.as_f64());
+                (quote! { f64::from(*#value) }, quote! { #limit })
+            }
+            (Numeric::F64, limit) => {
+                let limit = Literal::f64_suffixed(limit.as_f64());
+                (quote! { *#value }, quote! { #limit })
+            }
         }
-        TypeRef::I64 => Some(|v| Literal::i64_suffixed(v as i64)),
-        TypeRef::F32 => Some(|v| Literal::f32_suffixed(v as f32)),
-        TypeRef::F64 => Some(Literal::f64_suffixed),
-        _ => None,
     }
 }
 

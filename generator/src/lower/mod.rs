@@ -2,14 +2,17 @@
 //!
 //! Names are fixed here (through [`crate::names`]), `$ref`s resolved, inline schemas given
 //! predictable names (`{Parent}{Field}`, `{Operation}Body`, `{Operation}Response`), and
-//! everything sorted. A construct the generator cannot express is reported with its JSON
-//! pointer; lowering never panics.
+//! everything sorted. Lowering reads what validation proved ([`Proven`]: operations, their
+//! path templates and effective parameters, parsed extensions) rather than those parts of the
+//! spec, and falls back quietly where validation already warned (a reference that does not
+//! resolve is a JSON value). A construct the generator cannot type well is a warning with its
+//! JSON pointer and an honest fallback; lowering never panics and never refuses the spec.
 
-use crate::Diagnostics;
-use crate::diagnostic::{escape_token, pointer};
+use crate::diagnostic::{Problems, escape_token, pointer};
 use crate::load::Spec;
 use crate::model::*;
 use crate::names::{self, Namespace};
+use crate::validate::{ParameterSource, Proven, ProvenOperation};
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, Parameter,
     ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, SecurityScheme, Type,
@@ -21,30 +24,27 @@ mod operations;
 mod schemas;
 mod service;
 
-pub use operations::{needs_response_enum, split_path};
+pub use operations::needs_response_enum;
 
-/// Method names the hand-written `Client` already uses.
-const RESERVED_METHODS: &[&str] = &[
-    "builder",
-    "builder_for",
-    "from_env",
-    "execute",
-    "client_parameter",
-    "endpoint",
-    "service",
-    "timeout",
-    "retry_policy",
-    "user_agent",
-    "clone",
-    "fmt",
-];
+/// Method names generated operations must not take: every method the hand-written runtime's
+/// `Client` has (read from the runtime's source, so the list cannot fall behind it), the ones
+/// the generated `mod.rs` adds, and the methods of the traits `Client` implements.
+fn reserved_methods() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = crate::runtime_source::client_methods()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    names.extend(["builder", "from_env", "clone", "clone_from", "fmt"]);
+    names
+}
 
 /// Type names the generated modules use for themselves.
 const RESERVED_TYPES: &[&str] = &["Client", "Error", "Response", "SERVICE"];
 
-/// Lowers the spec; `Err` lists every unsupported construct with its place.
-pub fn lower(spec: &Spec) -> Result<Model, Diagnostics> {
-    let mut lowering = Lowering::new(spec);
+/// Lowers the spec into the model, with a warning for every construct that could not be typed
+/// well.
+pub fn lower(spec: &Spec, proven: &Proven) -> (Model, Problems) {
+    let mut lowering = Lowering::new(spec, proven);
     lowering.component_schemas();
     let mut operations = lowering.operations();
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
@@ -56,13 +56,14 @@ pub fn lower(spec: &Spec) -> Result<Model, Diagnostics> {
         types,
         operations,
     };
-    lowering.diagnostics.finish(model)
+    (model, lowering.problems)
 }
 
 struct Lowering<'a> {
     spec: &'a Spec,
     doc: &'a OpenAPI,
-    diagnostics: Diagnostics,
+    proven: &'a Proven,
+    problems: Problems,
     /// Every type name taken so far.
     type_names: Namespace,
     /// Component schema key → Rust type name (for schemas that become named types).
@@ -71,6 +72,10 @@ struct Lowering<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Component schemas being resolved as aliases, to stop `$ref` cycles.
     resolving: BTreeSet<String>,
+    /// Schemas referred to by a pointer that is not a component, lowered once each.
+    deep_refs: BTreeMap<String, TypeRef>,
+    /// Patterns already reported as uncheckable.
+    bad_patterns: BTreeSet<String>,
 }
 
 fn doc_text(parts: &[Option<&String>]) -> Option<String> {
@@ -110,20 +115,24 @@ fn ref_name(reference: &str, section: &str) -> Option<String> {
 }
 
 impl<'a> Lowering<'a> {
-    fn new(spec: &'a Spec) -> Self {
+    fn new(spec: &'a Spec, proven: &'a Proven) -> Self {
         Lowering {
             spec,
             doc: &spec.document,
-            diagnostics: Diagnostics::default(),
+            proven,
+            problems: Problems::default(),
             type_names: Namespace::with_reserved(RESERVED_TYPES),
             component_names: BTreeMap::new(),
             types: BTreeMap::new(),
             resolving: BTreeSet::new(),
+            deep_refs: BTreeMap::new(),
+            bad_patterns: BTreeSet::new(),
         }
     }
 
-    fn error(&mut self, at: &str, message: impl Into<String>) {
-        self.diagnostics.push(&self.spec.file, at, message);
+    /// A construct that could not be typed well; the message says what was generated instead.
+    fn warn(&mut self, at: &str, message: impl Into<String>) {
+        self.problems.warn(at, message);
     }
 
     /// The schema a `$ref` (or an inline schema) finally stands for, following alias chains.
@@ -148,35 +157,23 @@ impl<'a> Lowering<'a> {
     }
 
     /// An item that may be a `$ref` to `#/components/<section>/<name>`: the item and the pointer
-    /// where it is defined, or `None` after reporting a reference that does not resolve to
-    /// `noun`.
+    /// where it is defined, or `None` when the reference does not lead to one (validation has
+    /// warned about it).
     fn component<T>(
-        &mut self,
+        &self,
         item: &'a ReferenceOr<T>,
         section: &str,
         select: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
         at: &str,
-        noun: &str,
     ) -> Option<(&'a T, String)> {
         let reference = match item {
             ReferenceOr::Item(item) => return Some((item, at.to_owned())),
             ReferenceOr::Reference { reference } => reference,
         };
-        let key = ref_name(reference, section);
-        let found = key
-            .as_ref()
-            .and_then(|key| self.doc.components.as_ref().map(select)?.get(key));
-        match (found, key) {
-            (Some(ReferenceOr::Item(item)), Some(key)) => {
-                Some((item, pointer(["components", section, &key])))
-            }
-            _ => {
-                self.error(
-                    at,
-                    format!("`$ref: {reference}` does not resolve to {noun}"),
-                );
-                None
-            }
+        let key = ref_name(reference, section)?;
+        match self.doc.components.as_ref().map(select)?.get(&key)? {
+            ReferenceOr::Item(item) => Some((item, pointer(["components", section, &key]))),
+            ReferenceOr::Reference { .. } => None,
         }
     }
 
@@ -199,7 +196,8 @@ mod tests {
 
     fn lower_text(text: &str) -> Model {
         let spec = crate::load::load_str(std::path::Path::new("t.yaml"), text).unwrap();
-        lower(&spec).unwrap()
+        let (proven, _) = crate::validate::validate(&spec);
+        lower(&spec, &proven).0
     }
 
     #[test]
@@ -235,27 +233,5 @@ paths: {}
         );
         assert_eq!(model.service.environment.token, ["SWAGGER_PETSTORE_TOKEN"]);
         assert!(model.service.environment.ak_sk.is_empty());
-    }
-
-    #[test]
-    fn splits_paths() {
-        assert_eq!(
-            split_path("/v1/{project_id}/a/{id}"),
-            vec![
-                PathPart::Literal("/v1/".into()),
-                PathPart::Param("project_id".into()),
-                PathPart::Literal("/a/".into()),
-                PathPart::Param("id".into()),
-            ]
-        );
-        assert_eq!(split_path("/"), vec![PathPart::Literal("/".into())]);
-        assert_eq!(
-            split_path("/{a}{b}"),
-            vec![
-                PathPart::Literal("/".into()),
-                PathPart::Param("a".into()),
-                PathPart::Param("b".into()),
-            ]
-        );
     }
 }

@@ -5,35 +5,57 @@ use super::*;
 
 impl<'a> Lowering<'a> {
     pub(super) fn operations(&mut self) -> Vec<Operation> {
-        let mut method_names = Namespace::with_reserved(RESERVED_METHODS);
+        let mut method_names = Namespace::with_reserved(&super::reserved_methods());
         let mut operations = Vec::new();
-        for (path, item) in self.doc.paths.iter() {
-            let item_at = pointer(["paths", path]);
-            let ReferenceOr::Item(item) = item else {
-                self.error(&item_at, "a `$ref` path item is not supported; inline it");
+        let proven = self.proven;
+        for op in &proven.operations {
+            let Some((item, operation)) = self.operation_at(op) else {
                 continue;
             };
-            for (method, operation) in item.iter() {
-                let at = format!("{item_at}/{method}");
-                if let Some(op) =
-                    self.operation(path, method, item, operation, &at, &mut method_names)
-                {
-                    operations.push(op);
-                }
+            if let Some(lowered) = self.operation(op, item, operation, &mut method_names) {
+                operations.push(lowered);
             }
         }
         operations
     }
 
+    /// The typed path item and operation validation found at `op`.
+    fn operation_at(
+        &self,
+        op: &ProvenOperation,
+    ) -> Option<(&'a openapiv3::PathItem, &'a openapiv3::Operation)> {
+        let tokens = crate::load::pointer_tokens(&op.item_at)?;
+        let [paths, path] = tokens.as_slice() else {
+            return None;
+        };
+        if paths != "paths" {
+            return None;
+        }
+        let ReferenceOr::Item(item) = self.doc.paths.paths.get(path)? else {
+            return None;
+        };
+        let operation = match op.method {
+            "get" => item.get.as_ref(),
+            "put" => item.put.as_ref(),
+            "post" => item.post.as_ref(),
+            "delete" => item.delete.as_ref(),
+            "options" => item.options.as_ref(),
+            "head" => item.head.as_ref(),
+            "patch" => item.patch.as_ref(),
+            "trace" => item.trace.as_ref(),
+            _ => None,
+        }?;
+        Some((item, operation))
+    }
+
     pub(super) fn operation(
         &mut self,
-        path: &str,
-        method: &str,
+        op: &ProvenOperation,
         item: &'a openapiv3::PathItem,
         operation: &'a openapiv3::Operation,
-        at: &str,
         method_names: &mut Namespace,
     ) -> Option<Operation> {
+        let (path, method, at) = (op.path.as_str(), op.method, op.at.as_str());
         let id = operation
             .operation_id
             .clone()
@@ -42,52 +64,39 @@ impl<'a> Lowering<'a> {
         let base = names::type_name(&id);
         let request_type = self.type_names.claim(format!("{base}Request"));
 
-        // Path-item parameters first, then the operation's, which override by (name, in).
-        let mut params: Vec<Param> = Vec::new();
+        // The parameters validation resolved: path-item ones first, overridden in place.
         let mut param_names = Namespace::with_reserved(&["body", "new", "validate"]);
-        let sources = item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, pointer(["paths", path, "parameters"]) + &format!("/{i}")))
-            .chain(
-                operation
-                    .parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, format!("{at}/parameters/{i}"))),
-            )
-            .collect::<Vec<_>>();
-        for (parameter, param_at) in sources {
-            if let Some(param) = self.parameter(parameter, &base, &param_at, &mut param_names) {
-                if let Some(existing) = params
-                    .iter_mut()
-                    .find(|p| p.wire == param.wire && p.location == param.location)
-                {
-                    *existing = Param {
-                        name: existing.name.clone(),
-                        ..param
-                    };
-                } else {
-                    params.push(param);
-                }
+        let mut params: Vec<Param> = Vec::new();
+        for proven in &op.parameters {
+            let parameter = match proven.source {
+                ParameterSource::PathItem(index) => item.parameters.get(index),
+                ParameterSource::Operation(index) => operation.parameters.get(index),
+            };
+            let site = match proven.source {
+                ParameterSource::PathItem(index) => format!("{}/parameters/{index}", op.item_at),
+                ParameterSource::Operation(index) => format!("{at}/parameters/{index}"),
+            };
+            if let Some(param) = parameter
+                .and_then(|parameter| self.parameter(parameter, &base, &site, &mut param_names))
+            {
+                params.push(param);
             }
         }
         // A template parameter the spec forgot to declare is a required string, as every
         // client of that spec has to assume.
-        for part in split_path(path) {
+        for part in &op.template {
             if let PathPart::Param(wire) = part
                 && !params
                     .iter()
-                    .any(|p| p.location == ParamLocation::Path && p.wire == wire)
+                    .any(|p| p.location == ParamLocation::Path && p.wire == *wire)
             {
                 params.push(Param {
-                    name: param_names.claim(names::field_name(&wire)),
+                    name: param_names.claim(names::field_name(wire)),
                     doc: Some(
                         "Not declared in the spec; taken from the path template as a string."
                             .to_owned(),
                     ),
-                    wire,
+                    wire: wire.clone(),
                     location: ParamLocation::Path,
                     ty: TypeRef::String,
                     required: true,
@@ -96,6 +105,7 @@ impl<'a> Lowering<'a> {
                     from_client: false,
                     default: None,
                     explode: false,
+                    separator: ",".to_owned(),
                     deep_object: false,
                     simple: true,
                     json: false,
@@ -125,12 +135,12 @@ impl<'a> Lowering<'a> {
             "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE"
         ) || ext_bool(&operation.extensions, "x-idempotent");
 
-        let pagination =
-            self.pagination(operation, &params, &responses, at)
-                .map(|mut pagination| {
-                    pagination.stream_method = method_names.claim(format!("{method_name}_stream"));
-                    pagination
-                });
+        let pagination = self
+            .pagination(op, &params, &responses)
+            .map(|mut pagination| {
+                pagination.stream_method = method_names.claim(format!("{method_name}_stream"));
+                pagination
+            });
 
         Some(Operation {
             id,
@@ -140,7 +150,7 @@ impl<'a> Lowering<'a> {
             headers_type,
             http_method,
             path: path.to_owned(),
-            path_parts: split_path(path),
+            path_parts: op.template.clone(),
             doc: doc_text(&[operation.summary.as_ref(), operation.description.as_ref()]),
             deprecated: operation.deprecated,
             params,
@@ -158,13 +168,7 @@ impl<'a> Lowering<'a> {
         at: &str,
         param_names: &mut Namespace,
     ) -> Option<Param> {
-        let (parameter, at) = self.component(
-            parameter,
-            "parameters",
-            |c| &c.parameters,
-            at,
-            "a parameter",
-        )?;
+        let (parameter, at) = self.component(parameter, "parameters", |c| &c.parameters, at)?;
         let data = parameter.parameter_data_ref();
         if ext_bool(&data.extensions, "x-auth-header") {
             return None;
@@ -181,25 +185,18 @@ impl<'a> Lowering<'a> {
         {
             return None;
         }
-        let deep_object = match parameter {
+        // How an array is joined when it is not exploded into repeated keys.
+        let tab_delimited = ext_str(&data.extensions, "x-collection-format") == Some("tsv");
+        let (deep_object, separator) = match parameter {
             Parameter::Query { style, .. } => match style {
-                openapiv3::QueryStyle::Form => false,
-                openapiv3::QueryStyle::DeepObject => true,
-                other => {
-                    self.error(
-                        &at,
-                        format!(
-                            "query parameter style `{}` is not supported; use `form` or `deepObject`",
-                            match other {
-                                openapiv3::QueryStyle::SpaceDelimited => "spaceDelimited",
-                                _ => "pipeDelimited",
-                            }
-                        ),
-                    );
-                    return None;
-                }
+                openapiv3::QueryStyle::Form if tab_delimited => (false, "\t"),
+                openapiv3::QueryStyle::Form => (false, ","),
+                openapiv3::QueryStyle::DeepObject => (true, ","),
+                openapiv3::QueryStyle::SpaceDelimited => (false, " "),
+                openapiv3::QueryStyle::PipeDelimited => (false, "|"),
             },
-            _ => false,
+            _ if tab_delimited => (false, "\t"),
+            _ => (false, ","),
         };
         let hint = format!("{op_base}{}", names::type_name(&data.name));
         let mut json = false;
@@ -208,6 +205,7 @@ impl<'a> Lowering<'a> {
                 let ty = self.schema_type(schema, &hint, &format!("{at}/schema"));
                 let resolved = self.resolve(schema);
                 let constraints = resolved.map(|s| self.constraints(s)).unwrap_or_default();
+                let constraints = self.checkable(constraints, &format!("{at}/schema"));
                 let default = resolved
                     .and_then(|s| s.schema_data.default.as_ref())
                     .map(|value| value.to_string());
@@ -233,12 +231,13 @@ impl<'a> Lowering<'a> {
             TypeRef::Bytes => TypeRef::String,
             other => other,
         };
-        // Objects go only in the query (`form` or `deepObject`), where serde writes them.
-        if !json && !self.is_parameter_type(&ty) && location != ParamLocation::Query {
-            self.error(
+        // Objects go only in the query (`form` or `deepObject`), where serde writes them;
+        // elsewhere the caller writes the value as text.
+        let ty = if !json && !self.is_parameter_type(&ty) && location != ParamLocation::Query {
+            self.warn(
                 &format!("{at}/schema"),
                 format!(
-                    "parameter `{}` has an object or free-form type; in {} parameters only strings, numbers, booleans, string enums and arrays of them are supported",
+                    "parameter `{}` has an object or free-form type, which {} parameters cannot carry typed; it is a string the caller writes as the spec describes",
                     data.name,
                     match location {
                         ParamLocation::Path => "path",
@@ -247,8 +246,10 @@ impl<'a> Lowering<'a> {
                     }
                 ),
             );
-            return None;
-        }
+            TypeRef::String
+        } else {
+            ty
+        };
         let simple = self.is_parameter_type(&ty);
         Some(Param {
             name: param_names.claim(names::field_name(&data.name)),
@@ -256,12 +257,14 @@ impl<'a> Lowering<'a> {
             location,
             doc: doc_text(&[data.description.as_ref()]),
             ty,
-            required: data.required,
+            // Path parameters are required whatever the spec says (validation warned).
+            required: data.required || location == ParamLocation::Path,
             deprecated: data.deprecated.unwrap_or(false),
             constraints,
             from_client: ext_bool(&data.extensions, "x-client-parameter"),
             default,
             explode,
+            separator: separator.to_owned(),
             deep_object,
             simple,
             json,
@@ -319,13 +322,7 @@ impl<'a> Lowering<'a> {
         op_base: &str,
         at: &str,
     ) -> Option<Body> {
-        let (body, at) = self.component(
-            body,
-            "requestBodies",
-            |c| &c.request_bodies,
-            at,
-            "a request body",
-        )?;
+        let (body, at) = self.component(body, "requestBodies", |c| &c.request_bodies, at)?;
         let mut media = Vec::new();
         let mut variant_names = Namespace::default();
         for (content_type, media_type) in &body.content {
@@ -341,9 +338,14 @@ impl<'a> Lowering<'a> {
                 ),
                 (_, None) => TypeRef::Json,
             };
-            if encoding == BodyEncoding::Multipart && !self.mark_multipart(&ty, &media_at) {
-                continue;
-            }
+            // A multipart body that is not an object has no parts to name: the caller writes
+            // the whole body.
+            let (encoding, ty) =
+                if encoding == BodyEncoding::Multipart && !self.mark_multipart(&ty, &media_at) {
+                    (BodyEncoding::Bytes, TypeRef::Bytes)
+                } else {
+                    (encoding, ty)
+                };
             media.push(BodyMedia {
                 variant: variant_names.claim(encoding_variant(encoding).to_owned()),
                 content_type: content_type.clone(),
@@ -401,13 +403,9 @@ impl<'a> Lowering<'a> {
         let mut variant_names = Namespace::default();
         let mut cases = Vec::new();
         for (status, response, response_at) in success {
-            let Some((response, response_at)) = self.component(
-                response,
-                "responses",
-                |c| &c.responses,
-                &response_at,
-                "a response",
-            ) else {
+            let Some((response, response_at)) =
+                self.component(response, "responses", |c| &c.responses, &response_at)
+            else {
                 continue;
             };
             let variant = variant_names.claim(status_variant(status));
@@ -456,8 +454,7 @@ impl<'a> Lowering<'a> {
         let mut headers = Vec::new();
         for (wire, header) in &response.headers {
             let header_at = format!("{at}/headers/{}", escape_token(wire));
-            let Some((header, _)) =
-                self.component(header, "headers", |c| &c.headers, &header_at, "a header")
+            let Some((header, _)) = self.component(header, "headers", |c| &c.headers, &header_at)
             else {
                 continue;
             };
@@ -491,36 +488,28 @@ impl<'a> Lowering<'a> {
 
     pub(super) fn pagination(
         &mut self,
-        operation: &openapiv3::Operation,
+        op: &ProvenOperation,
         params: &[Param],
         responses: &[ResponseCase],
-        at: &str,
     ) -> Option<Pagination> {
-        let spec = operation.extensions.get("x-pagination")?;
-        let at = format!("{at}/x-pagination");
-        // The shape of `x-pagination` and the names it gives are checked (and reported) by
-        // validation; here only the types that lowering first knows are.
-        let field = |key: &str| spec.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-        let (Some(offset), Some(limit), Some(count), Some(items)) = (
-            field("offset"),
-            field("limit"),
-            field("count"),
-            field("items"),
-        ) else {
-            return None;
-        };
+        // Validation checked the shape of `x-pagination` and the names it gives; here only the
+        // types that lowering first knows are.
+        let names = op.pagination.as_ref()?;
+        let at = format!("{}/x-pagination", op.at);
+        let (offset, limit, count, items) =
+            (&names.offset, &names.limit, &names.count, &names.items);
         let param = |wire: &str| {
             params
                 .iter()
                 .find(|p| p.wire == wire && p.location == ParamLocation::Query)
         };
-        let (Some(offset_param), Some(_)) = (param(&offset), param(&limit)) else {
+        let (Some(offset_param), Some(_)) = (param(offset), param(limit)) else {
             return None;
         };
         if !matches!(offset_param.ty, TypeRef::I32 | TypeRef::I64) {
-            self.error(
+            self.warn(
                 &at,
-                format!("`x-pagination`: the offset parameter `{offset}` must be an integer"),
+                format!("`x-pagination`: the offset parameter `{offset}` must be an integer; no page stream is generated"),
             );
             return None;
         }
@@ -533,22 +522,22 @@ impl<'a> Lowering<'a> {
                 },
             ] => name.clone(),
             _ => {
-                self.error(&at, "`x-pagination` needs exactly one success response with a named JSON object body");
+                self.warn(&at, "`x-pagination` needs exactly one success response with a named JSON object body; no page stream is generated");
                 return None;
             }
         };
         let fields = match self.types.get(&body_type).map(|t| &t.kind) {
             Some(TypeKind::Struct { fields, .. }) => fields.clone(),
             _ => {
-                self.error(
+                self.warn(
                     &at,
-                    format!("`x-pagination`: the response body `{body_type}` is not an object"),
+                    format!("`x-pagination`: the response body `{body_type}` is not an object; no page stream is generated"),
                 );
                 return None;
             }
         };
-        let count_field = fields.iter().find(|f| f.wire == count);
-        let items_field = fields.iter().find(|f| f.wire == items);
+        let count_field = fields.iter().find(|f| f.wire == *count);
+        let items_field = fields.iter().find(|f| f.wire == *items);
         match (count_field, items_field) {
             (
                 Some(count_field),
@@ -570,7 +559,7 @@ impl<'a> Lowering<'a> {
                 item_type: (**item).clone(),
             }),
             _ => {
-                self.error(&at, format!("`x-pagination`: the response needs an integer field `{count}` and an array field `{items}`"));
+                self.warn(&at, format!("`x-pagination`: the response needs an integer field `{count}` and an array field `{items}`; no page stream is generated"));
                 None
             }
         }
@@ -652,24 +641,4 @@ fn pick_media(
         }
     }
     None
-}
-
-/// Splits `/v1/{project_id}/x` into literal and parameter parts.
-pub fn split_path(path: &str) -> Vec<PathPart> {
-    let mut parts = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        if open > 0 {
-            parts.push(PathPart::Literal(rest[..open].to_owned()));
-        }
-        parts.push(PathPart::Param(rest[open + 1..open + close].to_owned()));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(PathPart::Literal(rest.to_owned()));
-    }
-    parts
 }

@@ -3,6 +3,8 @@
 
 use super::*;
 
+const MULTIPART_NOT_OBJECT: &str = "a multipart/form-data body should be an object schema (its properties are the parts); the caller writes this body as raw bytes";
+
 /// Whether a schema becomes a named Rust type (struct, enum, union) or is used inline.
 fn is_named_kind(schema: &Schema) -> bool {
     if single_all_of(schema).is_some() {
@@ -102,6 +104,7 @@ impl<'a> Lowering<'a> {
                     let target = self.inline_type(schema, &names::type_name(key), &at);
                     let name = self.type_names.claim(names::type_name(key));
                     let constraints = self.constraints(schema);
+                    let constraints = self.checkable(constraints, &at);
                     self.types.insert(
                         name.clone(),
                         TypeDef {
@@ -138,14 +141,11 @@ impl<'a> Lowering<'a> {
         }
     }
 
-    /// The type a `$ref` to a component schema stands for.
+    /// The type a `$ref` to a schema stands for; a JSON value when it leads to none
+    /// (validation has warned about it).
     pub(super) fn reference_type(&mut self, reference: &str, at: &str) -> TypeRef {
         let Some(key) = ref_name(reference, "schemas") else {
-            self.error(
-                at,
-                format!("`$ref: {reference}` does not point into #/components/schemas"),
-            );
-            return TypeRef::Json;
+            return self.deep_reference_type(reference);
         };
         if let Some(name) = self.component_names.get(&key) {
             return TypeRef::Named(name.clone());
@@ -156,16 +156,13 @@ impl<'a> Lowering<'a> {
             .as_ref()
             .and_then(|c| c.schemas.get(&key))
         else {
-            self.error(at, format!("`$ref: {reference}` does not resolve"));
             return TypeRef::Json;
         };
+        // An alias chain that loops back (validation reported the cycle).
         if !self.resolving.insert(key.clone()) {
-            self.error(
-                at,
-                format!("`$ref: {reference}` refers to itself through aliases only"),
-            );
             return TypeRef::Json;
         }
+        let _ = at;
         let target_at = pointer(["components", "schemas", &key]);
         let ty = match target {
             ReferenceOr::Reference { reference } => self.reference_type(reference, &target_at),
@@ -174,6 +171,27 @@ impl<'a> Lowering<'a> {
             }
         };
         self.resolving.remove(&key);
+        ty
+    }
+
+    /// The type of a `$ref` to a schema that is not a component (`#/paths/…/schema`), named after
+    /// the pointer's last token; each such schema is lowered once.
+    fn deep_reference_type(&mut self, reference: &str) -> TypeRef {
+        if let Some(ty) = self.deep_refs.get(reference) {
+            return ty.clone();
+        }
+        let schema = crate::load::value_at(&self.spec.raw, reference)
+            .and_then(|value| serde_json::from_value::<Schema>(value.clone()).ok());
+        let Some(schema) = schema else {
+            return TypeRef::Json;
+        };
+        // A placeholder first, so that a schema referring to itself ends here.
+        self.deep_refs.insert(reference.to_owned(), TypeRef::Json);
+        let hint = crate::load::pointer_tokens(reference)
+            .and_then(|tokens| tokens.last().cloned())
+            .unwrap_or_default();
+        let ty = self.inline_type(&schema, &names::type_name(&hint), reference);
+        self.deep_refs.insert(reference.to_owned(), ty.clone());
         ty
     }
 
@@ -427,6 +445,7 @@ impl<'a> Lowering<'a> {
                 .and_then(|s| doc_text(&[s.schema_data.description.as_ref()]))
                 .or_else(|| resolved.and_then(|s| doc_text(&[s.schema_data.description.as_ref()])));
             let constraints = resolved.map(|s| self.constraints(s)).unwrap_or_default();
+            let constraints = self.checkable(constraints, &field_at);
             let default = resolved
                 .and_then(|s| s.schema_data.default.as_ref())
                 .map(|value| value.to_string());
@@ -463,9 +482,35 @@ impl<'a> Lowering<'a> {
         own: &[(String, ReferenceOr<Box<Schema>>, bool)],
         at: &str,
     ) -> TypeKind {
+        if own.is_empty()
+            && let Some((index, part)) = self.primitive_all_of(parts)
+        {
+            // `allOf: [{type: string}, {type: string, format: date}]`: one value of that type.
+            let target = self.schema_type(part, name, &format!("{at}/allOf/{index}"));
+            let constraints = self
+                .resolve(part)
+                .map(|schema| self.constraints(schema))
+                .unwrap_or_default();
+            let constraints = self.checkable(constraints, at);
+            return TypeKind::Alias {
+                target,
+                constraints,
+            };
+        }
         let mut merged: Vec<(String, ReferenceOr<Box<Schema>>, bool)> = Vec::new();
         let mut flattened: Vec<(ReferenceOr<Schema>, String)> = Vec::new();
-        self.collect_all_of(parts, at, &mut merged, &mut flattened, 0);
+        let mut incompatible = None;
+        self.collect_all_of(parts, at, &mut merged, &mut flattened, &mut incompatible, 0);
+        if let Some(part_at) = incompatible {
+            self.warn(
+                &part_at,
+                "this `allOf` part is not an object, and the others do not share its type, so no value can be typed as all of them; the whole schema is a JSON value",
+            );
+            return TypeKind::Alias {
+                target: TypeRef::Json,
+                constraints: Constraints::default(),
+            };
+        }
         merge_properties(&mut merged, own.iter().cloned());
         let mut fields = self.fields_from(name, &merged, at);
         // Union parts (`allOf: [Base, {oneOf: [...]}]`) are flattened next to the properties.
@@ -504,25 +549,30 @@ impl<'a> Lowering<'a> {
     }
 
     /// Adds the properties of every `allOf` part (following `$ref`s and nested `allOf`s).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one accumulator per outcome of the walk"
+    )]
     pub(super) fn collect_all_of(
         &mut self,
         parts: &[ReferenceOr<Schema>],
         at: &str,
         merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
         flattened: &mut Vec<(ReferenceOr<Schema>, String)>,
+        incompatible: &mut Option<String>,
         depth: usize,
     ) {
         if depth > 16 {
-            self.error(
+            self.warn(
                 at,
-                "`allOf` nests more than 16 levels deep; is it circular?",
+                "`allOf` nests more than 16 levels deep; is it circular? The deeper parts are left out",
             );
             return;
         }
         for (index, part) in parts.iter().enumerate() {
             let part_at = format!("{at}/allOf/{index}");
+            // A part that does not resolve was reported by validation.
             let Some(schema) = self.resolve(part) else {
-                self.error(&part_at, "this `allOf` part does not resolve to a schema");
                 continue;
             };
             match &schema.schema_kind {
@@ -530,18 +580,33 @@ impl<'a> Lowering<'a> {
                     merged,
                     Self::own_properties(&object.properties, &object.required),
                 ),
-                SchemaKind::AllOf { all_of } => {
-                    self.collect_all_of(all_of, &part_at, merged, flattened, depth + 1)
-                }
+                SchemaKind::AllOf { all_of } => self.collect_all_of(
+                    all_of,
+                    &part_at,
+                    merged,
+                    flattened,
+                    incompatible,
+                    depth + 1,
+                ),
                 SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
                     flattened.push((part.clone(), part_at))
                 }
-                SchemaKind::Any(any) if any.properties.is_empty() && (!any.one_of.is_empty() || !any.any_of.is_empty()) => {
+                SchemaKind::Any(any)
+                    if any.properties.is_empty()
+                        && (!any.one_of.is_empty() || !any.any_of.is_empty()) =>
+                {
                     flattened.push((part.clone(), part_at))
                 }
                 SchemaKind::Any(any) if any.one_of.is_empty() && any.any_of.is_empty() => {
                     if !any.all_of.is_empty() {
-                        self.collect_all_of(&any.all_of, &part_at, merged, flattened, depth + 1);
+                        self.collect_all_of(
+                            &any.all_of,
+                            &part_at,
+                            merged,
+                            flattened,
+                            incompatible,
+                            depth + 1,
+                        );
                     }
                     merge_properties(merged, Self::own_properties(&any.properties, &any.required));
                     // `required` alone (no properties) tightens earlier parts.
@@ -551,12 +616,37 @@ impl<'a> Lowering<'a> {
                         }
                     }
                 }
-                _ => self.error(
-                    &part_at,
-                    "an `allOf` part must be an object schema (or a $ref to one) to be merged into a struct",
-                ),
+                _ => *incompatible = Some(part_at),
             }
         }
+    }
+
+    /// The first part of an `allOf` whose parts (annotations aside) are all values of one
+    /// primitive type (string, number, integer, boolean or array), with its index.
+    fn primitive_all_of<'p>(
+        &self,
+        parts: &'p [ReferenceOr<Schema>],
+    ) -> Option<(usize, &'p ReferenceOr<Schema>)> {
+        let mut first: Option<(usize, &'p ReferenceOr<Schema>, std::mem::Discriminant<Type>)> =
+            None;
+        for (index, part) in parts.iter().enumerate() {
+            if is_annotation_only(part) {
+                continue;
+            }
+            let SchemaKind::Type(ty) = &self.resolve(part)?.schema_kind else {
+                return None;
+            };
+            if matches!(ty, Type::Object(_)) {
+                return None;
+            }
+            let kind = std::mem::discriminant(ty);
+            match &first {
+                None => first = Some((index, part, kind)),
+                Some((_, _, seen)) if *seen == kind => {}
+                Some(_) => return None,
+            }
+        }
+        first.map(|(index, part, _)| (index, part))
     }
 
     /// A `oneOf` whose every part is a string enum (one value each, usually with its own
@@ -597,18 +687,12 @@ impl<'a> Lowering<'a> {
                     true
                 }
                 _ => {
-                    self.error(
-                        &format!("{at}/schema"),
-                        "a multipart/form-data body must be an object schema (its properties are the parts)",
-                    );
+                    self.warn(&format!("{at}/schema"), MULTIPART_NOT_OBJECT);
                     false
                 }
             },
             _ => {
-                self.error(
-                    &format!("{at}/schema"),
-                    "a multipart/form-data body must be an object schema (its properties are the parts)",
-                );
+                self.warn(&format!("{at}/schema"), MULTIPART_NOT_OBJECT);
                 false
             }
         }
@@ -688,6 +772,30 @@ impl<'a> Lowering<'a> {
         self.constraints_nested(schema, 0)
     }
 
+    /// `constraints` without the patterns the client cannot check (lookahead, backreferences:
+    /// what `regex-lite` does not compile), each reported once, at the first place it is used.
+    pub(super) fn checkable(&mut self, mut constraints: Constraints, at: &str) -> Constraints {
+        if let Some(pattern) = &constraints.pattern
+            && let Err(error) = regex_lite::Regex::new(pattern)
+        {
+            if self.bad_patterns.insert(pattern.clone()) {
+                let error = error.to_string().replace('\n', " ");
+                self.warn(
+                    at,
+                    format!(
+                        "the pattern `{pattern}` cannot be checked by the client ({error}); values are sent without checking it"
+                    ),
+                );
+            }
+            constraints.pattern = None;
+        }
+        if let Some(items) = constraints.items.take() {
+            let items = self.checkable(*items, &format!("{at}/items"));
+            constraints.items = (!items.is_empty()).then(|| Box::new(items));
+        }
+        constraints
+    }
+
     /// Constraints of a schema and, for arrays, of its items (a self-referencing array schema
     /// stops after a few levels).
     pub(super) fn constraints_nested(&self, schema: &Schema, depth: usize) -> Constraints {
@@ -700,25 +808,26 @@ impl<'a> Lowering<'a> {
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 c.minimum = i.minimum.map(|v| Bound {
-                    value: v as f64,
+                    value: Limit::Integer(v),
                     exclusive: i.exclusive_minimum,
                 });
                 c.maximum = i.maximum.map(|v| Bound {
-                    value: v as f64,
+                    value: Limit::Integer(v),
                     exclusive: i.exclusive_maximum,
                 });
-                c.multiple_of = i.multiple_of.map(|v| v as f64);
+                // Normalizing dropped factors that are not positive.
+                c.multiple_of = i.multiple_of.filter(|v| *v > 0).map(Limit::Integer);
             }
             SchemaKind::Type(Type::Number(n)) => {
                 c.minimum = n.minimum.map(|v| Bound {
-                    value: v,
+                    value: Limit::Float(v),
                     exclusive: n.exclusive_minimum,
                 });
                 c.maximum = n.maximum.map(|v| Bound {
-                    value: v,
+                    value: Limit::Float(v),
                     exclusive: n.exclusive_maximum,
                 });
-                c.multiple_of = n.multiple_of;
+                c.multiple_of = n.multiple_of.filter(|v| *v > 0.0).map(Limit::Float);
             }
             SchemaKind::Type(Type::Array(a)) => {
                 c.min_items = a.min_items.map(|v| v as u64);
@@ -771,18 +880,18 @@ fn annotate(c: &mut Constraints, any: &openapiv3::AnySchema) {
     }
     if let Some(value) = any.minimum {
         c.minimum = Some(Bound {
-            value,
+            value: limit_of(value),
             exclusive: any.exclusive_minimum.unwrap_or(false),
         });
     }
     if let Some(value) = any.maximum {
         c.maximum = Some(Bound {
-            value,
+            value: limit_of(value),
             exclusive: any.exclusive_maximum.unwrap_or(false),
         });
     }
-    if let Some(v) = any.multiple_of {
-        c.multiple_of = Some(v);
+    if let Some(v) = any.multiple_of.filter(|v| *v > 0.0) {
+        c.multiple_of = Some(limit_of(v));
     }
     if let Some(v) = any.min_items {
         c.min_items = Some(v as u64);
@@ -792,6 +901,16 @@ fn annotate(c: &mut Constraints, any: &openapiv3::AnySchema) {
     }
     if any.unique_items == Some(true) {
         c.unique_items = true;
+    }
+}
+
+/// A number read as a float, as an integer when it is one (and fits).
+fn limit_of(value: f64) -> Limit {
+    if value.fract() == 0.0 && (-9.0e18..=9.0e18).contains(&value) {
+        // Integral and well within i64.
+        Limit::Integer(value as i64)
+    } else {
+        Limit::Float(value)
     }
 }
 

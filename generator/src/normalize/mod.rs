@@ -11,9 +11,113 @@
 //! (listed in [`EXTENSIONS`]).
 
 pub mod openapi31;
+mod quirks;
 pub mod swagger2;
 
+use serde_json::Value;
 use std::collections::HashMap;
+
+/// The kind of description a document is, by its `swagger` or `openapi` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// Swagger 2.0.
+    Swagger2,
+    /// OpenAPI 3.0.x: the shape the generator reads natively.
+    OpenApi30,
+    /// OpenAPI 3.1.x, or 3.2.x using only 3.1 constructs.
+    OpenApi31,
+}
+
+/// Which converter `document` needs: `Err((pointer, message))` when it is not a description
+/// this generator reads. A version written as a YAML number (`openapi: 3.0`) is accepted.
+pub fn version_of(document: &Value) -> Result<Version, (String, String)> {
+    let Value::Object(map) = document else {
+        return Err((
+            "#".to_owned(),
+            format!(
+                "the spec must be a mapping (an OpenAPI document starting with `openapi: 3.0.3`, \
+                 `openapi: 3.1.0` or `swagger: \"2.0\"`), but it is {}",
+                describe(document)
+            ),
+        ));
+    };
+    let text = |value: &Value| match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    };
+    if let Some(swagger) = map.get("swagger") {
+        return match text(swagger) {
+            Some(version) if version == "2.0" || version == "2" => Ok(Version::Swagger2),
+            _ => Err((
+                "#/swagger".to_owned(),
+                format!(
+                    "unsupported Swagger version {}; this generator reads Swagger 2.0 and OpenAPI 3.0 to 3.2",
+                    describe(swagger)
+                ),
+            )),
+        };
+    }
+    let Some(openapi) = map.get("openapi") else {
+        return Err((
+            "#".to_owned(),
+            "the spec has no `openapi` (or `swagger`) field, so it is not an API description; \
+             an OpenAPI document starts with `openapi: 3.0.3` or `openapi: 3.1.0`"
+                .to_owned(),
+        ));
+    };
+    let version = text(openapi).unwrap_or_default();
+    let minor = |prefix: &str| version == prefix || version.starts_with(&format!("{prefix}."));
+    if minor("3.0") || version == "3" {
+        Ok(Version::OpenApi30)
+    } else if minor("3.1") || minor("3.2") {
+        Ok(Version::OpenApi31)
+    } else {
+        Err((
+            "#/openapi".to_owned(),
+            format!(
+                "unsupported OpenAPI version {}; this generator reads OpenAPI 3.0, 3.1 and 3.2 and Swagger 2.0",
+                describe(openapi)
+            ),
+        ))
+    }
+}
+
+/// Rewrites `document` (of `version`) into the OpenAPI 3.0 shape, then smooths what real 3.0
+/// documents get wrong where the meaning is clear (an operation without `responses`, a
+/// response without `description`, bounds that do not fit the type, …), with a warning for
+/// anything that changes meaning.
+pub fn normalize(document: Value, version: Version) -> Converted {
+    let mut converted = match version {
+        Version::Swagger2 => swagger2::convert(document),
+        Version::OpenApi31 => openapi31::convert(document),
+        Version::OpenApi30 => Converted {
+            document,
+            ..Converted::default()
+        },
+    };
+    let mut warnings = Vec::new();
+    quirks::apply(&mut converted.document, &mut warnings);
+    for warning in warnings {
+        converted.warnings.push(Warning {
+            pointer: converted.moves.origin(&warning.pointer),
+            message: warning.message,
+        });
+    }
+    converted
+}
+
+/// How a value is called in a message.
+pub(crate) fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string \"{s}\""),
+        Value::Array(_) => "a sequence".to_owned(),
+        Value::Object(_) => "a mapping".to_owned(),
+    }
+}
 
 /// The `x-` keys converters write for facts OpenAPI 3.0 cannot express, with what they mean.
 /// Later phases read them; nothing else may invent such keys.

@@ -1,9 +1,14 @@
-//! Finding the line of a JSON pointer in the text of a spec, for diagnostics.
+//! Finding the line of a JSON pointer in the text of a spec file, for diagnostics.
 //!
 //! Two small scanners, one per format: a block-style YAML reader that knows keys by their
 //! indentation, `- ` sequence items, quoted keys, comments and block scalars, and a JSON
-//! tokenizer that tracks line numbers. Both are best effort: they never panic and answer
-//! `None` when the pointer cannot be found (flow-style YAML, anchors, merge keys).
+//! scanner that records where every member starts. A file is scanned once, when its first
+//! diagnostic needs a line ([`LineIndex`]); each lookup is then a walk or a map lookup. Both are
+//! best effort: they never panic and answer `None` when the pointer cannot be found
+//! (flow-style YAML, anchors, merge keys).
+
+use std::collections::HashMap;
+use std::ops::Range;
 
 /// The source format, which decides the scanner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,15 +34,63 @@ pub fn pointer_tokens(pointer: &str) -> Option<Vec<String>> {
 }
 
 /// The 1-based line where the value at `pointer` (or its key) starts, if it can be found.
-/// The root pointer `#` has no line.
+/// The root pointer `#` has no line. Scans the whole text: for many lookups in one file, build
+/// a [`LineIndex`].
 pub fn line_of(text: &str, format: Format, pointer: &str) -> Option<usize> {
-    let tokens = pointer_tokens(pointer)?;
-    if tokens.is_empty() {
-        return None;
+    LineIndex::new(text, format).line_of(pointer)
+}
+
+/// The numbers in a JSON text that no `f64` holds (`1e400`): their byte ranges and pointers,
+/// in text order; `None` when the text is not JSON.
+pub fn huge_json_numbers(text: &str) -> Option<Vec<(Range<usize>, String)>> {
+    json::huge_numbers(text)
+}
+
+/// One file's text scanned once, so that every diagnostic's line is found without scanning it
+/// again.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offsets of the line starts after the first.
+    newlines: Vec<usize>,
+    scan: Scan,
+}
+
+#[derive(Debug, Clone)]
+enum Scan {
+    Yaml(Vec<yaml::Node>),
+    Json(HashMap<String, usize>),
+}
+
+impl LineIndex {
+    /// Scans `text` of `format`.
+    pub fn new(text: &str, format: Format) -> Self {
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(at, _)| at)
+            .collect();
+        let scan = match format {
+            Format::Yaml => Scan::Yaml(yaml::scan(text)),
+            Format::Json => Scan::Json(json::index(text)),
+        };
+        LineIndex { newlines, scan }
     }
-    match format {
-        Format::Yaml => yaml::line_of(text, &tokens),
-        Format::Json => json::line_of(text, &tokens),
+
+    /// The 1-based line where the value at `pointer` starts (for an object member: its key), if
+    /// it can be found.
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        let tokens = pointer_tokens(pointer)?;
+        if tokens.is_empty() {
+            return None;
+        }
+        match &self.scan {
+            Scan::Yaml(nodes) => yaml::line_of(nodes, &tokens),
+            Scan::Json(starts) => {
+                let offset = *starts.get(&crate::diagnostic::pointer(&tokens))?;
+                Some(1 + self.newlines.partition_point(|newline| *newline < offset))
+            }
+        }
     }
 }
 
@@ -57,15 +110,14 @@ mod yaml {
     }
 
     #[derive(Debug, Clone)]
-    struct Node {
+    pub(super) struct Node {
         indent: usize,
         line: usize,
         kind: Kind,
     }
 
-    pub(super) fn line_of(text: &str, tokens: &[String]) -> Option<usize> {
-        let nodes = scan(text);
-        let mut region: &[Node] = &nodes;
+    pub(super) fn line_of(nodes: &[Node], tokens: &[String]) -> Option<usize> {
+        let mut region: &[Node] = nodes;
         let mut line = None;
         for token in tokens {
             let (index, node) = find(region, token)?;
@@ -117,7 +169,7 @@ mod yaml {
         &rest[..end]
     }
 
-    fn scan(text: &str) -> Vec<Node> {
+    pub(super) fn scan(text: &str) -> Vec<Node> {
         let mut nodes = Vec::new();
         // While inside a block scalar: the indentation its lines must exceed.
         let mut block_scalar: Option<usize> = None;
@@ -324,20 +376,44 @@ mod yaml {
 }
 
 mod json {
-    //! A tiny JSON tokenizer that walks to a pointer and reports the line it stops at.
+    //! A small JSON scanner: one pass over the text that records where every member and item
+    //! starts, by pointer; and the numbers no `f64` holds.
 
-    pub(super) fn line_of(text: &str, tokens: &[String]) -> Option<usize> {
-        let mut scanner = Scanner {
-            bytes: text.as_bytes(),
-            at: 0,
-        };
-        let offset = scanner.find(tokens)?;
-        Some(
-            1 + text.as_bytes()[..offset]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count(),
-        )
+    use std::collections::HashMap;
+    use std::ops::Range;
+
+    /// Values nested deeper than this are not indexed (their place is their container's).
+    const MAX_DEPTH: usize = 256;
+
+    /// Every member's and item's pointer mapped to the byte offset where it starts (for an
+    /// object member: where its key starts).
+    pub(super) fn index(text: &str) -> HashMap<String, usize> {
+        let mut scanner = Scanner::new(text.as_bytes());
+        let mut pointer = String::from("#");
+        let mut visit = Visit::Index(HashMap::new());
+        scanner.value(&mut pointer, &mut visit, 0);
+        match visit {
+            Visit::Index(map) => map,
+            Visit::Huge(_) => HashMap::new(),
+        }
+    }
+
+    /// The numbers in `text` that overflow an `f64` (`1e400`), with their pointers; `None` when
+    /// the text is not JSON.
+    pub(super) fn huge_numbers(text: &str) -> Option<Vec<(Range<usize>, String)>> {
+        let mut scanner = Scanner::new(text.as_bytes());
+        let mut pointer = String::from("#");
+        let mut visit = Visit::Huge(Vec::new());
+        scanner.value(&mut pointer, &mut visit, 0)?;
+        match visit {
+            Visit::Huge(found) => Some(found),
+            Visit::Index(_) => None,
+        }
+    }
+
+    enum Visit {
+        Index(HashMap<String, usize>),
+        Huge(Vec<(Range<usize>, String)>),
     }
 
     struct Scanner<'a> {
@@ -345,7 +421,11 @@ mod json {
         at: usize,
     }
 
-    impl Scanner<'_> {
+    impl<'a> Scanner<'a> {
+        fn new(bytes: &'a [u8]) -> Self {
+            Scanner { bytes, at: 0 }
+        }
+
         fn peek(&self) -> Option<u8> {
             self.bytes.get(self.at).copied()
         }
@@ -356,114 +436,111 @@ mod json {
             }
         }
 
-        fn eat(&mut self, byte: u8) -> Option<()> {
+        /// Reads the value at the cursor, recording what `visit` wants; `None` on malformed text.
+        fn value(&mut self, pointer: &mut String, visit: &mut Visit, depth: usize) -> Option<()> {
             self.skip_ws();
-            if self.peek()? == byte {
-                self.at += 1;
-                Some(())
-            } else {
-                None
-            }
-        }
-
-        /// Walks from the value at the cursor to `tokens`; the byte offset where it starts
-        /// (for an object member: where its key starts).
-        fn find(&mut self, tokens: &[String]) -> Option<usize> {
-            self.skip_ws();
-            let Some((token, rest)) = tokens.split_first() else {
-                return Some(self.at);
-            };
             match self.peek()? {
                 b'{' => {
                     self.at += 1;
+                    self.skip_ws();
+                    if self.peek()? == b'}' {
+                        self.at += 1;
+                        return Some(());
+                    }
                     loop {
                         self.skip_ws();
-                        if self.peek()? == b'}' {
-                            return None;
-                        }
                         let key_at = self.at;
                         let key = self.string()?;
-                        self.eat(b':')?;
-                        if &key == token {
-                            if rest.is_empty() {
-                                return Some(key_at);
-                            }
-                            return self.find(rest);
+                        self.skip_ws();
+                        if self.peek()? != b':' {
+                            return None;
                         }
-                        self.skip_value()?;
+                        self.at += 1;
+                        let len = pointer.len();
+                        pointer.push('/');
+                        pointer.push_str(&crate::diagnostic::escape_token(&key));
+                        self.member(pointer, visit, depth, key_at)?;
+                        pointer.truncate(len);
                         self.skip_ws();
                         match self.peek()? {
                             b',' => self.at += 1,
+                            b'}' => {
+                                self.at += 1;
+                                return Some(());
+                            }
                             _ => return None,
                         }
                     }
                 }
                 b'[' => {
                     self.at += 1;
-                    let wanted: usize = token.parse().ok()?;
-                    let mut index = 0;
+                    self.skip_ws();
+                    if self.peek()? == b']' {
+                        self.at += 1;
+                        return Some(());
+                    }
+                    let mut index = 0usize;
                     loop {
                         self.skip_ws();
-                        if self.peek()? == b']' {
-                            return None;
-                        }
-                        if index == wanted {
-                            return self.find(rest);
-                        }
-                        self.skip_value()?;
+                        let item_at = self.at;
+                        let len = pointer.len();
+                        pointer.push('/');
+                        pointer.push_str(&index.to_string());
+                        self.member(pointer, visit, depth, item_at)?;
+                        pointer.truncate(len);
+                        index = index.checked_add(1)?;
                         self.skip_ws();
                         match self.peek()? {
                             b',' => self.at += 1,
+                            b']' => {
+                                self.at += 1;
+                                return Some(());
+                            }
                             _ => return None,
                         }
-                        index += 1;
                     }
                 }
-                _ => None,
-            }
-        }
-
-        /// Reads a string at the cursor, escapes decoded.
-        fn string(&mut self) -> Option<String> {
-            self.skip_ws();
-            if self.peek()? != b'"' {
-                return None;
-            }
-            self.at += 1;
-            let mut out = Vec::new();
-            loop {
-                let byte = self.peek()?;
-                self.at += 1;
-                match byte {
-                    b'"' => return String::from_utf8(out).ok(),
-                    b'\\' => {
-                        let escaped = self.peek()?;
+                b'"' => self.string().map(|_| ()),
+                _ => {
+                    let start = self.at;
+                    while !matches!(
+                        self.peek(),
+                        None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                    ) {
                         self.at += 1;
-                        match escaped {
-                            b'n' => out.push(b'\n'),
-                            b't' => out.push(b'\t'),
-                            b'r' => out.push(b'\r'),
-                            b'b' => out.push(8),
-                            b'f' => out.push(12),
-                            b'u' => {
-                                let hex = self.bytes.get(self.at..self.at + 4)?;
-                                self.at += 4;
-                                let code =
-                                    u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
-                                // Surrogate pairs are rare in keys; an unpaired one never
-                                // matches a token.
-                                let c = char::from_u32(code).unwrap_or('\u{fffd}');
-                                let mut buf = [0; 4];
-                                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                            }
-                            other => out.push(other),
+                    }
+                    if let Visit::Huge(found) = visit {
+                        let token = std::str::from_utf8(self.bytes.get(start..self.at)?).ok()?;
+                        let is_number = token.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+                        if is_number && token.parse::<f64>().is_ok_and(f64::is_infinite) {
+                            found.push((start..self.at, pointer.clone()));
                         }
                     }
-                    other => out.push(other),
+                    Some(())
                 }
             }
         }
 
+        /// One member or item starting at `start`: recorded, then read.
+        fn member(
+            &mut self,
+            pointer: &mut String,
+            visit: &mut Visit,
+            depth: usize,
+            start: usize,
+        ) -> Option<()> {
+            if let Visit::Index(map) = visit
+                && depth < MAX_DEPTH
+            {
+                map.insert(pointer.clone(), start);
+            }
+            if depth >= MAX_DEPTH {
+                return self.skip_value();
+            }
+            self.value(pointer, visit, depth + 1)
+        }
+
+        /// Skips a value without recording anything below it.
         fn skip_value(&mut self) -> Option<()> {
             self.skip_ws();
             match self.peek()? {
@@ -497,6 +574,59 @@ mod json {
                         self.at += 1;
                     }
                     Some(())
+                }
+            }
+        }
+
+        /// Reads a string at the cursor, escapes decoded.
+        fn string(&mut self) -> Option<String> {
+            if self.peek()? != b'"' {
+                return None;
+            }
+            self.at += 1;
+            let start = self.at;
+            // Fast path: no escapes.
+            while let Some(byte) = self.peek() {
+                match byte {
+                    b'"' => {
+                        let text = std::str::from_utf8(self.bytes.get(start..self.at)?).ok()?;
+                        self.at += 1;
+                        return Some(text.to_owned());
+                    }
+                    b'\\' => break,
+                    _ => self.at += 1,
+                }
+            }
+            let mut out: Vec<u8> = self.bytes.get(start..self.at)?.to_vec();
+            loop {
+                let byte = self.peek()?;
+                self.at += 1;
+                match byte {
+                    b'"' => return String::from_utf8(out).ok(),
+                    b'\\' => {
+                        let escaped = self.peek()?;
+                        self.at += 1;
+                        match escaped {
+                            b'n' => out.push(b'\n'),
+                            b't' => out.push(b'\t'),
+                            b'r' => out.push(b'\r'),
+                            b'b' => out.push(8),
+                            b'f' => out.push(12),
+                            b'u' => {
+                                let hex = self.bytes.get(self.at..self.at.checked_add(4)?)?;
+                                self.at += 4;
+                                let code =
+                                    u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+                                // Surrogate pairs are rare in keys; an unpaired one never
+                                // matches a token.
+                                let c = char::from_u32(code).unwrap_or('\u{fffd}');
+                                let mut buf = [0; 4];
+                                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                            }
+                            other => out.push(other),
+                        }
+                    }
+                    other => out.push(other),
                 }
             }
         }
