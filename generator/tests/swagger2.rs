@@ -307,3 +307,66 @@ fn mutated_documents_convert_without_panics_and_map_back() {
         failures.join("\n")
     );
 }
+
+/// What validation and parsing say about the converted document, mapped back through the moves,
+/// names the lines of the Swagger 2.0 text the user wrote.
+#[test]
+fn diagnostics_about_converted_places_map_back_to_the_lines_written() {
+    let text = "\
+swagger: '2.0'
+info: {title: t, version: '1'}
+paths:
+  /pets/{id}:
+    post:
+      parameters:
+        - name: pet
+          in: body
+          schema:
+            $ref: '#/definitions/Missing'
+        - name: id
+          in: path
+          type: string
+        - name: size
+          in: formData
+          type: integer
+      responses: {}
+";
+    let input: Value = serde_yaml::from_str(text).expect("YAML");
+    let converted = swagger2::convert(input);
+    let json = serde_json::to_string_pretty(&converted.document).expect("serializes");
+    let spec =
+        generator::load::load_str(Path::new("converted.json"), &json).expect("the shape is 3.0");
+    let diagnostics = generator::validate::validate(&spec).expect_err("two problems");
+    let mut found: Vec<(String, Option<usize>)> = diagnostics
+        .0
+        .iter()
+        .map(|d| {
+            let origin = converted.moves.origin(&d.pointer);
+            let line = generator::load::line_of(text, generator::load::Format::Yaml, &origin);
+            (origin, line)
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            // The `$ref` of the body parameter's schema, now under `requestBody`.
+            (
+                "#/paths/~1pets~1{id}/post/parameters/0/schema".to_owned(),
+                Some(9)
+            ),
+            // The path parameter without `required`, now first in the list.
+            (
+                "#/paths/~1pets~1{id}/post/parameters/1".to_owned(),
+                Some(11)
+            ),
+        ],
+        "{diagnostics}"
+    );
+    // The formData parameter dropped next to the body is reported where it was written.
+    let warning = converted.warnings.first().expect("a warning");
+    assert_eq!(
+        generator::load::line_of(text, generator::load::Format::Yaml, &warning.pointer),
+        Some(14)
+    );
+}

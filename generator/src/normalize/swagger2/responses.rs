@@ -34,8 +34,8 @@ impl<'a> Converter<'a> {
         Value::Object(out)
     }
 
-    /// `$ref: '#/responses/X'` in an operation: a reference to the response it became when the
-    /// operation produces the document's media types, else a copy with the operation's.
+    /// `$ref: '#/responses/X'` in an operation: a reference to the response it became, or a copy
+    /// with the operation's media types when its body is served in others than the document's.
     fn response_ref(&mut self, reference: &str, at: &str, produces: &[String]) -> Value {
         let target = reference
             .strip_prefix("#/responses/")
@@ -43,7 +43,9 @@ impl<'a> Converter<'a> {
             .and_then(|name| Some((self.root.get("responses")?.get(&name)?, name)));
         match target {
             Some((target @ Value::Object(map), name))
-                if !same_media(produces, &self.produces) && !map.contains_key("$ref") =>
+                if !same_media(produces, &self.produces)
+                    && map.contains_key("schema")
+                    && !map.contains_key("$ref") =>
             {
                 let old = join("#/responses", &name);
                 self.moved(at, &old);

@@ -392,9 +392,15 @@ fn global_responses_become_component_responses() {
 fn a_global_response_is_copied_where_an_operation_produces_other_media_types() {
     let mut input = with_path(
         "/a",
-        json!({"get": {"produces": ["text/plain"], "responses": {"200": {"$ref": "#/responses/Text"}}}}),
+        json!({"get": {"produces": ["text/plain"], "responses": {
+            "200": {"$ref": "#/responses/Text"},
+            "404": {"$ref": "#/responses/Gone"},
+        }}}),
     );
-    input["responses"] = json!({"Text": {"description": "Text.", "schema": {"type": "string"}}});
+    input["responses"] = json!({
+        "Text": {"description": "Text.", "schema": {"type": "string"}},
+        "Gone": {"description": "No body, nothing to copy."},
+    });
     let converted = convert(input);
     let response = "#/paths/~1a/get/responses/200";
     assert_eq!(
@@ -404,6 +410,10 @@ fn a_global_response_is_copied_where_an_operation_produces_other_media_types() {
     assert_eq!(
         converted.moves.origin(&format!("{response}/description")),
         "#/responses/Text/description"
+    );
+    assert_eq!(
+        at(&converted, "#/paths/~1a/get/responses/404"),
+        &json!({"$ref": "#/components/responses/Gone"})
     );
 }
 
