@@ -46,6 +46,14 @@ fn fixture_specs() {
     });
 }
 
+/// Swagger 2.0 fixtures, converted to OpenAPI 3.0 before anything else sees them.
+#[test]
+fn swagger2_specs() {
+    insta::glob!("../fixtures", "swagger2/*.yaml", |path| {
+        insta::assert_snapshot!(render(path));
+    });
+}
+
 #[test]
 fn metastudio_spec() {
     insta::assert_snapshot!(render(&workspace_root().join("spec/metastudio.yaml")));
@@ -66,6 +74,8 @@ fn no_snapshot_is_orphaned() {
         };
         let source = if let Some(spec) = stem.strip_prefix("snapshots__fixture_specs@") {
             workspace_root().join("tests/fixtures/specs").join(spec)
+        } else if let Some(spec) = stem.strip_prefix("snapshots__swagger2_specs@") {
+            workspace_root().join("tests/fixtures/swagger2").join(spec)
         } else if let Some(spec) = stem.strip_prefix("diagnostics__broken_specs@") {
             workspace_root().join("tests/fixtures/broken").join(spec)
         } else if stem == "snapshots__metastudio_spec" {

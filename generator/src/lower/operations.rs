@@ -185,19 +185,24 @@ impl<'a> Lowering<'a> {
         {
             return None;
         }
-        // How an array is joined when it is not exploded into repeated keys.
-        let tab_delimited = ext_str(&data.extensions, "x-collection-format") == Some("tsv");
-        let (deep_object, separator) = match parameter {
+        // How an array is joined when it is not exploded into repeated keys: the Swagger 2.0
+        // collection format where OpenAPI 3 has no style for it, else the style's delimiter.
+        let kept_format = match ext_str(&data.extensions, "x-collection-format") {
+            Some("tsv") => Some("\t"),
+            Some("pipes") => Some("|"),
+            Some("ssv") => Some(" "),
+            _ => None,
+        };
+        let (deep_object, style_separator) = match parameter {
             Parameter::Query { style, .. } => match style {
-                openapiv3::QueryStyle::Form if tab_delimited => (false, "\t"),
                 openapiv3::QueryStyle::Form => (false, ","),
                 openapiv3::QueryStyle::DeepObject => (true, ","),
                 openapiv3::QueryStyle::SpaceDelimited => (false, " "),
                 openapiv3::QueryStyle::PipeDelimited => (false, "|"),
             },
-            _ if tab_delimited => (false, "\t"),
             _ => (false, ","),
         };
+        let separator = kept_format.unwrap_or(style_separator);
         let hint = format!("{op_base}{}", names::type_name(&data.name));
         let mut json = false;
         let (ty, constraints, default) = match &data.format {
