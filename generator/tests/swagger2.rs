@@ -174,7 +174,16 @@ fn fixtures_convert_and_generate() {
 fn shared_swagger2_specs_convert_and_generate() {
     let dir = workspace().join("../shared/specs/swagger2");
     let Some(specs) = specs_in(&dir) else {
-        println!("skipped: {} is absent", dir.display());
+        let required = std::env::var_os("REQUIRE_SHARED").is_some_and(|v| v != "0");
+        assert!(
+            !required,
+            "REQUIRE_SHARED is set, but {} is absent",
+            dir.display()
+        );
+        println!(
+            "skipped: {} is absent (set REQUIRE_SHARED=1 to require it)",
+            dir.display()
+        );
         return;
     };
     for spec in &specs {

@@ -305,12 +305,10 @@ mod tests {
     }
 
     fn seed42_000() -> Received {
-        let path = std::env::var_os("SIGNING_VECTORS")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../../shared/vectors/sdk-hmac-sha256.json")
-            });
+        // The repository's copy of the vendor's vectors (not `SIGNING_VECTORS`, which may name a
+        // file without this vector).
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sdk-hmac-sha256.json");
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
         let doc: Value = serde_json::from_str(&text).expect("vectors JSON");

@@ -1,8 +1,11 @@
 //! Every SDK-HMAC-SHA256 vector made by the vendor's official Python signer is reproduced by
 //! `metastudio::runtime::signer`, stage by stage, and accepted by the independent verifier.
 //!
-//! The vectors file is `$SIGNING_VECTORS`, by default `<workspace>/../shared/vectors/
-//! sdk-hmac-sha256.json`. Run with `--nocapture` to see how many were checked.
+//! The vectors file is `$SIGNING_VECTORS`, by default the repository's copy of the vendor's
+//! vectors, `tests/data/sdk-hmac-sha256.json` (facts produced by the official signer). Only the
+//! test that checks every vector reads the override; the tests of the comparison itself use the
+//! repository's copy, so any valid vectors file can be checked. Run with `--nocapture` to see how
+//! many were checked.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -11,13 +14,16 @@ use metastudio::runtime::credentials::{AkSk, Secret};
 use metastudio::runtime::signer::{self, SdkDate, SignableRequest};
 use serde_json::Value;
 
-/// The vectors file: `$SIGNING_VECTORS`, else the copy of `shared/` beside the workspace.
+/// The repository's copy of the vendor's vectors.
+fn repository_vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sdk-hmac-sha256.json")
+}
+
+/// The vectors file to check: `$SIGNING_VECTORS`, else the repository's copy.
 fn vectors_path() -> PathBuf {
     match std::env::var_os("SIGNING_VECTORS") {
         Some(path) => PathBuf::from(path),
-        None => {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/sdk-hmac-sha256.json")
-        }
+        None => repository_vectors(),
     }
 }
 
@@ -319,7 +325,8 @@ type Mutation<'a> = (&'a str, &'a str, &'a str, &'a dyn Fn(&mut Value));
 /// the same loader) fails, naming the vector and the first stage that differs.
 #[test]
 fn a_wrong_expectation_is_reported_with_vector_id_and_stage() {
-    let original = load(&vectors_path());
+    // The mutations name vectors of the repository's file, whatever `SIGNING_VECTORS` says.
+    let original = load(&repository_vectors());
     let dir = tempfile::tempdir().expect("temp dir");
     let mutations: [Mutation<'_>; 8] = [
         ("seed42-005", "expected", "string_to_sign", &|v| {
@@ -431,6 +438,46 @@ fn every_signing_vector_passes_the_independent_verifier() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Any valid vectors file can be checked: one whose ids are not the repository's (as
+/// `SIGNING_VECTORS` may name) is checked vector by vector like ours.
+#[test]
+fn a_file_with_other_vector_ids_is_checked_too() {
+    let mut doc = load(&repository_vectors());
+    let vectors = doc["vectors"].as_array_mut().expect("vectors array");
+    vectors.truncate(5);
+    for (index, vector) in vectors.iter_mut().enumerate() {
+        vector["id"] = Value::from(format!("other-{index:03}"));
+    }
+    doc["generator"]["count"] = Value::from(5);
+    let (checked, failures) = check_all(&doc);
+    assert_eq!(checked, 5);
+    assert!(failures.is_empty(), "{}", report(&failures));
+}
+
+/// The repository's copy is the vendor's file, byte for byte, where that file is beside the
+/// checkout.
+#[test]
+fn the_repository_copy_is_the_shared_file() {
+    let shared =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/sdk-hmac-sha256.json");
+    let Ok(theirs) = std::fs::read(&shared) else {
+        let required = std::env::var_os("REQUIRE_SHARED").is_some_and(|v| v != "0");
+        assert!(
+            !required,
+            "REQUIRE_SHARED is set, but {} is missing",
+            shared.display()
+        );
+        println!("skipped: {} is not beside this checkout", shared.display());
+        return;
+    };
+    let ours = std::fs::read(repository_vectors()).expect("the repository's vectors");
+    assert!(
+        ours == theirs,
+        "tests/data/sdk-hmac-sha256.json differs from {}: copy it again",
+        shared.display()
+    );
 }
 
 #[test]
