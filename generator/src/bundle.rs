@@ -97,7 +97,16 @@ impl Bundler {
     /// Follows every reference in `value` (the content of `file`, now at `at` in the bundled
     /// document, of `kind`).
     fn rewrite(&mut self, value: &mut Value, at: &str, file: usize, kind: Option<Kind>) {
-        for site in refs::sites_in(value, at, kind) {
+        let mut sites = refs::sites_in(value, at, kind);
+        // Components of the entry document that only name another file come first, so that the
+        // file's content takes the component's name wherever else it is referred to.
+        sites.sort_by_key(|site| {
+            !(file == 0
+                && site
+                    .kind
+                    .is_some_and(|kind| self.is_component_entry(&site.at, kind)))
+        });
+        for site in sites {
             let Some(reference) = &site.reference else {
                 continue;
             };
@@ -121,6 +130,20 @@ impl Bundler {
                 // A part of the entry document, named through another file.
                 set_reference(slot, &site, target.pointer);
                 continue;
+            }
+            // A component of the entry document that is only a reference to another file
+            // (`Pet: {$ref: Pet.yaml}`) is that file's content, under its own name.
+            if let Some(kind) = site.kind
+                && file == 0
+                && !site.mapping
+                && self.is_component_entry(&site.at, kind)
+            {
+                let key = (target.file, target.pointer.clone(), kind);
+                if !self.imported.contains_key(&key) {
+                    self.imported.insert(key, site.at.clone());
+                    self.inline(slot, target, &site.at, Some(kind));
+                    continue;
+                }
             }
             match site
                 .kind
@@ -237,6 +260,14 @@ impl Bundler {
         self.values[index].is_some().then_some(index)
     }
 
+    /// Whether `at` is an entry of the section where components of `kind` are collected
+    /// (`#/components/schemas/Pet`).
+    fn is_component_entry(&self, at: &str, kind: Kind) -> bool {
+        self.section(kind)
+            .and_then(|section| at.strip_prefix(&format!("{section}/")).map(str::to_owned))
+            .is_some_and(|name| !name.contains('/'))
+    }
+
     /// The section pointer where parts of `kind` are collected, or `None` when they are inlined.
     fn section(&self, kind: Kind) -> Option<String> {
         if kind == Kind::PathItem {
@@ -267,8 +298,7 @@ impl Bundler {
             self.problems.warn(
                 at,
                 format!(
-                    "`$ref` names {file}{}, which has nothing at `{}`; a JSON value is used here",
-                    if target.pointer == "#" { "" } else { "#…" },
+                    "`$ref` names `{}` in {file}, which has nothing there; a JSON value is used here",
                     target.pointer
                 ),
             );

@@ -204,3 +204,58 @@ fn new_writes_a_complete_crate_and_updates_it_in_place() {
         text(&again.stdout)
     );
 }
+
+/// `--check` notices an edit in any file of a spec split over files, not only the entry file.
+#[test]
+fn check_notices_an_edit_in_a_referenced_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("spec");
+    let source = fixture("multifile/every-ref-form");
+    for relative in [
+        "openapi.yaml",
+        "paths/pets.yaml",
+        "paths/pet_{petId}.yaml",
+        "schemas/Pet.yaml",
+        "schemas/Owner.yaml",
+        "schemas/Error.yaml",
+        "schemas/BinaryString.yaml",
+        "common/defs.json",
+        "parameters/shared.yaml",
+    ] {
+        let target = tree.join(relative);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(source.join(relative), &target).unwrap();
+    }
+    let spec = tree.join("openapi.yaml");
+    let spec = spec.to_str().unwrap();
+    let out = dir.path().join("generated");
+    let out = out.to_str().unwrap();
+    let generate = generator(&["generate", "--spec", spec, "--out", out], dir.path());
+    assert_eq!(
+        generate.status.code(),
+        Some(0),
+        "{}",
+        text(&generate.stderr)
+    );
+    let check = generator(
+        &["generate", "--spec", spec, "--out", out, "--check"],
+        dir.path(),
+    );
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+
+    let owner = tree.join("schemas/Owner.yaml");
+    let edited = std::fs::read_to_string(&owner)
+        .unwrap()
+        .replace("  name:\n", "  nickname:\n    type: string\n  name:\n");
+    std::fs::write(&owner, edited).unwrap();
+    let stale = generator(
+        &["generate", "--spec", spec, "--out", out, "--check"],
+        dir.path(),
+    );
+    assert_eq!(stale.status.code(), Some(1), "{}", text(&stale.stderr));
+    assert!(
+        text(&stale.stderr).contains("types.rs"),
+        "{}",
+        text(&stale.stderr)
+    );
+}

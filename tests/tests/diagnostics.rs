@@ -6,36 +6,31 @@
 use generator::{GenerateError, generate_from_spec, load};
 use std::path::Path;
 
-/// The path of a fixture as a user in the workspace root would type it, so snapshots do not
-/// depend on where the checkout lives.
-fn workspace_relative(path: &Path) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("the tests package lives in the workspace");
-    path.strip_prefix(root)
-        .expect("fixtures live in the workspace")
-        .to_string_lossy()
-        .replace('\\', "/")
+        .expect("the tests package lives in the workspace")
 }
 
-/// Runs the pipeline as `generator::generate` does, naming the spec by its relative path: the
-/// error, or the warnings of a spec that still generates.
+/// Runs the pipeline as `generator::generate` does: the error, or the warnings of a spec that
+/// still generates, with paths as a user in the workspace root would type them, so snapshots do
+/// not depend on where the checkout lives.
 fn render_problems(path: &Path) -> String {
-    let name = workspace_relative(path);
-    let text = std::fs::read_to_string(path).expect("fixture is readable");
-    let result = load::load_str(Path::new(&name), &text)
+    let result = load::load(path)
         .map_err(GenerateError::Spec)
-        .and_then(|spec| generate_from_spec(&spec, &name));
-    match result {
+        .and_then(|spec| generate_from_spec(&spec, "spec"));
+    let rendered = match result {
         Ok(generated) => {
             assert!(
                 !generated.warnings.is_empty(),
-                "{name} is meant to be broken, but it generated without a warning"
+                "{} is meant to be broken, but it generated without a warning",
+                path.display()
             );
             generated.warnings.to_string()
         }
         Err(error) => error.to_string(),
-    }
+    };
+    rendered.replace(&format!("{}/", workspace_root().display()), "")
 }
 
 #[test]
@@ -43,6 +38,18 @@ fn broken_specs() {
     insta::glob!("../fixtures", "broken/*", |path| {
         insta::assert_snapshot!(render_problems(path));
     });
+}
+
+/// Problems inside the files a spec refers to name those files and their lines.
+#[test]
+fn problems_in_referenced_files() {
+    insta::glob!(
+        "../fixtures",
+        "broken-multifile/*/{openapi,swagger}.yaml",
+        |path| {
+            insta::assert_snapshot!(render_problems(path));
+        }
+    );
 }
 
 #[test]

@@ -54,6 +54,18 @@ fn swagger2_specs() {
     });
 }
 
+/// Specs split over files, one tree per folder, read from its `openapi.yaml`.
+#[test]
+fn multifile_specs() {
+    insta::glob!(
+        "../fixtures",
+        "multifile/*/{openapi,swagger}.yaml",
+        |path| {
+            insta::assert_snapshot!(render(path));
+        }
+    );
+}
+
 #[test]
 fn metastudio_spec() {
     insta::assert_snapshot!(render(&workspace_root().join("spec/metastudio.yaml")));
@@ -76,6 +88,14 @@ fn no_snapshot_is_orphaned() {
             workspace_root().join("tests/fixtures/specs").join(spec)
         } else if let Some(spec) = stem.strip_prefix("snapshots__swagger2_specs@") {
             workspace_root().join("tests/fixtures/swagger2").join(spec)
+        } else if let Some(tree) = stem.strip_prefix("snapshots__multifile_specs@") {
+            workspace_root()
+                .join("tests/fixtures/multifile")
+                .join(tree.replace("__", "/"))
+        } else if let Some(tree) = stem.strip_prefix("diagnostics__problems_in_referenced_files@") {
+            workspace_root()
+                .join("tests/fixtures/broken-multifile")
+                .join(tree.replace("__", "/"))
         } else if let Some(spec) = stem.strip_prefix("diagnostics__broken_specs@") {
             workspace_root().join("tests/fixtures/broken").join(spec)
         } else if stem == "snapshots__metastudio_spec" {
