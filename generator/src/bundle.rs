@@ -139,8 +139,8 @@ impl Bundler {
                 && self.is_component_entry(&site.at, kind)
             {
                 let key = (target.file, target.pointer.clone(), kind);
-                if !self.imported.contains_key(&key) {
-                    self.imported.insert(key, site.at.clone());
+                if let std::collections::hash_map::Entry::Vacant(entry) = self.imported.entry(key) {
+                    entry.insert(site.at.clone());
                     self.inline(slot, target, &site.at, Some(kind));
                     continue;
                 }
