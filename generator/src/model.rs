@@ -425,7 +425,7 @@ pub enum StatusMatch {
     Default,
 }
 
-/// One documented success response.
+/// One documented response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseCase {
     /// Which statuses it covers.
@@ -503,6 +503,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Success responses, sorted by status.
     pub responses: Vec<ResponseCase>,
+    /// Documented error responses (4xx, 5xx, `default` next to successes), sorted by status.
+    pub errors: Vec<ResponseCase>,
+    /// The name of the operation's error enum, when it documents errors.
+    pub error_type: Option<String>,
     /// Safe to retry.
     pub idempotent: bool,
     /// `x-pagination`.

@@ -38,9 +38,6 @@ fn reserved_methods() -> Vec<&'static str> {
     names
 }
 
-/// Type names the generated modules use for themselves.
-const RESERVED_TYPES: &[&str] = &["Client", "Error", "Response", "SERVICE"];
-
 /// Lowers the spec into the model, with a warning for every construct that could not be typed
 /// well.
 pub fn lower(spec: &Spec, proven: &Proven) -> (Model, Problems) {
@@ -64,8 +61,11 @@ struct Lowering<'a> {
     doc: &'a OpenAPI,
     proven: &'a Proven,
     problems: Problems,
-    /// Every type name taken so far.
+    /// The type names taken in `types` (schemas and inline types). Generated code reaches
+    /// everything else by absolute paths, so only a real collision in the module renames.
     type_names: Namespace,
+    /// The type names taken in `operations` (request, response, header and error types).
+    operation_names: Namespace,
     /// Component schema key → Rust type name (for schemas that become named types).
     component_names: BTreeMap<String, String>,
     /// Named types by Rust name.
@@ -121,7 +121,8 @@ impl<'a> Lowering<'a> {
             doc: &spec.document,
             proven,
             problems: Problems::default(),
-            type_names: Namespace::with_reserved(RESERVED_TYPES),
+            type_names: Namespace::default(),
+            operation_names: Namespace::default(),
             component_names: BTreeMap::new(),
             types: BTreeMap::new(),
             resolving: BTreeSet::new(),

@@ -62,7 +62,7 @@ impl<'a> Lowering<'a> {
             .unwrap_or_else(|| format!("{method}{}", path.replace(['{', '}'], "")));
         let method_name = method_names.claim(names::field_name(&id));
         let base = names::type_name(&id);
-        let request_type = self.type_names.claim(format!("{base}Request"));
+        let request_type = self.operation_names.claim(format!("{base}Request"));
 
         // The parameters validation resolved: path-item ones first, overridden in place.
         let mut param_names = Namespace::with_reserved(&["body", "new", "validate"]);
@@ -117,17 +117,19 @@ impl<'a> Lowering<'a> {
             Some(body) => self.request_body(body, &base, &format!("{at}/requestBody")),
             None => None,
         };
-        let responses = self.responses(operation, &base, &format!("{at}/responses"));
+        let (responses, errors) = self.responses(operation, &base, &format!("{at}/responses"));
+        let error_type =
+            (!errors.is_empty()).then(|| self.operation_names.claim(format!("{base}Error")));
         let response_type = format!("{base}Response");
         let response_type = if needs_response_enum(&responses) {
-            self.type_names.claim(response_type)
+            self.operation_names.claim(response_type)
         } else {
             response_type
         };
         let headers_type = responses
             .iter()
             .any(|r| !r.headers.is_empty())
-            .then(|| self.type_names.claim(format!("{base}ResponseHeaders")));
+            .then(|| self.operation_names.claim(format!("{base}ResponseHeaders")));
 
         let http_method = method.to_ascii_uppercase();
         let idempotent = matches!(
@@ -156,6 +158,8 @@ impl<'a> Lowering<'a> {
             params,
             body,
             responses,
+            errors,
+            error_type,
             idempotent,
             pagination,
         })
@@ -363,7 +367,7 @@ impl<'a> Lowering<'a> {
             return None;
         }
         let choice_type = if media.len() > 1 {
-            self.type_names.claim(format!("{op_base}Body"))
+            self.operation_names.claim(format!("{op_base}Body"))
         } else {
             String::new()
         };
@@ -375,14 +379,18 @@ impl<'a> Lowering<'a> {
         })
     }
 
+    /// The documented responses, split: success (2xx, `2XX`, and `default` when nothing else
+    /// is documented as a success) and errors (4xx, 5xx, their ranges, and `default` next to
+    /// documented successes), each sorted by status.
     pub(super) fn responses(
         &mut self,
         operation: &'a openapiv3::Operation,
         op_base: &str,
         at: &str,
-    ) -> Vec<ResponseCase> {
+    ) -> (Vec<ResponseCase>, Vec<ResponseCase>) {
         let mut success: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
             Vec::new();
+        let mut errors = Vec::new();
         for (status, response) in &operation.responses.responses {
             let (matcher, key) = match status {
                 openapiv3::StatusCode::Code(code) => (StatusMatch::Code(*code), code.to_string()),
@@ -390,62 +398,88 @@ impl<'a> Lowering<'a> {
                     (StatusMatch::Range(*range), format!("{range}XX"))
                 }
             };
-            let is_success = match matcher {
-                StatusMatch::Code(code) => (200..300).contains(&code),
-                StatusMatch::Range(range) => range == 2,
-                StatusMatch::Default => false,
-            };
-            if is_success {
-                success.push((matcher, response, format!("{at}/{key}")));
+            let place = (matcher, response, format!("{at}/{key}"));
+            match matcher {
+                StatusMatch::Code(code) if (200..300).contains(&code) => success.push(place),
+                StatusMatch::Range(2) => success.push(place),
+                StatusMatch::Code(code) if code >= 400 => errors.push(place),
+                StatusMatch::Range(range) if range >= 4 => errors.push(place),
+                // 1xx and 3xx are the HTTP stack's business.
+                _ => {}
             }
         }
-        if success.is_empty()
-            && let Some(default) = &operation.responses.default
-        {
-            success.push((StatusMatch::Default, default, format!("{at}/default")));
+        if let Some(default) = &operation.responses.default {
+            let place = (StatusMatch::Default, default, format!("{at}/default"));
+            if success.is_empty() {
+                success.push(place);
+            } else {
+                errors.push(place);
+            }
         }
         let several = success.len() > 1;
-        let mut variant_names = Namespace::default();
         let mut cases = Vec::new();
+        let mut variant_names = Namespace::default();
         for (status, response, response_at) in success {
-            let Some((response, response_at)) =
-                self.component(response, "responses", |c| &c.responses, &response_at)
-            else {
-                continue;
-            };
             let variant = variant_names.claim(status_variant(status));
             let hint = if several {
                 format!("{op_base}{variant}Body")
             } else {
                 format!("{op_base}ResponseBody")
             };
-            let body = pick_media(&response.content).map(|(content_type, encoding, media)| {
-                let ty = match (encoding, &media.schema) {
-                    (BodyEncoding::Bytes, _) => TypeRef::Bytes,
-                    (BodyEncoding::Text, _) => TypeRef::String,
-                    (_, Some(schema)) => self.schema_type(
-                        schema,
-                        &hint,
-                        &format!(
-                            "{response_at}/content/{}/schema",
-                            escape_token(content_type)
-                        ),
-                    ),
-                    (_, None) => TypeRef::Json,
-                };
-                (encoding, ty)
-            });
-            let headers = self.response_headers(response, &response_at);
-            cases.push(ResponseCase {
-                status,
-                variant,
-                doc: doc_text(&[Some(&response.description)]),
-                body,
-                headers,
-            });
+            if let Some(case) = self.response_case(status, response, &response_at, variant, &hint) {
+                cases.push(case);
+            }
+        }
+        let mut failures = Vec::new();
+        let mut variant_names = Namespace::default();
+        for (status, response, response_at) in errors {
+            let variant = variant_names.claim(error_variant(status));
+            let hint = format!("{op_base}{variant}Body");
+            if let Some(case) = self.response_case(status, response, &response_at, variant, &hint) {
+                failures.push(case);
+            }
         }
         cases.sort_by_key(|case| case.status);
-        cases
+        failures.sort_by_key(|case| case.status);
+        (cases, failures)
+    }
+
+    /// One documented response: its body (the media type it is read as, and the type) and
+    /// headers; `None` when it refers to nothing (validation has warned).
+    fn response_case(
+        &mut self,
+        status: StatusMatch,
+        response: &'a ReferenceOr<openapiv3::Response>,
+        at: &str,
+        variant: String,
+        hint: &str,
+    ) -> Option<ResponseCase> {
+        let (response, response_at) =
+            self.component(response, "responses", |c| &c.responses, at)?;
+        let body = pick_media(&response.content).map(|(content_type, encoding, media)| {
+            let ty = match (encoding, &media.schema) {
+                (BodyEncoding::Bytes, _) => TypeRef::Bytes,
+                (BodyEncoding::Text, _) => TypeRef::String,
+                (_, Some(schema)) => self.schema_type(
+                    schema,
+                    hint,
+                    &format!(
+                        "{response_at}/content/{}/schema",
+                        escape_token(content_type)
+                    ),
+                ),
+                (_, None) => TypeRef::Json,
+            };
+            (encoding, ty)
+        });
+        let headers = self.response_headers(response, &response_at);
+        Some(ResponseCase {
+            status,
+            variant,
+            doc: doc_text(&[Some(&response.description)]),
+            body,
+            headers,
+        })
     }
 
     /// The headers a response declares, `$ref`s to `components.headers` resolved; scalars keep
@@ -578,6 +612,51 @@ pub fn needs_response_enum(responses: &[ResponseCase]) -> bool {
         Some(first) => bodies.any(|b| b != first),
         None => false,
     }
+}
+
+/// The variant of an error status in the operation's error enum: the status's reason phrase
+/// (`BadRequest`, `NotFound`, …) where HTTP names it, else `Status418`, `Status4xx`, `Default`.
+fn error_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => match http_reason(code) {
+            Some(reason) => names::type_name(reason),
+            None => format!("Status{code}"),
+        },
+        StatusMatch::Range(range) => format!("Status{range}xx"),
+        StatusMatch::Default => "Default".to_owned(),
+    }
+}
+
+/// The reason phrases of the error statuses APIs document most (RFC 9110 and friends).
+fn http_reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
 }
 
 fn status_variant(status: StatusMatch) -> String {
