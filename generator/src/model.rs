@@ -207,6 +207,8 @@ pub enum TypeRef {
     Named(String),
     /// `Vec<T>`.
     Array(Box<TypeRef>),
+    /// `(A, B, …)`: an array with one type per position (JSON Schema `prefixItems`).
+    Tuple(Vec<TypeRef>),
     /// `BTreeMap<String, T>`.
     Map(Box<TypeRef>),
     /// `Box<T>`, to break a recursive cycle.
@@ -227,7 +229,7 @@ impl TypeRef {
             TypeRef::Date => "Date",
             TypeRef::Uuid => "Uuid",
             TypeRef::Named(_) | TypeRef::Boxed(_) => "Object",
-            TypeRef::Array(_) => "Array",
+            TypeRef::Array(_) | TypeRef::Tuple(_) => "Array",
             TypeRef::Map(_) => "Map",
         }
     }
@@ -239,6 +241,7 @@ impl TypeRef {
             TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
                 inner.contains_named()
             }
+            TypeRef::Tuple(items) => items.iter().any(TypeRef::contains_named),
             _ => false,
         }
     }

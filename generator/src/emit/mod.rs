@@ -114,6 +114,10 @@ pub(crate) fn type_tokens(ty: &TypeRef, types_path: &TokenStream) -> TokenStream
             let inner = type_tokens(inner, types_path);
             quote! { ::std::vec::Vec<#inner> }
         }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| type_tokens(item, types_path));
+            quote! { (#(#items,)*) }
+        }
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner, types_path);
             quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }

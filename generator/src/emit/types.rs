@@ -459,7 +459,17 @@ pub(crate) fn value_checks(
             checks.extend(quote! { #v::unique_items(#name, #value)?; });
         }
     }
-    if ty.contains_named() {
+    if let TypeRef::Tuple(items) = ty {
+        // Each position of a tuple is checked on its own.
+        for (index, item) in items.iter().enumerate() {
+            if item.contains_named() {
+                let position = syn::Index::from(index);
+                checks.extend(quote! {
+                    crate::runtime::validate::Validate::validate_at(&#value.#position, #name)?;
+                });
+            }
+        }
+    } else if ty.contains_named() {
         checks.extend(quote! { crate::runtime::validate::Validate::validate_at(#value, #name)?; });
     }
     checks

@@ -18,11 +18,13 @@ use openapiv3::{
     ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, SecurityScheme, Type,
     VariantOrUnknownOrEmpty,
 };
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod operations;
 mod schemas;
 mod service;
+mod webhooks;
 
 pub use operations::needs_response_enum;
 
@@ -44,6 +46,7 @@ pub fn lower(spec: &Spec, proven: &Proven) -> (Model, Problems) {
     let mut lowering = Lowering::new(spec, proven);
     lowering.component_schemas();
     let mut operations = lowering.operations();
+    lowering.webhooks();
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     let service = lowering.service();
     let mut types: Vec<TypeDef> = lowering.types.into_values().collect();
@@ -234,5 +237,64 @@ paths: {}
         );
         assert_eq!(model.service.environment.token, ["SWAGGER_PETSTORE_TOKEN"]);
         assert!(model.service.environment.ak_sk.is_empty());
+    }
+
+    #[test]
+    fn tuples_and_webhook_payloads_become_types() {
+        let model = lower_text(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+x-webhooks:
+  newPet:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                at:
+                  type: array
+                  x-prefix-items: [{type: number}, {type: number}, {$ref: '#/components/schemas/Label'}]
+                  items: {}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Label: {type: string, enum: [a, b]}
+    Loose:
+      type: array
+      x-prefix-items: [{type: string}]
+      items: {type: integer}
+",
+        );
+        let payload = model
+            .types
+            .iter()
+            .find(|t| t.name == "NewPetPayload")
+            .expect("the webhook's payload is a type");
+        assert!(
+            payload
+                .doc
+                .as_deref()
+                .unwrap_or_default()
+                .contains("`newPet` webhook")
+        );
+        let TypeKind::Struct { fields, .. } = &payload.kind else {
+            panic!("{payload:?}");
+        };
+        assert_eq!(
+            fields[0].ty,
+            TypeRef::Tuple(vec![
+                TypeRef::F64,
+                TypeRef::F64,
+                TypeRef::Named("Label".into())
+            ])
+        );
+        let loose = model.types.iter().find(|t| t.name == "Loose").unwrap();
+        assert!(matches!(
+            &loose.kind,
+            TypeKind::Alias { target: TypeRef::Array(item), .. } if **item == TypeRef::Json
+        ));
     }
 }

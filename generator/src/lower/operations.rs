@@ -676,6 +676,11 @@ fn status_variant(status: StatusMatch) -> String {
     }
 }
 
+/// Whether a media type is JSON (`application/json`, `+json`).
+pub(super) fn is_json(media_type: &str) -> bool {
+    classify_media(media_type) == BodyEncoding::Json
+}
+
 /// How a media type is read or written.
 fn classify_media(media_type: &str) -> BodyEncoding {
     let essence = media_type

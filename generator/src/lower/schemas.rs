@@ -222,6 +222,9 @@ impl<'a> Lowering<'a> {
     }
 
     pub(super) fn inline_type(&mut self, schema: &Schema, hint: &str, at: &str) -> TypeRef {
+        if let Some(tuple) = self.tuple_type(schema, hint, at) {
+            return tuple;
+        }
         if let Some(part) = single_all_of(schema) {
             return self.schema_type(part, hint, &format!("{at}/allOf/0"));
         }
@@ -298,6 +301,54 @@ impl<'a> Lowering<'a> {
             // Named kinds were handled above.
             _ => TypeRef::Json,
         }
+    }
+
+    /// An array with one schema per position (`x-prefix-items`, from JSON Schema's
+    /// `prefixItems`) is a tuple, when nothing may follow those positions or what follows is
+    /// not typed; `None` for any other schema.
+    fn tuple_type(&mut self, schema: &Schema, hint: &str, at: &str) -> Option<TypeRef> {
+        let prefix = schema.schema_data.extensions.get("x-prefix-items")?;
+        let prefix_at = format!("{at}/x-prefix-items");
+        let Ok(items) = serde_json::from_value::<Vec<ReferenceOr<Schema>>>(prefix.clone()) else {
+            self.warn(
+                &prefix_at,
+                "`prefixItems` must be a list of schemas; the array's items are JSON values",
+            );
+            return Some(TypeRef::Array(Box::new(TypeRef::Json)));
+        };
+        let rest = match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => array.items.as_ref(),
+            SchemaKind::Any(any) => any.items.as_ref(),
+            _ => None,
+        };
+        // Items after the tuple's positions: none (`items: false`), or not typed (`items: {}`).
+        let untyped_rest = rest.is_none_or(|rest| match rest {
+            ReferenceOr::Item(rest) => match &rest.schema_kind {
+                SchemaKind::Any(any) => *any == openapiv3::AnySchema::default(),
+                SchemaKind::Not { .. } => true,
+                _ => false,
+            },
+            ReferenceOr::Reference { .. } => false,
+        });
+        if items.is_empty() || !untyped_rest {
+            self.warn(
+                &prefix_at,
+                "an array with typed leading positions (`prefixItems`) and typed further items cannot be one Rust type; its items are JSON values",
+            );
+            return Some(TypeRef::Array(Box::new(TypeRef::Json)));
+        }
+        let positions = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                self.schema_type(
+                    item,
+                    &format!("{hint}{index}"),
+                    &format!("{prefix_at}/{index}"),
+                )
+            })
+            .collect();
+        Some(TypeRef::Tuple(positions))
     }
 
     /// The map type for `additionalProperties`, or `None` when it is `false`.
@@ -931,39 +982,44 @@ fn merge_properties(
 /// Wraps in `Box` every struct field through which a struct can contain itself without an
 /// indirection (`Vec` and maps already are one).
 pub(super) fn box_recursive_fields(types: &mut [TypeDef]) {
+    /// The named types a value of `ty` holds without an indirection.
+    fn direct_names(ty: &TypeRef, out: &mut Vec<String>) {
+        match ty {
+            TypeRef::Named(name) => out.push(name.clone()),
+            TypeRef::Tuple(items) => {
+                for item in items {
+                    direct_names(item, out);
+                }
+            }
+            _ => {}
+        }
+    }
     let direct: BTreeMap<String, Vec<String>> = types
         .iter()
         .map(|t| {
-            let named = |ty: &TypeRef| match ty {
-                TypeRef::Named(n) => Some(n.clone()),
-                _ => None,
-            };
-            let targets = match &t.kind {
+            let mut targets = Vec::new();
+            match &t.kind {
                 TypeKind::Struct { fields, .. } => {
-                    fields.iter().filter_map(|f| named(&f.ty)).collect()
+                    for field in fields {
+                        direct_names(&field.ty, &mut targets);
+                    }
                 }
                 TypeKind::Union { variants, .. } => {
-                    variants.iter().filter_map(|v| named(&v.ty)).collect()
+                    for variant in variants {
+                        direct_names(&variant.ty, &mut targets);
+                    }
                 }
-                _ => Vec::new(),
-            };
+                _ => {}
+            }
             (t.name.clone(), targets)
         })
         .collect();
+    let component = strongly_connected(&direct);
+    // A field needs a box when what it holds can hold its owner again: the two are in one
+    // strongly connected component of the "holds without indirection" graph.
     let reaches = |from: &str, to: &str| {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from.to_owned()];
-        while let Some(current) = stack.pop() {
-            if current == to {
-                return true;
-            }
-            if seen.insert(current.clone())
-                && let Some(next) = direct.get(&current)
-            {
-                stack.extend(next.iter().cloned());
-            }
-        }
-        false
+        from == to
+            || matches!((component.get(from), component.get(to)), (Some(a), Some(b)) if a == b)
     };
     for t in types.iter_mut() {
         let owner = t.name.clone();
@@ -973,11 +1029,90 @@ pub(super) fn box_recursive_fields(types: &mut [TypeDef]) {
             _ => Vec::new(),
         };
         for slot in slots {
-            if let TypeRef::Named(target) = slot
-                && reaches(target, &owner)
-            {
+            let mut held = Vec::new();
+            direct_names(slot, &mut held);
+            if held.iter().any(|target| reaches(target, &owner)) {
                 *slot = TypeRef::Boxed(Box::new(slot.clone()));
             }
         }
+    }
+}
+
+/// The strongly connected component of every node of `graph` (Kosaraju's algorithm, iterative,
+/// so a long chain of types cannot overflow the stack); nodes are numbered by component.
+fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> BTreeMap<&str, usize> {
+    // First pass: nodes in order of finishing.
+    let mut finished: Vec<&str> = Vec::with_capacity(graph.len());
+    let mut visited: BTreeSet<&str> = BTreeSet::new();
+    for start in graph.keys() {
+        if !visited.insert(start) {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        while let Some((node, next)) = stack.pop() {
+            let edges = graph.get(node).map(Vec::as_slice).unwrap_or_default();
+            match edges.get(next) {
+                Some(target) => {
+                    stack.push((node, next + 1));
+                    if graph.contains_key(target) && visited.insert(target) {
+                        stack.push((target, 0));
+                    }
+                }
+                None => finished.push(node),
+            }
+        }
+    }
+    // Second pass, on the reversed graph, in reverse finishing order.
+    let mut reversed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (from, targets) in graph {
+        for target in targets {
+            if graph.contains_key(target) {
+                reversed
+                    .entry(target.as_str())
+                    .or_default()
+                    .push(from.as_str());
+            }
+        }
+    }
+    let mut component: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, start) in finished.iter().rev().enumerate() {
+        if component.contains_key(start) {
+            continue;
+        }
+        let mut stack = vec![*start];
+        component.insert(start, index);
+        while let Some(node) = stack.pop() {
+            for source in reversed.get(node).map(Vec::as_slice).unwrap_or_default() {
+                if !component.contains_key(source) {
+                    component.insert(source, index);
+                    stack.push(source);
+                }
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_group_mutually_recursive_types() {
+        let graph: BTreeMap<String, Vec<String>> = [
+            ("A", vec!["B"]),
+            ("B", vec!["A", "C"]),
+            ("C", vec!["D"]),
+            ("D", vec![]),
+            ("E", vec!["E"]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+        .collect();
+        let component = strongly_connected(&graph);
+        assert_eq!(component["A"], component["B"]);
+        assert_ne!(component["A"], component["C"]);
+        assert_ne!(component["C"], component["D"]);
+        assert_ne!(component["E"], component["D"]);
     }
 }
