@@ -340,7 +340,7 @@ properties:
         );
         assert_eq!(
             get["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"],
-            "#/components/schemas/Pet2"
+            "#/components/schemas/Local"
         );
         assert_eq!(raw["components"]["parameters"]["Limit"]["name"], "limit");
         assert_eq!(spec.sources.files.len(), 5);
