@@ -309,26 +309,21 @@ properties:
         );
         let spec = load(&dir.path().join("openapi.yaml")).unwrap();
         let raw = &spec.raw;
-        // The entry's own `Pet` keeps its name; the file's is made unique.
-        assert_eq!(raw["components"]["schemas"]["Pet"]["type"], "string");
-        assert_eq!(
-            raw["components"]["schemas"]["Local"]["$ref"],
-            "#/components/schemas/Pet2"
-        );
-        let pet = &raw["components"]["schemas"]["Pet2"];
+        // The entry's own `Pet` keeps its name; the component that only names `Pet.yaml` is that
+        // file, and every other reference to the file points to it.
+        let schemas = &raw["components"]["schemas"];
+        assert_eq!(schemas["Pet"]["type"], "string");
+        assert!(schemas.get("Pet2").is_none());
+        let pet = &schemas["Local"];
+        assert_eq!(pet["type"], "object");
+        let local = "#/components/schemas/Local";
         assert_eq!(
             pet["properties"]["owner"]["$ref"],
             "#/components/schemas/Owner"
         );
-        assert_eq!(
-            pet["properties"]["friends"]["items"]["$ref"],
-            "#/components/schemas/Pet2"
-        );
-        let owner = &raw["components"]["schemas"]["Owner"];
-        assert_eq!(
-            owner["properties"]["pet"]["$ref"],
-            "#/components/schemas/Pet2"
-        );
+        assert_eq!(pet["properties"]["friends"]["items"]["$ref"], local);
+        let owner = &schemas["Owner"];
+        assert_eq!(owner["properties"]["pet"]["$ref"], local);
         assert_eq!(
             owner["properties"]["local"]["$ref"],
             "#/components/schemas/Pet"
@@ -338,10 +333,8 @@ properties:
             get["parameters"][0]["$ref"],
             "#/components/parameters/Limit"
         );
-        assert_eq!(
-            get["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"],
-            "#/components/schemas/Local"
-        );
+        let items = &get["responses"]["200"]["content"]["application/json"]["schema"]["items"];
+        assert_eq!(items["$ref"], local);
         assert_eq!(raw["components"]["parameters"]["Limit"]["name"], "limit");
         assert_eq!(spec.sources.files.len(), 5);
 
