@@ -1,24 +1,36 @@
 //! OpenAPI 3.1 (and 3.2 documents that use only 3.1 constructs) → OpenAPI 3.0.
 //!
-//! Two passes over the (bundled) input. The first ([`index`]) finds every schema, the base URI
+//! Two passes over the (bundled) input. The first (`index`) finds every schema, the base URI
 //! it is read against, the `$id`s and `$anchor`s that name schemas, and decides which schemas
-//! move into `components/schemas` (every `$defs` entry; every schema a `$ref` points to that is
-//! not a component) and under which names. The second rewrites the document part by part,
-//! recording in [`Moves`] where every rewritten part came from:
+//! move into `components/schemas` (every `$defs` entry, named `X_Y` for
+//! `#/components/schemas/X/$defs/Y`; every schema a `$ref` points to that is not a component,
+//! named by its `$anchor`, its `$id` or its place) and under which names. The second rewrites
+//! the document part by part, recording in [`Moves`] where every rewritten part came from:
 //!
 //! - the root: `openapi: 3.0.3`; `paths: {}` when absent; `webhooks` → `x-webhooks`;
 //!   `jsonSchemaDialect` and `$self` dropped; `info.summary` becomes the description when there
 //!   is none; `license.identifier` becomes the license URL when there is none;
 //! - path items: a `$ref` (to `components/pathItems` or elsewhere) is replaced by the path item,
-//!   its `summary`/`description` siblings winning; `components.pathItems` then goes; the 3.2
-//!   `query` method and `additionalOperations` are dropped with a warning;
+//!   its `summary`/`description` siblings winning; `components.pathItems` then goes; callbacks
+//!   are inlined the same way; the 3.2 `query` method, `additionalOperations` and
+//!   `in: querystring` parameters are dropped with a warning;
+//! - other references (parameters, responses…) keep only their `$ref`;
 //! - security: `mutualTLS` schemes are dropped with a warning, and so are their names in
 //!   security requirements;
 //! - media types: the 3.2 `itemSchema` → `x-item-schema`;
-//! - schemas: see [`schema`].
+//! - schemas: `true` → `{}`, `false` → `{not: {}}`; `anyOf`/`oneOf` of one schema and
+//!   `{type: "null"}` → that schema, `nullable: true` (a `$ref` as `allOf: [{$ref}]`); `$ref`
+//!   with siblings → `allOf: [{$ref}]` beside them; references rewritten to where their targets
+//!   are now; `const` → a one-value `enum`; type lists → `nullable` and, for several types, an
+//!   `anyOf` of one schema per type with the keywords that apply to it; `examples` → `example`;
+//!   numeric `exclusiveMinimum`/`exclusiveMaximum` → the 3.0 bound and flag;
+//!   `contentEncoding: base64` → `format: byte`, a binary `contentMediaType` → `format: binary`;
+//!   `prefixItems` → `x-prefix-items`; what 3.0 cannot type (`if`, `patternProperties`,
+//!   `$dynamicRef`, …) is dropped with a warning at the keyword saying what the client does
+//!   instead.
 //!
 //! The converter never panics: a value of the wrong type passes through for later phases to
-//! report, and recursion stops at [`MAX_DEPTH`] levels with a warning.
+//! report, and recursion stops 128 levels deep with a warning.
 
 mod index;
 mod schema;
@@ -421,7 +433,16 @@ impl<'a> Converter<'a> {
         let Some((target_at, target)) =
             target.and_then(|at| value_at(self.input, &at).map(|value| (at, value)))
         else {
-            // Unresolvable or not local: left for validation to report.
+            // Left for validation to report; say why, since 3.0 has no such reference at all.
+            if let Some(reference) = reference.as_str() {
+                self.warn(
+                    &join(old, "$ref"),
+                    format!(
+                        "`$ref: {reference}` does not resolve in this document, so it cannot be \
+                         written inline"
+                    ),
+                );
+            }
             return Value::Object(map.clone());
         };
         if self.inlining.contains(&target_at) || depth > MAX_DEPTH {

@@ -561,6 +561,72 @@ fn anchors_and_ids_are_resolved_and_their_schemas_hoisted() {
 }
 
 #[test]
+fn pointers_into_other_schemas_are_hoisted() {
+    let c = convert(document(json!({
+        "paths": {"/a": {"$ref": "#/components/pathItems/P"}},
+        "components": {
+            "pathItems": {"P": {"get": {"responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"type": "object",
+                    "properties": {"id": {"type": "integer", "minimum": 1}}}}}}}}}},
+            "schemas": {
+                "A": {"type": "object", "properties": {
+                    "inner": {"type": "object", "properties": {"x": {"type": "string"}}}
+                }},
+                "B": {"type": "object", "properties": {
+                    "inner": {"$ref": "#/components/schemas/A/properties/inner"},
+                    "id": {"$ref": "#/components/pathItems/P/get/responses/200/content/application~1json/schema/properties/id"}
+                }}
+            }
+        }
+    })));
+    let b = at(&c, "#/components/schemas/B/properties");
+    assert_eq!(b["inner"], json!({"$ref": "#/components/schemas/A_inner"}));
+    assert_eq!(
+        b["id"],
+        json!({"$ref": "#/components/schemas/P_get_200_application_json_id"})
+    );
+    // The schemas now live in components, and their old places refer to them.
+    assert_eq!(
+        at(&c, "#/components/schemas/A/properties/inner"),
+        &json!({"$ref": "#/components/schemas/A_inner"})
+    );
+    assert_eq!(
+        at(&c, "#/components/schemas/P_get_200_application_json_id"),
+        &json!({"type": "integer", "minimum": 1})
+    );
+    assert_eq!(
+        at(
+            &c,
+            "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/id"
+        ),
+        &json!({"$ref": "#/components/schemas/P_get_200_application_json_id"})
+    );
+    assert_eq!(
+        c.moves.origin("#/components/schemas/A_inner/properties/x"),
+        "#/components/schemas/A/properties/inner/properties/x"
+    );
+}
+
+#[test]
+fn an_unresolvable_path_item_reference_is_kept_and_explained() {
+    let c = convert(document(
+        json!({"paths": {"/a": {"$ref": "#/components/pathItems/Nope"}}}),
+    ));
+    assert_eq!(
+        at(&c, "#/paths/~1a"),
+        &json!({"$ref": "#/components/pathItems/Nope"})
+    );
+    assert_eq!(
+        messages(&c),
+        [(
+            "#/paths/~1a/$ref",
+            "`$ref: #/components/pathItems/Nope` does not resolve in this document, so it cannot \
+             be written inline"
+        )]
+    );
+}
+
+#[test]
 fn an_unknown_anchor_is_reported_and_kept() {
     let c = with_schemas(json!({"A": {"$ref": "#nowhere"}}));
     assert_eq!(
