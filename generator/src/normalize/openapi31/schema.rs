@@ -363,6 +363,13 @@ impl<'a> Converter<'a> {
             Sub::Made(work) => {
                 self.place(new, &work.old);
                 if depth > MAX_DEPTH {
+                    self.warn(
+                        &work.old,
+                        format!(
+                            "this schema is nested more than {MAX_DEPTH} levels deep: from here \
+                             on it is any JSON value"
+                        ),
+                    );
                     return json!({});
                 }
                 self.rewrite(work, new, depth)
