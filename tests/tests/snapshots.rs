@@ -54,6 +54,14 @@ fn swagger2_specs() {
     });
 }
 
+/// OpenAPI 3.1 fixtures, converted to the OpenAPI 3.0 shape before anything else sees them.
+#[test]
+fn openapi31_specs() {
+    insta::glob!("../fixtures", "openapi31/*.yaml", |path| {
+        insta::assert_snapshot!(render(path));
+    });
+}
+
 /// Specs split over files, one tree per folder, read from its `openapi.yaml`.
 #[test]
 fn multifile_specs() {
@@ -88,6 +96,8 @@ fn no_snapshot_is_orphaned() {
             workspace_root().join("tests/fixtures/specs").join(spec)
         } else if let Some(spec) = stem.strip_prefix("snapshots__swagger2_specs@") {
             workspace_root().join("tests/fixtures/swagger2").join(spec)
+        } else if let Some(spec) = stem.strip_prefix("snapshots__openapi31_specs@") {
+            workspace_root().join("tests/fixtures/openapi31").join(spec)
         } else if let Some(tree) = stem.strip_prefix("snapshots__multifile_specs@") {
             workspace_root()
                 .join("tests/fixtures/multifile")
