@@ -17,6 +17,8 @@ use crate::load::{Spec, pointer_tokens, value_at};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod runtime_extensions;
+
 /// Checks the spec; `Err` lists every problem found, sorted and deduplicated.
 pub fn validate(spec: &Spec) -> Result<(), Diagnostics> {
     let mut checker = Checker {
@@ -28,6 +30,7 @@ pub fn validate(spec: &Spec) -> Result<(), Diagnostics> {
     checker.operations();
     checker.components();
     checker.environment();
+    checker.runtime_extensions();
     checker.diagnostics.finish(())
 }
 

@@ -16,8 +16,8 @@
 //! * a `Retry-After` header (seconds, or an HTTP date) on a retried response is honoured instead
 //!   of the backoff, capped at `max_delay`.
 //!
-//! Every attempt is signed again with a fresh `X-Sdk-Date`. [`RetryPolicy::disabled`] sends
-//! every request exactly once.
+//! Every attempt is authenticated afresh (a signing scheme signs it with a new date).
+//! [`RetryPolicy::disabled`] sends every request exactly once.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -34,6 +34,8 @@ const RESERVED_METHODS: &[&str] = &[
     "service",
     "timeout",
     "retry_policy",
+    "max_response_size",
+    "max_pages",
     "user_agent",
     "clone",
     "fmt",
@@ -48,7 +50,7 @@ pub fn lower(spec: &Spec) -> Result<Model, Diagnostics> {
     lowering.component_schemas();
     let mut operations = lowering.operations();
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
-    let service = lowering.service();
+    let service = lowering.service(&operations);
     let mut types: Vec<TypeDef> = lowering.types.into_values().collect();
     schemas::box_recursive_fields(&mut types);
     let model = Model {
