@@ -471,6 +471,32 @@ async fn a_timed_out_attempt_then_success() {
 }
 
 #[tokio::test]
+async fn retry_after_values_that_would_overflow_are_handled() {
+    // A date in a year far beyond 9999 is no HTTP date (the backoff applies); a number of
+    // seconds beyond u64 is the longest wait, capped by the policy.
+    let server = TestServer::start(vec![
+        Reply::status(503).header("Retry-After", "Fri, 31 Dec 999999999999999 23:59:59 GMT"),
+        Reply::status(503).header("Retry-After", "99999999999999999999999999"),
+        Reply::status(200),
+    ])
+    .await;
+    let sleeps = Sleeps::default();
+    let client = aksk_builder(&server.url(), &sleeps)
+        .clock(pinned_clock())
+        .build()
+        .unwrap();
+    let raw = client.execute(show("a")).await.unwrap();
+    assert_eq!((raw.status().as_u16(), raw.attempts()), (200, 3));
+    let waits = sleeps.recorded();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(
+        waits[0] <= Duration::from_millis(100),
+        "the impossible date is ignored: {waits:?}"
+    );
+    assert_eq!(waits[1], Duration::from_secs(20), "capped: {waits:?}");
+}
+
+#[tokio::test]
 async fn a_response_larger_than_the_limit_is_refused_without_reading_the_rest() {
     // The server announces 4096 bytes, sends 100 and stalls: reading on would time out.
     let server = TestServer::start(
