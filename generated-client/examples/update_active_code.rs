@@ -11,7 +11,8 @@
 //! `CLOUD_SDK_TOKEN` for token authentication.
 //!
 //! On success the response body is printed as JSON on stdout and `request id: <id>` on stderr
-//! (exit 0). An API error prints its status, error code, message and request id on stderr
+//! (exit 0). An API error prints its status, error code, message and request id on stderr, and
+//! a short excerpt of the body when it has no code or message (an HTML page from a gateway)
 //! (exit 1). Bad arguments or configuration print one line (exit 2).
 
 use metastudio::operations::UpdateActiveCodeRequest;
@@ -96,6 +97,9 @@ async fn main() -> ExitCode {
             eprintln!("status: {}", api.status.as_u16());
             eprintln!("error code: {}", api.error_code.as_deref().unwrap_or("-"));
             eprintln!("error message: {}", api.error_msg.as_deref().unwrap_or("-"));
+            if api.error_code.is_none() && api.error_msg.is_none() {
+                eprintln!("body: {}", api.body_excerpt());
+            }
             eprintln!(
                 "request id: {}",
                 api.request_id.as_deref().unwrap_or("none")

@@ -73,6 +73,15 @@ pub fn generate_from_spec(
     spec: &load::Spec,
     source_name: &str,
 ) -> Result<Generated, GenerateError> {
+    let (model, warnings) = model_of(spec)?;
+    Ok(Generated {
+        files: files_of(&model, source_name)?,
+        warnings,
+    })
+}
+
+/// Validates and lowers a loaded spec: the model, and every warning so far (loading's too).
+pub fn model_of(spec: &load::Spec) -> Result<(model::Model, Diagnostics), GenerateError> {
     let (proven, problems) = validate::validate(spec);
     let mut diagnostics = spec.warnings.clone();
     diagnostics.extend(spec.locate(problems));
@@ -81,12 +90,16 @@ pub fn generate_from_spec(
     }
     let (model, problems) = lower::lower(spec, &proven);
     diagnostics.extend(spec.locate(problems));
-    let files = emit::emit(&model)
+    Ok((model, diagnostics))
+}
+
+/// The generated files of a model, formatted.
+pub fn files_of(
+    model: &model::Model,
+    source_name: &str,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    emit::emit(model)
         .into_iter()
         .map(|file| format::format(&file, source_name))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Generated {
-        files,
-        warnings: diagnostics,
-    })
+        .collect()
 }

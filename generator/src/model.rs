@@ -35,6 +35,31 @@ pub struct Service {
     pub auth_schemes: Vec<AuthScheme>,
     /// The environment variables the client reads (`x-environment`).
     pub environment: Environment,
+    /// The parameters marked `x-client-parameter`, by wire name.
+    pub client_parameters: Vec<ClientParameter>,
+    /// `x-error-fields`: (code field, message field) pairs, in order of preference.
+    pub error_fields: Vec<(String, String)>,
+    /// `x-content-type-without-body`: the `Content-Type` of requests without a body.
+    pub content_type_without_body: Option<String>,
+}
+
+/// A parameter set once on the client (`x-client-parameter`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientParameter {
+    /// The name in the spec.
+    pub wire: String,
+    /// The builder method that sets it.
+    pub setter: String,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `enum`: the allowed values.
+    pub allowed: Vec<String>,
 }
 
 /// The environment variables a generated client reads its configuration from: the spec's
@@ -77,8 +102,12 @@ pub enum AuthScheme {
     Bearer,
     /// HTTP basic.
     Basic,
-    /// AK/SK request signing (`x-signer: sdk-hmac-sha256`).
-    SdkHmacSha256,
+    /// AK/SK request signing (`x-signer: sdk-hmac-sha256`), with the headers it fills from
+    /// client parameters (`x-client-parameter-headers`: header, parameter).
+    SdkHmacSha256 {
+        /// (header name, client parameter) pairs, in spec order.
+        parameter_headers: Vec<(String, String)>,
+    },
 }
 
 /// A named Rust type.

@@ -2,26 +2,66 @@
 //! generated modules, and the hand-written runtime copied from its one source,
 //! `generated-client/src/runtime/` (smithy-rs calls such files "inlineable").
 //!
+//! The crate carries only the runtime parts its spec uses ([`RUNTIME_PARTS`]): without a
+//! signing scheme there is no signer and no `hmac`, `sha2` or `hex`; without a multipart body
+//! no multipart code; without `x-pagination` no page walker. The files of unused parts are left
+//! out and what they gate elsewhere is stripped from the text, so the crate has no features.
+//!
 //! The crate builds with crates.io dependencies alone. Every file carries the generated marker
 //! in its first line, so running `new` again over the same directory updates it, while a file
 //! someone wrote by hand is never overwritten.
 
+use crate::model::{AuthScheme, BodyEncoding, Model};
 use crate::write::{GENERATED_MARKER, GeneratedFile};
 use crate::{GenerateError, load};
 use heck::ToKebabCase;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-pub use crate::runtime_source::RUNTIME_FILES;
+mod strip;
 
-/// The runtime's crates.io dependencies, as `Cargo.toml` lines. A test checks that this list
-/// names every dependency of `generated-client`.
+pub use crate::runtime_source::RUNTIME_FILES;
+pub use strip::{StripError, gated_feature, strip};
+
+/// A part of the runtime that only some specs need: a Cargo feature of `generated-client`, the
+/// files only it uses and the dependencies only it brings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuntimePart {
+    /// The feature's name, as the runtime's `#[cfg(feature = "…")]` lines name it.
+    pub feature: &'static str,
+    /// Its files, relative to `src/runtime/`.
+    pub files: &'static [&'static str],
+    /// Its crates.io dependencies, as `Cargo.toml` lines.
+    pub dependencies: &'static [&'static str],
+}
+
+/// Every optional part of the runtime. A test checks that these are the features of
+/// `generated-client` and that its optional dependencies are theirs.
+pub const RUNTIME_PARTS: &[RuntimePart] = &[
+    RuntimePart {
+        feature: "aksk",
+        files: &["signer.rs"],
+        dependencies: &[r#"hex = "0.4""#, r#"hmac = "0.13""#, r#"sha2 = "0.11""#],
+    },
+    RuntimePart {
+        feature: "multipart",
+        files: &["encode/multipart.rs"],
+        dependencies: &[],
+    },
+    RuntimePart {
+        feature: "pagination",
+        files: &["paginate.rs"],
+        dependencies: &[],
+    },
+];
+
+/// The runtime's crates.io dependencies every crate needs, as `Cargo.toml` lines. A test
+/// checks that with the parts' this names every dependency of `generated-client`.
 pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     r#"bytes = { version = "1", features = ["serde"] }"#,
     r#"chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }"#,
     r#"futures-core = "0.3""#,
     r#"futures-util = { version = "0.3", default-features = false, features = ["std"] }"#,
-    r#"hex = "0.4""#,
-    r#"hmac = "0.13""#,
     r#"http = "1""#,
     r#"percent-encoding = "2""#,
     r#"regex-lite = "0.1""#,
@@ -29,12 +69,74 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
     r#"serde = { version = "1", features = ["derive"] }"#,
     r#"serde_json = { version = "1", features = ["preserve_order"] }"#,
     r#"serde_urlencoded = "0.7""#,
-    r#"sha2 = "0.11""#,
     r#"thiserror = "2""#,
     r#"tokio = { version = "1", features = ["time"] }"#,
     r#"tracing = "0.1""#,
     r#"uuid = { version = "1", default-features = false, features = ["serde", "std"] }"#,
 ];
+
+/// The optional runtime parts `model` needs: `aksk` for a signing scheme, `multipart` for a
+/// `multipart/form-data` body, `pagination` for an `x-pagination` operation.
+pub fn parts_used(model: &Model) -> BTreeSet<&'static str> {
+    let mut used = BTreeSet::new();
+    let signed = model
+        .service
+        .auth_schemes
+        .iter()
+        .any(|scheme| matches!(scheme, AuthScheme::SdkHmacSha256 { .. }));
+    if signed {
+        used.insert("aksk");
+    }
+    let multipart = model
+        .operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .flat_map(|body| &body.media)
+        .any(|media| media.encoding == BodyEncoding::Multipart);
+    if multipart {
+        used.insert("multipart");
+    }
+    if model.operations.iter().any(|op| op.pagination.is_some()) {
+        used.insert("pagination");
+    }
+    used
+}
+
+/// The runtime's files for a crate using the parts `used`: the other parts' files left out,
+/// and what the others gate in the remaining files stripped ([`strip()`]).
+pub fn runtime_for(used: &BTreeSet<&str>) -> Result<Vec<(&'static str, String)>, GenerateError> {
+    let known: BTreeSet<&str> = RUNTIME_PARTS.iter().map(|part| part.feature).collect();
+    let left_out: BTreeSet<&str> = RUNTIME_PARTS
+        .iter()
+        .filter(|part| !used.contains(part.feature))
+        .flat_map(|part| part.files.iter().copied())
+        .collect();
+    RUNTIME_FILES
+        .iter()
+        .filter(|(file, _)| !left_out.contains(file))
+        .map(|(file, text)| {
+            strip(text, used, &known)
+                .map(|stripped| (*file, stripped))
+                .map_err(|error| GenerateError::Format {
+                    file: format!("runtime/{file}"),
+                    message: error.to_string(),
+                })
+        })
+        .collect()
+}
+
+/// The `[dependencies]` lines of a crate using the parts `used`, sorted.
+pub fn dependencies_for(used: &BTreeSet<&str>) -> Vec<&'static str> {
+    let mut lines: Vec<&str> = RUNTIME_DEPENDENCIES.to_vec();
+    for part in RUNTIME_PARTS
+        .iter()
+        .filter(|part| used.contains(part.feature))
+    {
+        lines.extend(part.dependencies);
+    }
+    lines.sort_unstable();
+    lines
+}
 
 /// A crate name from the spec's title when none is given: `Petstore API` → `petstore-api`.
 pub fn crate_name(title: &str) -> String {
@@ -70,12 +172,14 @@ pub fn standalone_crate(
         Some(name) => name.to_owned(),
         None => crate_name(&title),
     };
-    let generated = crate::generate_from_spec(spec, source_name)?;
+    let (model, warnings) = crate::model_of(spec)?;
+    let generated = crate::files_of(&model, source_name)?;
+    let used = parts_used(&model);
     let mut files = Vec::new();
     let header = format!(
         "{GENERATED_MARKER} by the generator (`new`) from {source_name}: do not edit; run `new` again to update."
     );
-    let mut dependencies = RUNTIME_DEPENDENCIES.join("\n");
+    let mut dependencies = dependencies_for(&used).join("\n");
     dependencies.push('\n');
     files.push(GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
@@ -91,22 +195,19 @@ pub fn standalone_crate(
             title.replace('\n', " ")
         ),
     });
-    for file in generated.files {
+    for file in generated {
         files.push(GeneratedFile {
             path: PathBuf::from("src/generated").join(&file.path),
             contents: file.contents,
         });
     }
-    for (file, text) in RUNTIME_FILES {
+    for (file, text) in runtime_for(&used)? {
         files.push(GeneratedFile {
             path: PathBuf::from("src/runtime").join(file),
             contents: format!("// {header}\n// Copied from the generator's runtime, generated-client/src/runtime/{file}.\n{text}"),
         });
     }
-    Ok(crate::Generated {
-        files,
-        warnings: generated.warnings,
-    })
+    Ok(crate::Generated { files, warnings })
 }
 
 #[cfg(test)]
@@ -125,47 +226,164 @@ mod tests {
         assert!(!is_valid_crate_name("a b"));
     }
 
+    /// Every `.rs` file under `dir`, as paths relative to `root`.
+    fn rust_files(root: &std::path::Path, dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(root, &path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(root).unwrap();
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+
     #[test]
     fn runtime_list_matches_the_runtime_directory() {
-        let dir = concat!(
+        let dir = std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../generated-client/src/runtime"
-        );
-        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|name| name.ends_with(".rs"))
-            .collect();
+        ));
+        let mut on_disk = Vec::new();
+        rust_files(dir, dir, &mut on_disk);
         on_disk.sort();
         let listed: Vec<&str> = RUNTIME_FILES.iter().map(|(name, _)| *name).collect();
         assert_eq!(
             on_disk, listed,
             "RUNTIME_FILES must list every runtime source file"
         );
+        for part in RUNTIME_PARTS {
+            for file in part.files {
+                assert!(listed.contains(file), "{} names {file}", part.feature);
+            }
+        }
+    }
+
+    /// The `[section]` of a manifest.
+    fn section<'m>(manifest: &'m str, name: &str) -> &'m str {
+        manifest
+            .split(&format!("\n[{name}]\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no [{name}]"))
+            .split("\n[")
+            .next()
+            .unwrap()
     }
 
     #[test]
-    fn dependency_list_covers_the_runtime_crate() {
+    fn dependency_lists_cover_the_runtime_crate() {
         let manifest = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../generated-client/Cargo.toml"
         ))
         .unwrap();
-        let section = manifest
-            .split("[dependencies]")
-            .nth(1)
-            .unwrap()
-            .split("\n[")
-            .next()
-            .unwrap();
-        for line in section.lines().filter(|l| l.contains(".workspace")) {
-            let dep = line.split('.').next().unwrap().trim();
-            assert!(
-                RUNTIME_DEPENDENCIES
+        let optional_of = |dep: &str| {
+            RUNTIME_PARTS.iter().find(|part| {
+                part.dependencies
                     .iter()
-                    .any(|d| d.starts_with(&format!("{dep} "))),
-                "generated-client depends on `{dep}`, which standalone crates lack: add it to RUNTIME_DEPENDENCIES"
+                    .any(|d| d.starts_with(&format!("{dep} ")))
+            })
+        };
+        for line in section(&manifest, "dependencies")
+            .lines()
+            .filter(|l| l.contains("workspace"))
+        {
+            let dep = line.split(['.', ' ']).next().unwrap().trim();
+            let common = RUNTIME_DEPENDENCIES
+                .iter()
+                .any(|d| d.starts_with(&format!("{dep} ")));
+            match (line.contains("optional = true"), optional_of(dep)) {
+                (false, None) => assert!(
+                    common,
+                    "generated-client depends on `{dep}`, which standalone crates lack: add it \
+                     to RUNTIME_DEPENDENCIES"
+                ),
+                (true, Some(part)) => assert!(
+                    section(&manifest, "features").contains(&format!("\"dep:{dep}\"")),
+                    "`{dep}` belongs to the part `{}`; its feature must enable it",
+                    part.feature
+                ),
+                (optional, part) => panic!(
+                    "`{dep}` is {} in generated-client but belongs to {part:?}",
+                    if optional { "optional" } else { "required" }
+                ),
+            }
+        }
+        let features: Vec<&str> = section(&manifest, "features")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("default"))
+            .filter_map(|l| l.split(" =").next())
+            .filter(|name| !name.trim().is_empty())
+            .collect();
+        let parts: Vec<&str> = RUNTIME_PARTS.iter().map(|p| p.feature).collect();
+        assert_eq!(features, parts, "the runtime's features are its parts");
+    }
+
+    /// Every subset of the optional parts.
+    fn every_combination() -> Vec<BTreeSet<&'static str>> {
+        let mut combinations = vec![BTreeSet::new()];
+        for part in RUNTIME_PARTS {
+            let with: Vec<BTreeSet<&str>> = combinations
+                .iter()
+                .map(|used| {
+                    let mut used = used.clone();
+                    used.insert(part.feature);
+                    used
+                })
+                .collect();
+            combinations.extend(with);
+        }
+        combinations
+    }
+
+    #[test]
+    fn every_combination_of_parts_strips_to_code_that_parses() {
+        for used in every_combination() {
+            let files = runtime_for(&used).unwrap_or_else(|e| panic!("{used:?}: {e}"));
+            for part in RUNTIME_PARTS {
+                for file in part.files {
+                    assert_eq!(
+                        files.iter().any(|(name, _)| name == file),
+                        used.contains(part.feature),
+                        "{file} with {used:?}"
+                    );
+                }
+            }
+            for (file, text) in &files {
+                assert!(
+                    !text.contains("cfg(feature"),
+                    "{file} with {used:?} keeps a gate"
+                );
+                if let Err(error) = syn::parse_file(text) {
+                    panic!("{file} with {used:?} does not parse: {error}\n{text}");
+                }
+                for part in RUNTIME_PARTS.iter().filter(|p| !used.contains(p.feature)) {
+                    for module in part.files {
+                        let module = module.trim_end_matches(".rs").rsplit('/').next().unwrap();
+                        assert!(
+                            !text.contains(&format!("mod {module};")),
+                            "{file} with {used:?} declares the left-out `{module}`"
+                        );
+                    }
+                }
+            }
+            let dependencies = dependencies_for(&used).join("\n");
+            assert_eq!(
+                dependencies.contains("hmac"),
+                used.contains("aksk"),
+                "{used:?}: {dependencies}"
             );
         }
+    }
+
+    #[test]
+    fn parts_follow_the_model() {
+        let mut model = Model::default();
+        assert!(parts_used(&model).is_empty());
+        model.service.auth_schemes.push(AuthScheme::SdkHmacSha256 {
+            parameter_headers: Vec::new(),
+        });
+        assert_eq!(parts_used(&model), BTreeSet::from(["aksk"]));
     }
 }

@@ -27,6 +27,8 @@ use crate::refs::{self, Kind};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod runtime_extensions;
+
 /// The HTTP methods a path item may hold, in the order OpenAPI lists them.
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -111,6 +113,7 @@ pub fn validate(spec: &Spec) -> (Proven, Problems) {
     checker.alias_cycles();
     let operations = checker.operations();
     checker.components();
+    checker.runtime_extensions();
     let environment = checker.environment();
     checker.something_to_generate();
     (

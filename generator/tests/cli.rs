@@ -185,10 +185,13 @@ fn new_writes_a_complete_crate_and_updates_it_in_place() {
         "src/generated/operations.rs",
         "src/generated/types.rs",
         "src/runtime/mod.rs",
-        "src/runtime/signer.rs",
+        "src/runtime/transport.rs",
     ] {
         assert!(out.join(file).is_file(), "{file} is written");
     }
+    // The spec has no signing scheme: the crate has no signer (a signed spec's crate does,
+    // see `a_signed_spec_gets_the_signer`).
+    assert!(!out.join("src/runtime/signer.rs").exists());
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"my-client\""), "{manifest}");
     assert!(
@@ -258,4 +261,24 @@ fn check_notices_an_edit_in_a_referenced_file() {
         "{}",
         text(&stale.stderr)
     );
+}
+
+#[test]
+fn a_signed_spec_gets_the_signer() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = fixture("specs/extensions.yaml");
+    let out = dir.path().join("client");
+    let args = [
+        "new",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let output = generator(&args, dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(out.join("src/runtime/signer.rs").is_file());
+    assert!(out.join("src/runtime/paginate.rs").is_file());
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("hmac = "), "{manifest}");
 }

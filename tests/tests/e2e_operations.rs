@@ -828,3 +828,88 @@ async fn a_200_missing_optional_fields_or_with_new_ones_still_parses() {
     assert_eq!(newer.body().active_code_id.as_deref(), Some(ID));
     assert_eq!(newer.body().valid_period, Some(3));
 }
+
+/// Collects a stream, failing instead of hanging if it does not end.
+async fn collect_within<T>(stream: impl futures_util::Stream<Item = T>) -> Vec<T> {
+    tokio::time::timeout(std::time::Duration::from_secs(20), stream.collect())
+        .await
+        .expect("the stream ends")
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_the_offset_ends_the_stream_with_an_error() {
+    // The first page whatever the offset, and no `count`.
+    let server = TestServer::start(Responder::from_fn(|_| {
+        Reply::json(
+            200,
+            &json!({"data": [{"active_code_id": "code-00"}, {"active_code_id": "code-01"}]}),
+        )
+    }))
+    .await;
+    let client = client(&server);
+    let request = ListActiveCodeRequest::new(ROBOT).limit(2);
+    let results = collect_within(client.list_active_code_stream(&request)).await;
+    assert_eq!(results.len(), 3, "two items, then the error: {results:?}");
+    let ids: Vec<String> = results[..2]
+        .iter()
+        .map(|item| {
+            item.as_ref()
+                .unwrap()
+                .active_code_id
+                .clone()
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(ids, ["code-00", "code-01"]);
+    match &results[2] {
+        Err(Error::Pagination { pages, reason }) => {
+            assert_eq!(*pages, 2);
+            assert!(reason.contains("repeats"), "{reason}");
+        }
+        other => panic!("expected a pagination error, got {other:?}"),
+    }
+    assert_eq!(
+        paging_of(&server.requests()),
+        vec![
+            ("0".to_owned(), "2".to_owned()),
+            ("2".to_owned(), "2".to_owned())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_list_that_never_ends_stops_at_the_page_limit() {
+    // A new item at every offset, and never a `count`.
+    let server = TestServer::start(Responder::from_fn(|request| {
+        let offset = request
+            .query_pairs()
+            .into_iter()
+            .find(|(key, _)| key == "offset")
+            .map(|(_, value)| value)
+            .unwrap_or_default();
+        Reply::json(
+            200,
+            &json!({"data": [{"active_code_id": format!("code-{offset}")}]}),
+        )
+    }))
+    .await;
+    let client = Client::builder()
+        .endpoint(server.url())
+        .project_id(PROJECT)
+        .credentials(Credentials::token(TOKEN))
+        .env_lookup(|_| None)
+        .max_pages(5)
+        .build()
+        .unwrap();
+    assert_eq!(client.max_pages(), 5);
+    let results =
+        collect_within(client.list_active_code_stream(&ListActiveCodeRequest::new(ROBOT))).await;
+    assert_eq!(results.len(), 6, "{results:?}");
+    assert!(results[..5].iter().all(Result::is_ok));
+    let message = results[5].as_ref().unwrap_err().to_string();
+    assert!(
+        message.contains("limit of 5 pages") && message.contains("max_pages"),
+        "{message}"
+    );
+    assert_eq!(server.request_count(), 5);
+}

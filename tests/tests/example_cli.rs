@@ -406,3 +406,68 @@ async fn missing_configuration_exits_2_with_one_line_and_sends_nothing() {
 
     assert_eq!(server.request_count(), 0, "nothing may be sent");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_body_that_is_not_json_is_shown_as_an_excerpt() {
+    let page = "<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<hr><center>gateway</center>\r\n</body>\r\n</html>\r\n";
+    let server =
+        TestServer::start(Reply::html(400, page).header("X-Request-Id", "req-cli-html")).await;
+    let url = server.url();
+
+    let outcome = run(
+        &[ID, "10"],
+        &[
+            ("CLOUD_SDK_ENDPOINT", &url),
+            ("CLOUD_SDK_PROJECT_ID", PROJECT),
+            ("CLOUD_SDK_TOKEN", TOKEN),
+        ],
+    )
+    .await;
+
+    outcome.assert_code(1);
+    assert_eq!(outcome.stdout, "");
+    for part in [
+        "status: 400",
+        "error code: -",
+        "request id: req-cli-html",
+        "body: <html> <head><title>400 Bad Request</title></head> <body> <center><h1>400 Bad Request</h1></center>",
+    ] {
+        assert!(
+            outcome.stderr.contains(part),
+            "stderr should contain `{part}`:\n{}",
+            outcome.stderr
+        );
+    }
+    let body_lines = outcome
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("body: "))
+        .count();
+    assert_eq!(
+        body_lines, 1,
+        "the excerpt is one line:\n{}",
+        outcome.stderr
+    );
+    outcome.assert_no_secret();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_with_a_code_prints_no_body_excerpt() {
+    let server = TestServer::start(Reply::json(
+        400,
+        &json!({"error_code": "MSS.00000003", "error_msg": "Invalid parameter"}),
+    ))
+    .await;
+    let url = server.url();
+    let outcome = run(
+        &[ID, "10"],
+        &[
+            ("CLOUD_SDK_ENDPOINT", &url),
+            ("CLOUD_SDK_PROJECT_ID", PROJECT),
+            ("CLOUD_SDK_TOKEN", TOKEN),
+        ],
+    )
+    .await;
+    outcome.assert_code(1);
+    assert!(!outcome.stderr.contains("body:"), "{}", outcome.stderr);
+}

@@ -361,8 +361,12 @@ fn a_multipart_body_sends_binary_properties_as_file_parts() {
         file: bytes::Bytes::from_static(&[0x00, 0xFF, 0x0D, 0x0A, 0x89]),
         comment: Some("scan".into()),
     };
-    let body = metastudio::runtime::encode::multipart(&upload).unwrap();
-    let boundary = metastudio::runtime::encode::MULTIPART_BOUNDARY;
+    let written = metastudio::runtime::encode::multipart_body(&upload).unwrap();
+    let boundary = written
+        .content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .expect("the content type names the boundary");
+    let body = written.bytes.clone();
     let mut expected = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n\
          Content-Type: application/octet-stream\r\n\r\n"

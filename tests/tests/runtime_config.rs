@@ -141,6 +141,7 @@ static NO_REGION: ServiceInfo = ServiceInfo {
     request_id_header: "X-Request-Id",
     auth_schemes: &[AuthScheme::Bearer],
     environment: metastudio::runtime::Environment::NONE,
+    ..ServiceInfo::EMPTY
 };
 
 #[test]
@@ -375,4 +376,76 @@ fn with_env_reads_the_variables_the_spec_names_and_no_others() {
         error.contains("or set PLAIN_TENANT and call .with_env()"),
         "the hint names the spec's variable: {error}"
     );
+}
+
+/// A service whose client parameter has constraints in its spec.
+static CONSTRAINED: ServiceInfo = ServiceInfo {
+    client_parameters: &[metastudio::runtime::ClientParameter {
+        name: "tenant_id",
+        setter: "tenant_id",
+        min_length: Some(32),
+        max_length: Some(32),
+        pattern: Some("^[0-9a-f]+$"),
+        allowed: &[],
+    }],
+    environment: metastudio::runtime::Environment {
+        client_parameters: &[metastudio::runtime::ParameterVariables {
+            parameter: "tenant_id",
+            variables: &["PLAIN_TENANT"],
+        }],
+        ..metastudio::runtime::Environment::NONE
+    },
+    ..NO_REGION
+};
+
+#[test]
+fn client_parameters_are_checked_against_the_spec_at_build() {
+    let build = |tenant: &str| {
+        Client::builder_for(&CONSTRAINED)
+            .server_variable("tenant", "acme")
+            .credentials(Credentials::token("t"))
+            .env_lookup(|_| None)
+            .client_parameter("tenant_id", tenant)
+    };
+    let good = "0123456789abcdef0123456789abcdef";
+    let client = build(good).build().unwrap();
+    assert_eq!(client.client_parameter("tenant_id").unwrap(), good);
+    let message = config_error(build("0123456789ABCDEF0123456789ABCDEF"));
+    assert_eq!(
+        message,
+        "the client parameter `tenant_id` must match the pattern `^[0-9a-f]+$`; the spec of \
+         Plain requires it"
+    );
+    let message = config_error(build("abc"));
+    assert!(
+        message.contains("`tenant_id` must be at least 32 characters long (is 3)"),
+        "{message}"
+    );
+    // From the environment too, and the message for an unset one names its setter.
+    let from_env = Client::builder_for(&CONSTRAINED)
+        .server_variable("tenant", "acme")
+        .credentials(Credentials::token("t"))
+        .env_lookup(|name| (name == "PLAIN_TENANT").then(|| "not hex".to_owned()))
+        .with_env();
+    assert!(config_error(from_env).contains("must be at least 32"));
+    let unset = Client::builder_for(&CONSTRAINED)
+        .server_variable("tenant", "acme")
+        .credentials(Credentials::token("t"))
+        .env_lookup(|_| None)
+        .build()
+        .unwrap();
+    assert_eq!(
+        unset.client_parameter("tenant_id").unwrap_err().to_string(),
+        "configuration: the tenant ID (`tenant_id`) is not set: call .tenant_id(value) on the \
+         client builder, or set PLAIN_TENANT and call .with_env()"
+    );
+}
+
+#[test]
+fn the_client_parameter_setter_is_generated_from_the_spec() {
+    // `project_id` is MetaStudio's `x-client-parameter`; its setter is generated code.
+    let client = builder(&[]).project_id("p-1").build().unwrap();
+    assert_eq!(client.client_parameter("project_id").unwrap(), "p-1");
+    let parameter = SERVICE.client_parameter("project_id").unwrap();
+    assert_eq!(parameter.setter, "project_id");
 }

@@ -469,3 +469,142 @@ async fn a_timed_out_attempt_then_success() {
         requests[1].header("X-Sdk-Date")
     );
 }
+
+#[tokio::test]
+async fn retry_after_values_that_would_overflow_are_handled() {
+    // A date in a year far beyond 9999 is no HTTP date (the backoff applies); a number of
+    // seconds beyond u64 is the longest wait, capped by the policy.
+    let server = TestServer::start(vec![
+        Reply::status(503).header("Retry-After", "Fri, 31 Dec 999999999999999 23:59:59 GMT"),
+        Reply::status(503).header("Retry-After", "99999999999999999999999999"),
+        Reply::status(200),
+    ])
+    .await;
+    let sleeps = Sleeps::default();
+    let client = aksk_builder(&server.url(), &sleeps)
+        .clock(pinned_clock())
+        .build()
+        .unwrap();
+    let raw = client.execute(show("a")).await.unwrap();
+    assert_eq!((raw.status().as_u16(), raw.attempts()), (200, 3));
+    let waits = sleeps.recorded();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    assert!(
+        waits[0] <= Duration::from_millis(100),
+        "the impossible date is ignored: {waits:?}"
+    );
+    assert_eq!(waits[1], Duration::from_secs(20), "capped: {waits:?}");
+}
+
+#[tokio::test]
+async fn a_response_larger_than_the_limit_is_refused_without_reading_the_rest() {
+    // The server announces 4096 bytes, sends 100 and stalls: reading on would time out.
+    let server = TestServer::start(
+        Reply::text(200, &"x".repeat(4096))
+            .header("X-Request-Id", "big-1")
+            .stall_body(100, Duration::from_secs(30)),
+    )
+    .await;
+    let client = aksk_builder(&server.url(), &Sleeps::default())
+        .max_response_size(1024)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    assert_eq!(client.max_response_size(), 1024);
+    let started = Instant::now();
+    let error = client.execute(show("a")).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "{error:?}");
+    match &error {
+        Error::ResponseTooLarge {
+            operation,
+            status,
+            request_id,
+            limit,
+        } => {
+            assert_eq!(*operation, "ShowActiveCode");
+            assert_eq!(*status, 200);
+            assert_eq!(request_id.as_deref(), Some("big-1"));
+            assert_eq!(*limit, 1024);
+        }
+        other => panic!("expected ResponseTooLarge, got {other:?}"),
+    }
+    let message = error.to_string();
+    for part in [
+        "ShowActiveCode",
+        "HTTP 200",
+        "1024 bytes",
+        "big-1",
+        "max_response_size",
+    ] {
+        assert!(message.contains(part), "`{part}` missing from: {message}");
+    }
+    assert_eq!(error.request_id(), Some("big-1"));
+    assert_eq!(error.status(), Some(http::StatusCode::OK));
+    assert!(!error.is_retryable());
+    assert_eq!(server.request_count(), 1, "not sent again");
+}
+
+#[tokio::test]
+async fn a_chunked_response_is_cut_off_at_the_limit() {
+    let mut raw =
+        b"HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\nX-Request-Id: big-2\r\n\r\n"
+            .to_vec();
+    for _ in 0..4 {
+        raw.extend_from_slice(b"258\r\n");
+        raw.extend_from_slice(&[b'y'; 600]);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    let server = TestServer::start(Reply::raw(raw)).await;
+    let client = aksk_builder(&server.url(), &Sleeps::default())
+        .max_response_size(1000)
+        .build()
+        .unwrap();
+    let error = client.execute(show("a")).await.unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::ResponseTooLarge { status, limit: 1000, .. } if *status == 503
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.request_id(), Some("big-2"));
+    assert_eq!(server.request_count(), 1);
+
+    // A body of exactly the limit is read.
+    let server = TestServer::start(Reply::text(200, &"z".repeat(1000))).await;
+    let client = aksk_builder(&server.url(), &Sleeps::default())
+        .max_response_size(1000)
+        .build()
+        .unwrap();
+    let raw = client.execute(show("a")).await.unwrap();
+    assert_eq!(raw.body().len(), 1000);
+    let default = aksk_builder(&server.url(), &Sleeps::default())
+        .build()
+        .unwrap();
+    assert_eq!(default.max_response_size(), 32 * 1024 * 1024);
+}
+
+#[tokio::test]
+async fn a_huge_error_body_is_kept_but_not_parsed() {
+    let padding = "p".repeat(200 * 1024);
+    let body = json!({"error_code": "MSS.1", "error_msg": "m", "padding": padding});
+    let server = TestServer::start(Reply::json(400, &body).header("X-Request-Id", "r-big")).await;
+    let client = aksk_builder(&server.url(), &Sleeps::default())
+        .build()
+        .unwrap();
+    let error = client.execute(show("a")).await.unwrap().into_error();
+    let api = error.as_api().unwrap();
+    assert_eq!(
+        (api.error_code.as_deref(), api.error_msg.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        api.body.len(),
+        body.to_string().len(),
+        "the body is kept whole"
+    );
+    let message = error.to_string();
+    assert!(message.len() < 500, "one short line: {message}");
+    assert!(message.contains("(request id r-big)"), "{message}");
+}

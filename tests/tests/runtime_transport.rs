@@ -288,6 +288,7 @@ static GENERIC: metastudio::runtime::ServiceInfo = metastudio::runtime::ServiceI
         metastudio::runtime::AuthScheme::Basic,
     ],
     environment: metastudio::runtime::Environment::NONE,
+    ..metastudio::runtime::ServiceInfo::EMPTY
 };
 
 #[tokio::test]
@@ -356,5 +357,55 @@ async fn basic_and_query_api_key_schemes_are_applied_from_the_spec() {
     assert!(
         matches!(&refused, Err(Error::Config(message)) if message.contains("does not accept basic")),
         "MetaStudio declares no basic scheme: {refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_api_key_cookie_is_percent_encoded_like_cookie_parameters() {
+    static COOKIE: metastudio::runtime::ServiceInfo = metastudio::runtime::ServiceInfo {
+        auth_schemes: &[metastudio::runtime::AuthScheme::ApiKeyCookie { name: "session" }],
+        ..GENERIC
+    };
+    let server = TestServer::start(Reply::status(200)).await;
+    let mut with_cookie_param = list(&[]);
+    with_cookie_param
+        .headers
+        .push(("Cookie", "theme=dark".to_owned()));
+    Client::builder_for(&COOKIE)
+        .endpoint(server.url())
+        .credentials(Credentials::token("a;b c,d"))
+        .env_lookup(|_| None)
+        .build()
+        .unwrap()
+        .execute(with_cookie_param)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.only_request().header_all("Cookie"),
+        ["session=a%3Bb%20c%2Cd; theme=dark"],
+        "`;`, `,` and spaces cannot split the key into other cookies"
+    );
+}
+
+#[tokio::test]
+async fn a_request_without_a_body_has_a_content_type_only_when_the_spec_says() {
+    let server = TestServer::start(vec![Reply::status(200), Reply::status(200)]).await;
+    let generic = Client::builder_for(&GENERIC)
+        .endpoint(server.url())
+        .credentials(Credentials::token("k"))
+        .env_lookup(|_| None)
+        .build()
+        .unwrap();
+    generic.execute(list(&[])).await.unwrap();
+    let metastudio = token_builder(&server.url(), &Sleeps::default())
+        .build()
+        .unwrap();
+    metastudio.execute(list(&[])).await.unwrap();
+    let sent = server.requests();
+    assert!(!sent[0].has_header("Content-Type"), "{:?}", sent[0]);
+    assert_eq!(
+        sent[1].header("Content-Type"),
+        Some("application/json"),
+        "MetaStudio's x-content-type-without-body"
     );
 }

@@ -26,7 +26,14 @@ pub const SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
         crate::runtime::AuthScheme::ApiKeyHeader {
             name: "X-Auth-Token",
         },
-        crate::runtime::AuthScheme::SdkHmacSha256,
+        crate::runtime::AuthScheme::SdkHmacSha256 {
+            parameter_headers: &[
+                crate::runtime::ParameterHeader {
+                    header: "X-Project-Id",
+                    parameter: "project_id",
+                },
+            ],
+        },
     ],
     environment: crate::runtime::Environment {
         region: &["CLOUD_SDK_REGION"],
@@ -53,6 +60,27 @@ pub const SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
         ],
         token: &["CLOUD_SDK_TOKEN"],
     },
+    client_parameters: &[
+        crate::runtime::ClientParameter {
+            name: "project_id",
+            setter: "project_id",
+            min_length: ::std::option::Option::None,
+            max_length: ::std::option::Option::None,
+            pattern: ::std::option::Option::None,
+            allowed: &[],
+        },
+    ],
+    error_fields: &[
+        crate::runtime::ErrorFields {
+            code: "error_code",
+            message: "error_msg",
+        },
+        crate::runtime::ErrorFields {
+            code: "errorCode",
+            message: "errorMsg",
+        },
+    ],
+    content_type_without_body: ::std::option::Option::Some("application/json"),
 };
 impl crate::runtime::Client {
     /// Starts configuring a client for MetaStudio.
@@ -63,5 +91,16 @@ impl crate::runtime::Client {
     /// other setting at its default: `Client::builder().with_env().build()`.
     pub fn from_env() -> ::std::result::Result<Self, crate::runtime::Error> {
         Self::builder().with_env().build()
+    }
+}
+impl crate::runtime::ClientBuilder {
+    /// Sets `project_id` once for every operation that takes it (the same as `.client_parameter("project_id", value)`).
+    ///
+    /// Project ID. See "Obtaining a Project ID" in the vendor's documentation.
+    pub fn project_id(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_parameter("project_id", value)
     }
 }

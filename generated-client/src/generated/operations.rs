@@ -96,7 +96,7 @@ impl crate::runtime::Client {
         let body = {
             let value = &request.body;
             ::std::option::Option::Some(crate::runtime::RequestBody {
-                content_type: "application/json",
+                content_type: ::std::borrow::Cow::Borrowed("application/json"),
                 bytes: ::serde_json::to_vec(value)
                     .map_err(crate::runtime::Error::serialize)?,
             })
@@ -202,7 +202,7 @@ impl crate::runtime::Client {
         let body = {
             let value = &request.body;
             ::std::option::Option::Some(crate::runtime::RequestBody {
-                content_type: "application/json",
+                content_type: ::std::borrow::Cow::Borrowed("application/json"),
                 bytes: ::serde_json::to_vec(value)
                     .map_err(crate::runtime::Error::serialize)?,
             })
@@ -381,7 +381,7 @@ impl crate::runtime::Client {
     }
 }
 impl crate::runtime::Client {
-    /// Every item of [`Client::list_active_code`](crate::runtime::Client::list_active_code), page after page: the offset starts at the request's (or 0) and advances by the items received until the total the service reports is reached or a page is empty. An error is yielded as an item and ends the stream.
+    /// Every item of [`Client::list_active_code`](crate::runtime::Client::list_active_code), page after page: the offset starts at the request's (or 0) and advances by the items received until the total the service reports is reached or a page is empty. An error is yielded as an item and ends the stream; so is a page that repeats the one before it, or a page beyond the client's `max_pages`.
     pub fn list_active_code_stream<'a>(
         &'a self,
         request: &super::operations::ListActiveCodeRequest,
@@ -391,6 +391,7 @@ impl crate::runtime::Client {
         let request = request.clone();
         let start = request.offset.map(i64::from).unwrap_or(0);
         crate::runtime::paginate::offset_stream(
+            self.max_pages(),
             start,
             move |offset| {
                 let mut page_request = request.clone();
@@ -517,7 +518,7 @@ impl crate::runtime::Client {
         let body = match &request.body {
             ::std::option::Option::Some(value) => {
                 ::std::option::Option::Some(crate::runtime::RequestBody {
-                    content_type: "application/json",
+                    content_type: ::std::borrow::Cow::Borrowed("application/json"),
                     bytes: ::serde_json::to_vec(value)
                         .map_err(crate::runtime::Error::serialize)?,
                 })
@@ -755,7 +756,7 @@ impl crate::runtime::Client {
         let body = match &request.body {
             ::std::option::Option::Some(value) => {
                 ::std::option::Option::Some(crate::runtime::RequestBody {
-                    content_type: "application/json",
+                    content_type: ::std::borrow::Cow::Borrowed("application/json"),
                     bytes: ::serde_json::to_vec(value)
                         .map_err(crate::runtime::Error::serialize)?,
                 })

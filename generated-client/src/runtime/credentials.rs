@@ -1,20 +1,21 @@
-//! Credentials: an IAM token, or an access key / secret key pair (with an optional security
-//! token) for SDK-HMAC-SHA256 request signing.
+//! Credentials: a token, a user name and password, or an access key / secret key pair (with
+//! an optional security token) for request signing, whichever the spec's schemes accept.
 //!
-//! Secrets (the SK, tokens) are wrapped in [`Secret`], whose `Debug` prints `** redacted **`, so
-//! `{:?}` of any credentials value is safe to log. The AK is not secret and is shown.
+//! Secrets (passwords, tokens, secret keys) are wrapped in [`Secret`], whose `Debug` prints
+//! `** redacted **`, so `{:?}` of any credentials value is safe to log. An access key is not
+//! secret and is shown.
 
-use crate::runtime::client::Environment;
+use crate::runtime::service::Environment;
 use std::fmt;
 
 /// How the client authenticates.
 #[derive(Clone)]
 pub enum Credentials {
-    /// A token, sent as the spec's scheme says: in the API-key header (`X-Auth-Token: <token>`
-    /// for MetaStudio, an IAM user token), in the API-key query parameter, or as
-    /// `Authorization: Bearer <token>`.
+    /// A token, sent as the spec's scheme says: in the API-key header, query parameter or
+    /// cookie, or as `Authorization: Bearer <token>`.
     Token(Secret),
     /// Sign every request with SDK-HMAC-SHA256.
+    #[cfg(feature = "aksk")]
     AkSk(AkSk),
     /// HTTP basic authentication, for specs with a `type: http, scheme: basic` scheme.
     Basic {
@@ -47,6 +48,7 @@ impl fmt::Debug for Secret {
 }
 
 /// An access key, a secret key and an optional security token (temporary credentials).
+#[cfg(feature = "aksk")]
 #[derive(Clone, Debug)]
 pub struct AkSk {
     /// The access key id (not secret).
@@ -57,6 +59,7 @@ pub struct AkSk {
     pub security_token: Option<Secret>,
 }
 
+#[cfg(feature = "aksk")]
 impl AkSk {
     /// Permanent credentials: an access key and a secret key.
     pub fn new(ak: impl Into<String>, sk: impl Into<String>) -> Self {
@@ -78,6 +81,7 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Credentials::Token(token) => f.debug_tuple("Token").field(token).finish(),
+            #[cfg(feature = "aksk")]
             Credentials::AkSk(aksk) => f.debug_tuple("AkSk").field(aksk).finish(),
             Credentials::Basic { username, password } => f
                 .debug_struct("Basic")
@@ -93,6 +97,7 @@ impl fmt::Debug for Credentials {
 #[non_exhaustive]
 pub enum CredentialsError {
     /// One half of an AK/SK pair is set in the environment, the other is not.
+    #[cfg(feature = "aksk")]
     #[error("the environment variable {set} is set but {missing} is not; set both, or neither")]
     IncompletePair {
         /// The variable that is set.
@@ -101,6 +106,7 @@ pub enum CredentialsError {
         missing: &'static str,
     },
     /// A security-token variable is set without the AK/SK pair it belongs to.
+    #[cfg(feature = "aksk")]
     #[error(
         "the environment variable {token} is set but {ak} and {sk} are not; a security token \
          is only used together with an AK/SK pair"
@@ -119,10 +125,10 @@ pub enum CredentialsError {
         /// The variable.
         name: String,
     },
-    /// A security token was given for token (`X-Auth-Token`) credentials.
+    /// A security token was given for token or basic credentials.
+    #[cfg(feature = "aksk")]
     #[error(
-        "a security token only applies to AK/SK credentials, not to token (X-Auth-Token) \
-         credentials"
+        "a security token only applies to AK/SK credentials, not to token or basic credentials"
     )]
     SecurityTokenWithoutAkSk,
 }
@@ -134,6 +140,7 @@ impl Credentials {
     }
 
     /// AK/SK signing.
+    #[cfg(feature = "aksk")]
     pub fn ak_sk(ak: impl Into<String>, sk: impl Into<String>) -> Self {
         Credentials::AkSk(AkSk::new(ak, sk))
     }
@@ -142,6 +149,7 @@ impl Credentials {
     ///
     /// Token and basic credentials have no security token: for them this is
     /// [`CredentialsError::SecurityTokenWithoutAkSk`].
+    #[cfg(feature = "aksk")]
     pub fn with_security_token(self, token: impl Into<String>) -> Result<Self, CredentialsError> {
         match self {
             Credentials::AkSk(aksk) => Ok(Credentials::AkSk(aksk.with_security_token(token))),
@@ -160,11 +168,9 @@ impl Credentials {
     }
 
     /// Reads credentials from the environment variables `variables` names (the spec's
-    /// `x-environment`; for MetaStudio `CLOUD_SDK_AK`/`CLOUD_SDK_SK`, then
-    /// `HUAWEICLOUD_SDK_AK`/`HUAWEICLOUD_SDK_SK`, each with its security token, then
-    /// `CLOUD_SDK_TOKEN`); `Ok(None)` when none are set.
+    /// `x-environment`); `Ok(None)` when none are set.
     ///
-    /// The AK/SK pairs are consulted in order, then the token variables; the first that is set
+    /// Any key pairs are consulted in order, then the token variables; the first that is set
     /// wins. Empty values count as unset. Half a pair, or a security token without its pair, is
     /// an error naming the variables, whatever else is set.
     pub fn from_env(variables: &Environment) -> Result<Option<Credentials>, CredentialsError> {
@@ -193,37 +199,9 @@ impl Credentials {
         F: FnMut(&str) -> Option<String>,
     {
         let mut get = |name: &str| lookup(name).filter(|value| !value.is_empty());
-        for pair in variables.ak_sk {
-            let ak = get(pair.ak);
-            let sk = get(pair.sk);
-            let security_token = pair.security_token.and_then(&mut get);
-            match (ak, sk) {
-                (Some(ak), Some(sk)) => {
-                    let mut aksk = AkSk::new(ak, sk);
-                    aksk.security_token = security_token.map(Secret::new);
-                    return Ok(Some(Credentials::AkSk(aksk)));
-                }
-                (Some(_), None) => {
-                    return Err(CredentialsError::IncompletePair {
-                        set: pair.ak,
-                        missing: pair.sk,
-                    });
-                }
-                (None, Some(_)) => {
-                    return Err(CredentialsError::IncompletePair {
-                        set: pair.sk,
-                        missing: pair.ak,
-                    });
-                }
-                (None, None) if security_token.is_some() => {
-                    return Err(CredentialsError::TokenWithoutPair {
-                        token: pair.security_token.unwrap_or_default(),
-                        ak: pair.ak,
-                        sk: pair.sk,
-                    });
-                }
-                (None, None) => {}
-            }
+        #[cfg(feature = "aksk")]
+        if let Some(pair) = ak_sk_from(variables, &mut get)? {
+            return Ok(Some(Credentials::AkSk(pair)));
         }
         Ok(variables
             .token
@@ -233,27 +211,69 @@ impl Credentials {
     }
 }
 
+/// The first AK/SK pair the variables hold, if any; half a pair is an error.
+#[cfg(feature = "aksk")]
+fn ak_sk_from(
+    variables: &Environment,
+    get: &mut impl FnMut(&str) -> Option<String>,
+) -> Result<Option<AkSk>, CredentialsError> {
+    for pair in variables.ak_sk {
+        let ak = get(pair.ak);
+        let sk = get(pair.sk);
+        let security_token = pair.security_token.and_then(&mut *get);
+        match (ak, sk, pair.security_token) {
+            (Some(ak), Some(sk), _) => {
+                let mut aksk = AkSk::new(ak, sk);
+                aksk.security_token = security_token.map(Secret::new);
+                return Ok(Some(aksk));
+            }
+            (Some(_), None, _) => {
+                return Err(CredentialsError::IncompletePair {
+                    set: pair.ak,
+                    missing: pair.sk,
+                });
+            }
+            (None, Some(_), _) => {
+                return Err(CredentialsError::IncompletePair {
+                    set: pair.sk,
+                    missing: pair.ak,
+                });
+            }
+            (None, None, Some(token)) if security_token.is_some() => {
+                return Err(CredentialsError::TokenWithoutPair {
+                    token,
+                    ak: pair.ak,
+                    sk: pair.sk,
+                });
+            }
+            (None, None, _) => {}
+        }
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
+#[cfg(feature = "aksk")]
 mod tests {
     use super::*;
-    use crate::runtime::client::AkSkVariables;
+    use crate::runtime::service::AkSkVariables;
     use std::collections::HashMap;
 
-    /// What the MetaStudio spec's `x-environment` names.
+    /// Two key pairs and a token, as a spec's `x-environment` may name them.
     const VARIABLES: Environment = Environment {
         ak_sk: &[
             AkSkVariables {
-                ak: "CLOUD_SDK_AK",
-                sk: "CLOUD_SDK_SK",
-                security_token: Some("CLOUD_SDK_SECURITY_TOKEN"),
+                ak: "FIRST_AK",
+                sk: "FIRST_SK",
+                security_token: Some("FIRST_SECURITY_TOKEN"),
             },
             AkSkVariables {
-                ak: "HUAWEICLOUD_SDK_AK",
-                sk: "HUAWEICLOUD_SDK_SK",
-                security_token: Some("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
+                ak: "SECOND_AK",
+                sk: "SECOND_SK",
+                security_token: Some("SECOND_SECURITY_TOKEN"),
             },
         ],
-        token: &["CLOUD_SDK_TOKEN"],
+        token: &["FIRST_TOKEN"],
         ..Environment::NONE
     };
 
@@ -318,27 +338,23 @@ mod tests {
     fn nothing_set_is_none() {
         assert!(lookup(&[]).expect("no error").is_none());
         assert!(
-            lookup(&[
-                ("CLOUD_SDK_AK", ""),
-                ("CLOUD_SDK_SK", ""),
-                ("CLOUD_SDK_TOKEN", "")
-            ])
-            .expect("empty values count as unset")
-            .is_none()
+            lookup(&[("FIRST_AK", ""), ("FIRST_SK", ""), ("FIRST_TOKEN", "")])
+                .expect("empty values count as unset")
+                .is_none()
         );
     }
 
     #[test]
-    fn cloud_sdk_pair_comes_first() {
+    fn the_first_pair_comes_first() {
         let aksk = as_aksk(
             lookup(&[
-                ("CLOUD_SDK_AK", "ak1"),
-                ("CLOUD_SDK_SK", "sk1"),
-                ("CLOUD_SDK_SECURITY_TOKEN", "tok1"),
-                ("HUAWEICLOUD_SDK_AK", "ak2"),
-                ("HUAWEICLOUD_SDK_SK", "sk2"),
-                ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok2"),
-                ("CLOUD_SDK_TOKEN", "iam"),
+                ("FIRST_AK", "ak1"),
+                ("FIRST_SK", "sk1"),
+                ("FIRST_SECURITY_TOKEN", "tok1"),
+                ("SECOND_AK", "ak2"),
+                ("SECOND_SK", "sk2"),
+                ("SECOND_SECURITY_TOKEN", "tok2"),
+                ("FIRST_TOKEN", "iam"),
             ])
             .expect("no error")
             .expect("found"),
@@ -352,12 +368,12 @@ mod tests {
     }
 
     #[test]
-    fn huaweicloud_pair_is_second_and_tokens_do_not_cross() {
+    fn the_second_pair_is_next_and_tokens_do_not_cross() {
         let aksk = as_aksk(
             lookup(&[
-                ("HUAWEICLOUD_SDK_AK", "ak2"),
-                ("HUAWEICLOUD_SDK_SK", "sk2"),
-                ("CLOUD_SDK_TOKEN", "iam"),
+                ("SECOND_AK", "ak2"),
+                ("SECOND_SK", "sk2"),
+                ("FIRST_TOKEN", "iam"),
             ])
             .expect("no error")
             .expect("found"),
@@ -367,9 +383,9 @@ mod tests {
 
         let aksk = as_aksk(
             lookup(&[
-                ("HUAWEICLOUD_SDK_AK", "ak2"),
-                ("HUAWEICLOUD_SDK_SK", "sk2"),
-                ("HUAWEICLOUD_SDK_SECURITY_TOKEN", "tok2"),
+                ("SECOND_AK", "ak2"),
+                ("SECOND_SK", "sk2"),
+                ("SECOND_SECURITY_TOKEN", "tok2"),
             ])
             .expect("no error")
             .expect("found"),
@@ -382,7 +398,7 @@ mod tests {
 
     #[test]
     fn token_is_last() {
-        match lookup(&[("CLOUD_SDK_TOKEN", "iam-token")]) {
+        match lookup(&[("FIRST_TOKEN", "iam-token")]) {
             Ok(Some(Credentials::Token(token))) => assert_eq!(token.expose(), "iam-token"),
             other => panic!("expected token credentials, got {other:?}"),
         }
@@ -392,37 +408,37 @@ mod tests {
     fn half_a_pair_names_the_missing_variable() {
         let cases: [(&[(&str, &str)], CredentialsError); 4] = [
             (
-                &[("CLOUD_SDK_AK", "ak")],
+                &[("FIRST_AK", "ak")],
                 CredentialsError::IncompletePair {
-                    set: "CLOUD_SDK_AK",
-                    missing: "CLOUD_SDK_SK",
+                    set: "FIRST_AK",
+                    missing: "FIRST_SK",
                 },
             ),
             (
                 &[
-                    ("CLOUD_SDK_SK", "sk"),
-                    ("CLOUD_SDK_AK", ""),
-                    ("HUAWEICLOUD_SDK_AK", "ak2"),
-                    ("HUAWEICLOUD_SDK_SK", "sk2"),
+                    ("FIRST_SK", "sk"),
+                    ("FIRST_AK", ""),
+                    ("SECOND_AK", "ak2"),
+                    ("SECOND_SK", "sk2"),
                 ],
                 CredentialsError::IncompletePair {
-                    set: "CLOUD_SDK_SK",
-                    missing: "CLOUD_SDK_AK",
+                    set: "FIRST_SK",
+                    missing: "FIRST_AK",
                 },
             ),
             (
-                &[("HUAWEICLOUD_SDK_AK", "ak"), ("CLOUD_SDK_TOKEN", "t")],
+                &[("SECOND_AK", "ak"), ("FIRST_TOKEN", "t")],
                 CredentialsError::IncompletePair {
-                    set: "HUAWEICLOUD_SDK_AK",
-                    missing: "HUAWEICLOUD_SDK_SK",
+                    set: "SECOND_AK",
+                    missing: "SECOND_SK",
                 },
             ),
             (
-                &[("CLOUD_SDK_SECURITY_TOKEN", "tok")],
+                &[("FIRST_SECURITY_TOKEN", "tok")],
                 CredentialsError::TokenWithoutPair {
-                    token: "CLOUD_SDK_SECURITY_TOKEN",
-                    ak: "CLOUD_SDK_AK",
-                    sk: "CLOUD_SDK_SK",
+                    token: "FIRST_SECURITY_TOKEN",
+                    ak: "FIRST_AK",
+                    sk: "FIRST_SK",
                 },
             ),
         ];
@@ -432,19 +448,19 @@ mod tests {
         }
         assert_eq!(
             CredentialsError::IncompletePair {
-                set: "CLOUD_SDK_AK",
-                missing: "CLOUD_SDK_SK"
+                set: "FIRST_AK",
+                missing: "FIRST_SK"
             }
             .to_string(),
-            "the environment variable CLOUD_SDK_AK is set but CLOUD_SDK_SK is not; set both, or neither"
+            "the environment variable FIRST_AK is set but FIRST_SK is not; set both, or neither"
         );
     }
 
     #[test]
     fn errors_do_not_contain_values() {
         let error = lookup(&[
-            ("CLOUD_SDK_AK", "AKVALUE"),
-            ("CLOUD_SDK_SECURITY_TOKEN", "TOKVALUE"),
+            ("FIRST_AK", "AKVALUE"),
+            ("FIRST_SECURITY_TOKEN", "TOKVALUE"),
         ])
         .expect_err("incomplete");
         let text = format!("{error} {error:?}");

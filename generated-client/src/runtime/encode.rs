@@ -1,6 +1,13 @@
-//! Percent-encoding of path segments, as the vendor's SDKs do it.
+//! How parameter values and bodies are written: path segments, query styles, cookies and form
+//! bodies (and the other body encodings the spec needs).
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use crate::runtime::error::Error;
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+
+#[cfg(feature = "multipart")]
+mod multipart;
+#[cfg(feature = "multipart")]
+pub use multipart::{MultipartBody, Part, multipart_body};
 
 /// Everything except the RFC 3986 unreserved set `A-Z a-z 0-9 - . _ ~` is encoded.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -11,34 +18,41 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Encodes one path parameter value so that it stays a single path segment: `/`, `?`, `%`,
 /// spaces and non-ASCII characters are all percent-encoded (UTF-8, uppercase hex), the same as
-/// Python's `quote(value, safe='')` in the vendor's SDK.
+/// Python's `quote(value, safe='')`.
 pub fn path_segment(value: &str) -> String {
     utf8_percent_encode(value, SEGMENT).to_string()
 }
 
+/// What a cookie value may not hold as it is (RFC 6265 `cookie-octet` excludes controls,
+/// whitespace, `"`, `,`, `;` and `\\`), and `%` so that the encoding can be undone.
+const COOKIE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// Encodes a cookie value so that it stays one value of one cookie: `;`, `,`, spaces, quotes,
+/// backslashes, `%`, control characters and non-ASCII characters are percent-encoded (UTF-8,
+/// uppercase hex); everything else is sent as it is.
+pub fn cookie_value(value: &str) -> String {
+    utf8_percent_encode(value, COOKIE).to_string()
+}
+
 /// Serialises a body as `application/x-www-form-urlencoded`. Only flat objects of scalars
 /// (and sequences of them) can be written; anything else is a serialisation error.
-pub fn form<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, crate::runtime::Error> {
+pub fn form<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
     serde_urlencoded::to_string(value)
         .map(String::into_bytes)
-        .map_err(|error| {
-            crate::runtime::Error::serialize(<serde_json::Error as serde::ser::Error>::custom(
-                format!("form body: {error}"),
-            ))
-        })
+        .map_err(|error| serialize_error(format!("form body: {error}")))
 }
 
-/// The boundary between the parts of a `multipart/form-data` body.
-pub const MULTIPART_BOUNDARY: &str = "openapi-client-part-boundary-5f0c3e9a1d7b";
-/// The `Content-Type` of a `multipart/form-data` body written by [`multipart`].
-pub const MULTIPART_CONTENT_TYPE: &str =
-    "multipart/form-data; boundary=openapi-client-part-boundary-5f0c3e9a1d7b";
-
-fn serialize_error(message: String) -> crate::runtime::Error {
-    crate::runtime::Error::serialize(<serde_json::Error as serde::ser::Error>::custom(message))
+fn serialize_error(message: String) -> Error {
+    Error::serialize(<serde_json::Error as serde::ser::Error>::custom(message))
 }
 
-/// The text of a scalar JSON value as it goes into a query, form or multipart part: strings
+/// The text of a scalar JSON value as it goes into a query, a form or a body part: strings
 /// as they are, numbers and booleans in JSON notation, `null` empty, objects and arrays as
 /// JSON text.
 fn scalar_text(value: &serde_json::Value) -> String {
@@ -47,120 +61,6 @@ fn scalar_text(value: &serde_json::Value) -> String {
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
     }
-}
-
-/// One part of a `multipart/form-data` body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Part {
-    name: String,
-    filename: Option<String>,
-    content_type: Option<&'static str>,
-    bytes: Vec<u8>,
-}
-
-impl Part {
-    /// A file part: the bytes as they are, `application/octet-stream`, the field's name as
-    /// the file name.
-    pub fn file(name: &str, bytes: &[u8]) -> Part {
-        Part {
-            name: name.to_owned(),
-            filename: Some(name.to_owned()),
-            content_type: Some("application/octet-stream"),
-            bytes: bytes.to_vec(),
-        }
-    }
-
-    /// A text part: strings as they are, numbers and booleans in JSON notation, objects and
-    /// arrays as JSON text.
-    pub fn value<T: serde::Serialize + ?Sized>(
-        name: &str,
-        value: &T,
-    ) -> Result<Part, crate::runtime::Error> {
-        let value = serde_json::to_value(value).map_err(crate::runtime::Error::serialize)?;
-        Ok(Part::text(name, scalar_text(&value)))
-    }
-
-    fn text(name: &str, text: String) -> Part {
-        Part {
-            name: name.to_owned(),
-            filename: None,
-            content_type: None,
-            bytes: text.into_bytes(),
-        }
-    }
-}
-
-/// A body that can be written as `multipart/form-data`. Generated structs used as multipart
-/// bodies implement it (binary properties become file parts); so do JSON objects and maps.
-pub trait MultipartBody {
-    /// The parts, in order.
-    fn parts(&self) -> Result<Vec<Part>, crate::runtime::Error>;
-}
-
-fn object_parts(value: serde_json::Value) -> Result<Vec<Part>, crate::runtime::Error> {
-    let serde_json::Value::Object(properties) = value else {
-        return Err(serialize_error(
-            "a multipart body must be an object".to_owned(),
-        ));
-    };
-    let mut parts = Vec::new();
-    for (name, value) in &properties {
-        match value {
-            serde_json::Value::Array(items) => {
-                parts.extend(items.iter().map(|item| Part::text(name, scalar_text(item))))
-            }
-            serde_json::Value::Null => {}
-            single => parts.push(Part::text(name, scalar_text(single))),
-        }
-    }
-    Ok(parts)
-}
-
-impl MultipartBody for serde_json::Value {
-    fn parts(&self) -> Result<Vec<Part>, crate::runtime::Error> {
-        object_parts(self.clone())
-    }
-}
-
-impl<T: serde::Serialize> MultipartBody for std::collections::BTreeMap<String, T> {
-    fn parts(&self) -> Result<Vec<Part>, crate::runtime::Error> {
-        object_parts(serde_json::to_value(self).map_err(crate::runtime::Error::serialize)?)
-    }
-}
-
-/// Writes a body as `multipart/form-data` with [`MULTIPART_CONTENT_TYPE`].
-pub fn multipart<T: MultipartBody + ?Sized>(value: &T) -> Result<Vec<u8>, crate::runtime::Error> {
-    let boundary = MULTIPART_BOUNDARY.as_bytes();
-    let mut body = Vec::new();
-    for part in value.parts()? {
-        let name = &part.name;
-        if name.contains(['"', '\r', '\n'])
-            || part
-                .bytes
-                .windows(boundary.len())
-                .any(|window| window == boundary)
-        {
-            return Err(serialize_error(format!(
-                "multipart part `{}` cannot be written: its name has a quote or a line break, or its content holds the boundary",
-                name.escape_debug()
-            )));
-        }
-        let mut head =
-            format!("--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"");
-        if let Some(filename) = &part.filename {
-            head.push_str(&format!("; filename=\"{filename}\""));
-        }
-        head.push_str("\r\n");
-        if let Some(content_type) = part.content_type {
-            head.push_str(&format!("Content-Type: {content_type}\r\n"));
-        }
-        head.push_str("\r\n");
-        body.extend_from_slice(head.as_bytes());
-        body.extend_from_slice(&part.bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{MULTIPART_BOUNDARY}--\r\n").as_bytes());
-    Ok(body)
 }
 
 /// How an object (or array) query parameter is written.
@@ -181,8 +81,8 @@ pub fn query_value<T: serde::Serialize + ?Sized>(
     name: &str,
     value: &T,
     style: QueryStyle,
-) -> Result<(), crate::runtime::Error> {
-    let value = serde_json::to_value(value).map_err(crate::runtime::Error::serialize)?;
+) -> Result<(), Error> {
+    let value = serde_json::to_value(value).map_err(Error::serialize)?;
     match (value, style) {
         (serde_json::Value::Object(properties), QueryStyle::DeepObject) => {
             for (key, value) in &properties {
@@ -217,10 +117,8 @@ pub fn query_value<T: serde::Serialize + ?Sized>(
 }
 
 /// A parameter declared with `content: application/json`: its value as JSON text.
-pub fn json_param<T: serde::Serialize + ?Sized>(
-    value: &T,
-) -> Result<String, crate::runtime::Error> {
-    serde_json::to_string(value).map_err(crate::runtime::Error::serialize)
+pub fn json_param<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(Error::serialize)
 }
 
 /// A value that can be written into a path segment, query value or header value.
@@ -342,51 +240,24 @@ mod tests {
     }
 
     #[test]
-    fn multipart_parts() {
-        let body = serde_json::json!({"comment": "hi", "tags": ["a", "b"], "gone": null});
-        let text = String::from_utf8(multipart(&body).unwrap()).unwrap();
-        let b = MULTIPART_BOUNDARY;
-        assert_eq!(
-            text,
-            format!(
-                "--{b}\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nhi\r\n\
-                 --{b}\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\na\r\n\
-                 --{b}\r\nContent-Disposition: form-data; name=\"tags\"\r\n\r\nb\r\n--{b}--\r\n"
-            )
-        );
-        assert!(MULTIPART_CONTENT_TYPE.ends_with(MULTIPART_BOUNDARY));
-        assert!(multipart(&serde_json::json!("not an object")).is_err());
-    }
-
-    struct Upload(Vec<u8>);
-
-    impl MultipartBody for Upload {
-        fn parts(&self) -> Result<Vec<Part>, crate::runtime::Error> {
-            Ok(vec![Part::file("file", &self.0), Part::value("n", &3)?])
+    fn cookie_values_stay_one_value() {
+        let cases = [
+            ("dark", "dark"),
+            ("a;b", "a%3Bb"),
+            ("a, b", "a%2C%20b"),
+            ("say \"hi\"", "say%20%22hi%22"),
+            ("back\\slash", "back%5Cslash"),
+            ("100%", "100%25"),
+            ("line\r\nbreak", "line%0D%0Abreak"),
+            ("é", "%C3%A9"),
+            (
+                "b64+/=~!#$&'()*:<>?@[]^_`{|}",
+                "b64+/=~!#$&'()*:<>?@[]^_`{|}",
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(cookie_value(input), expected, "input {input:?}");
         }
-    }
-
-    #[test]
-    fn file_parts_keep_their_bytes() {
-        let body = multipart(&Upload(vec![0, 159, 146, 150, 13, 10])).unwrap();
-        let b = MULTIPART_BOUNDARY.as_bytes();
-        let mut expected = Vec::new();
-        expected.extend_from_slice(b"--");
-        expected.extend_from_slice(b);
-        expected.extend_from_slice(
-            b"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\n",
-        );
-        expected.extend_from_slice(&[0, 159, 146, 150, 13, 10]);
-        expected.extend_from_slice(b"\r\n--");
-        expected.extend_from_slice(b);
-        expected
-            .extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\n3\r\n--");
-        expected.extend_from_slice(b);
-        expected.extend_from_slice(b"--\r\n");
-        assert_eq!(body, expected);
-        let mut holding_boundary = b"x".to_vec();
-        holding_boundary.extend_from_slice(b);
-        assert!(multipart(&Upload(holding_boundary)).is_err());
     }
 
     #[test]

@@ -7,17 +7,23 @@
 //! | [`Error::Api`] | the service answered with an error status | 429, 500, 502, 503, 504 on idempotent operations |
 //! | [`Error::Transport`] | no response: connection refused, reset, TLS failure, closed mid-response | connection failures always; others on idempotent operations |
 //! | [`Error::Timeout`] | no complete response within the timeout | on idempotent operations |
+//! | [`Error::ResponseTooLarge`] | the response body is larger than the client accepts | no |
 //! | [`Error::Decode`] | a response arrived but its body is not what the spec says (the body is kept) | no |
 //! | [`Error::Validation`] | a value broke the spec's constraints; nothing was sent | no |
 //! | [`Error::Config`] | the client cannot be built or used as configured | no |
 //! | [`Error::Serialize`] | a request body could not be serialised | no |
-//! | [`Error::Signing`] | the request could not be signed with the AK/SK | no |
+//!
+//! Variants that only some services need (their authentication, their paging) are documented
+//! on [`Error`] itself; none of them is retried.
 //!
 //! [`Error::is_retryable`] says whether trying again later may succeed, and
 //! [`Error::request_id`] gives the id to quote to support. No variant ever holds a secret:
-//! tokens, secret keys and signatures never reach an error message.
+//! tokens, passwords, secret keys and signatures never reach an error message.
+//!
+//! This module is a leaf: an [`ApiError`] is built from a status, a request id and a body, with
+//! the error-body fields the [service](crate::runtime::service) names.
 
-use crate::runtime::response::RawResponse;
+use crate::runtime::service::ErrorFields;
 use bytes::Bytes;
 use http::StatusCode;
 use std::fmt::Write as _;
@@ -57,6 +63,26 @@ pub enum Error {
         /// The timeout that expired.
         timeout: Duration,
     },
+    /// The response body is larger than the client's limit
+    /// ([`ClientBuilder::max_response_size`](crate::runtime::ClientBuilder::max_response_size));
+    /// the rest of it was not read.
+    #[error(
+        "{operation}: the HTTP {} response body is larger than the limit of {limit} bytes \
+         (request id {}); raise it with ClientBuilder::max_response_size if such answers are \
+         expected",
+        .status.as_u16(),
+        .request_id.as_deref().unwrap_or("none")
+    )]
+    ResponseTooLarge {
+        /// The operation whose answer was too large.
+        operation: &'static str,
+        /// The response's HTTP status.
+        status: StatusCode,
+        /// The response's request id, if it had one.
+        request_id: Option<String>,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// A response arrived but its body could not be decoded; the body is kept.
     #[error("could not decode the {status} response body (request id {}): {message}", .request_id.as_deref().unwrap_or("none"))]
     Decode {
@@ -84,7 +110,8 @@ pub enum Error {
     #[error("could not serialise the request body: {0}")]
     Serialize(#[source] serde_json::Error),
     /// The request could not be signed with the AK/SK (an empty key, a header given twice);
-    /// nothing was sent.
+    /// nothing was sent. Never retried.
+    #[cfg(feature = "aksk")]
     #[error("{operation}: could not sign the request: {source}")]
     Signing {
         /// The operation whose request could not be signed.
@@ -93,15 +120,25 @@ pub enum Error {
         #[source]
         source: crate::runtime::signer::SigningError,
     },
+    /// A stream of pages stopped because the service's pages do not advance (it repeats a
+    /// page, or there are more pages than the client walks). Never retried.
+    #[cfg(feature = "pagination")]
+    #[error("paging stopped after {pages} page(s): {reason}")]
+    Pagination {
+        /// How many pages were fetched.
+        pages: u64,
+        /// Why the stream stopped, and what to do about it.
+        reason: String,
+    },
 }
 
 /// An error response from the service.
 ///
-/// `error_code` and `error_msg` are read from the body the way the vendor's SDKs read them:
-/// the first JSON object (the top level, then nested objects, depth first) that has both
-/// `error_code` and `error_msg`, or both `errorCode` and `errorMsg`, or both `code` and
-/// `message`. When the body has none of these (an HTML page from a gateway, an empty body),
-/// both are `None` and the raw body is still in [`body`](ApiError::body) and
+/// The code and the message are read from a JSON body: the first object (the top level,
+/// then nested objects, depth first) that has both fields of one of the pairs the spec names
+/// (`x-error-fields`, in order of preference), or both `code` and `message`. When the body has
+/// none of these (an HTML page from a gateway, an empty body, a body too large to be an error
+/// description), both are `None` and the raw body is still in [`body`](ApiError::body) and
 /// [`body_text`](ApiError::body_text); `Display` then shows a short one-line excerpt of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -113,9 +150,9 @@ pub struct ApiError {
     /// The request id: the response's request-id header (`X-Request-Id`), or else a top-level
     /// `request_id` string in a JSON body.
     pub request_id: Option<String>,
-    /// The service's error code, e.g. `MSS.00000003`.
+    /// The service's error code.
     pub error_code: Option<String>,
-    /// The service's error message, e.g. `Invalid parameter`.
+    /// The service's error message.
     pub error_msg: Option<String>,
     /// The raw body, even when it is not JSON.
     pub body: Bytes,
@@ -126,10 +163,72 @@ pub struct ApiError {
 /// How many characters of a body without an error message `Display` shows.
 const EXCERPT_CHARS: usize = 200;
 
+/// Error bodies larger than this (64 KiB) are kept but not parsed: an error description is
+/// small, and a huge body is no reason to spend time and memory on a JSON tree.
+pub const MAX_PARSED_ERROR_BODY: usize = 64 * 1024;
+
 impl ApiError {
+    /// Builds the error for a response with an error status, reading the code, the message and
+    /// (when `request_id` is `None`) a `request_id` from the body, trying the field pairs
+    /// `fields` in order.
+    pub fn from_body(
+        status: StatusCode,
+        request_id: Option<String>,
+        body: Bytes,
+        fields: impl IntoIterator<Item = ErrorFields>,
+    ) -> ApiError {
+        let json = (body.len() <= MAX_PARSED_ERROR_BODY)
+            .then(|| serde_json::from_slice::<serde_json::Value>(&body).ok())
+            .flatten();
+        let fields: Vec<ErrorFields> = fields.into_iter().collect();
+        let (error_code, error_msg) = json
+            .as_ref()
+            .and_then(|value| find_error_fields(value, &fields, 0))
+            .unwrap_or_default();
+        let request_id = request_id.or_else(|| {
+            json.as_ref()
+                .and_then(|value| value.get("request_id"))
+                .and_then(|value| value.as_str())
+                .map(str::to_owned)
+        });
+        ApiError {
+            operation: None,
+            status,
+            request_id,
+            error_code,
+            error_msg,
+            body,
+            attempts: 1,
+        }
+    }
+
     /// The body as text (invalid UTF-8 replaced by `�`), e.g. a gateway's HTML error page.
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// A short one-line excerpt of the body (whitespace collapsed, cut at 200 characters with
+    /// `…`), for showing an error whose body has no code or message; `(empty body)` when there
+    /// is none.
+    pub fn body_excerpt(&self) -> String {
+        if self.body.is_empty() {
+            return "(empty body)".to_owned();
+        }
+        // Enough bytes for the excerpt even if every character took four, not the whole body.
+        let end = self.body.len().min(EXCERPT_CHARS.saturating_mul(4));
+        let mut head = &self.body[..end];
+        if let Err(error) = std::str::from_utf8(head)
+            && error.error_len().is_none()
+        {
+            // The cut fell inside a character: leave that character out.
+            head = &head[..error.valid_up_to()];
+        }
+        let text = String::from_utf8_lossy(head);
+        let mut excerpt = one_line(&text, EXCERPT_CHARS);
+        if end < self.body.len() && !excerpt.ends_with('…') {
+            excerpt.push('…');
+        }
+        excerpt
     }
 
     /// Whether trying again later may succeed: 429 (throttled), 500, 502, 503 and 504.
@@ -138,7 +237,7 @@ impl ApiError {
     }
 
     /// The body decoded as the error schema the spec documents for this status, e.g.
-    /// `api.json::<metastudio::types::ErrorResponse>()`.
+    /// `api.json::<my_api::types::ErrorResponse>()`.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_slice(&self.body)
     }
@@ -167,7 +266,7 @@ impl std::fmt::Display for ApiError {
         match &self.error_msg {
             Some(message) => f.write_str(&one_line(message, 1000))?,
             None if self.body.is_empty() => f.write_str("(empty body)")?,
-            None => write!(f, "body: {}", one_line(&self.body_text(), EXCERPT_CHARS))?,
+            None => write!(f, "body: {}", self.body_excerpt())?,
         }
         write!(
             f,
@@ -258,28 +357,6 @@ impl Error {
         }
     }
 
-    /// An error status, with the code and message read from the body where it has them (see
-    /// [`ApiError`]).
-    pub fn from_api_response(response: RawResponse) -> Self {
-        let json = serde_json::from_slice::<serde_json::Value>(response.body()).ok();
-        let (error_code, error_msg) = json.as_ref().map(error_fields).unwrap_or_default();
-        let request_id = response.request_id().map(str::to_owned).or_else(|| {
-            json.as_ref()
-                .and_then(|value| value.get("request_id"))
-                .and_then(|value| value.as_str())
-                .map(str::to_owned)
-        });
-        Error::Api(Box::new(ApiError {
-            operation: response.operation(),
-            status: response.status(),
-            request_id,
-            error_code,
-            error_msg,
-            body: response.body().clone(),
-            attempts: response.attempts(),
-        }))
-    }
-
     /// The API error, if this is one.
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
@@ -299,11 +376,13 @@ impl Error {
         }
     }
 
-    /// The request id the service gave, to quote to support (API and decode errors).
+    /// The request id the service gave, to quote to support (API, decode and size errors).
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -312,7 +391,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -327,31 +406,22 @@ impl Error {
     }
 }
 
-/// Reads `(error_code, error_msg)` from a JSON error body as the vendor's SDK does: the pairs
-/// `error_code`/`error_msg`, `errorCode`/`errorMsg`, `code`/`message` in that order of
-/// preference, in this object or else in its nested objects (depth first, in document order).
-/// Numbers are accepted as codes (`{"code": 401, ...}`).
-fn error_fields(value: &serde_json::Value) -> (Option<String>, Option<String>) {
-    find_error_fields(value, 0).unwrap_or_default()
-}
-
 /// How deep [`find_error_fields`] looks into nested objects.
 const MAX_DEPTH: usize = 16;
 
+/// The `(code, message)` of the first object, depth first in document order, that has both
+/// fields of one of `pairs` (tried in order at each level). Numbers are accepted as codes
+/// (`{"code": 401, ...}`).
 fn find_error_fields(
     value: &serde_json::Value,
+    pairs: &[ErrorFields],
     depth: usize,
 ) -> Option<(Option<String>, Option<String>)> {
     let serde_json::Value::Object(map) = value else {
         return None;
     };
-    const PAIRS: [(&str, &str); 3] = [
-        ("error_code", "error_msg"),
-        ("errorCode", "errorMsg"),
-        ("code", "message"),
-    ];
-    for (code_key, msg_key) in PAIRS {
-        if let (Some(code), Some(message)) = (map.get(code_key), map.get(msg_key)) {
+    for pair in pairs {
+        if let (Some(code), Some(message)) = (map.get(pair.code), map.get(pair.message)) {
             return Some((scalar_text(code), scalar_text(message)));
         }
     }
@@ -360,7 +430,7 @@ fn find_error_fields(
     }
     map.values()
         .filter(|nested| nested.is_object())
-        .find_map(|nested| find_error_fields(nested, depth + 1))
+        .find_map(|nested| find_error_fields(nested, pairs, depth + 1))
 }
 
 /// A string or number as text; `null`, empty strings, arrays and objects give `None`.
@@ -376,20 +446,27 @@ fn scalar_text(value: &serde_json::Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::HeaderMap;
+
+    /// The pairs a vendor's spec may list in `x-error-fields`, and the convention.
+    const VENDOR_FIELDS: [ErrorFields; 3] = [
+        ErrorFields {
+            code: "error_code",
+            message: "error_msg",
+        },
+        ErrorFields {
+            code: "errorCode",
+            message: "errorMsg",
+        },
+        ErrorFields::CONVENTIONAL,
+    ];
 
     fn api(status: u16, body: &str, request_id: Option<&str>) -> ApiError {
-        let raw = RawResponse::new(
+        ApiError::from_body(
             StatusCode::from_u16(status).unwrap(),
-            HeaderMap::new(),
-            Bytes::from(body.to_owned()),
             request_id.map(str::to_owned),
-            1,
-        );
-        match Error::from_api_response(raw) {
-            Error::Api(api) => *api,
-            other => panic!("not an API error: {other:?}"),
-        }
+            Bytes::from(body.to_owned()),
+            VENDOR_FIELDS,
+        )
     }
 
     fn fields(body: &str) -> (Option<String>, Option<String>) {
@@ -532,5 +609,56 @@ mod tests {
         let config = Error::Config("x".into());
         assert_eq!(config.request_id(), None);
         assert_eq!(config.attempts(), None);
+    }
+
+    #[test]
+    fn without_vendor_fields_only_the_convention_is_read() {
+        let neutral = |body: &str| {
+            let api = ApiError::from_body(
+                StatusCode::BAD_REQUEST,
+                None,
+                Bytes::from(body.to_owned()),
+                [ErrorFields::CONVENTIONAL],
+            );
+            (api.error_code, api.error_msg)
+        };
+        assert_eq!(
+            neutral(r#"{"error_code": "E", "error_msg": "M"}"#),
+            (None, None)
+        );
+        assert_eq!(
+            neutral(r#"{"error": {"code": "C", "message": "nested"}}"#),
+            some("C", "nested")
+        );
+    }
+
+    #[test]
+    fn large_error_bodies_are_kept_but_not_parsed() {
+        let padding = "x".repeat(MAX_PARSED_ERROR_BODY);
+        let body = format!(
+            r#"{{"error_code": "E", "error_msg": "M", "request_id": "r", "pad": "{padding}"}}"#
+        );
+        let error = api(400, &body, None);
+        assert_eq!(
+            (error.error_code.as_deref(), error.error_msg.as_deref()),
+            (None, None)
+        );
+        assert_eq!(error.request_id, None);
+        assert_eq!(error.body.len(), body.len(), "the body is kept whole");
+        let shown = error.to_string();
+        assert!(shown.len() < 400, "Display shows an excerpt only: {shown}");
+        assert!(
+            shown.starts_with(r#"HTTP 400 Bad Request: body: {"error_code""#),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn the_excerpt_is_short_and_never_splits_a_character() {
+        let error = api(502, &"é".repeat(1000), None);
+        let excerpt = error.body_excerpt();
+        assert_eq!(excerpt, format!("{}…", "é".repeat(EXCERPT_CHARS)));
+        assert_eq!(api(502, "", None).body_excerpt(), "(empty body)");
+        assert_eq!(api(502, "short\n page", None).body_excerpt(), "short page");
     }
 }

@@ -1,26 +1,56 @@
-//! The hand-written runtime that generated code calls: configuration, credentials, signing,
-//! transport, retries and errors. Regeneration never touches these files.
+//! The hand-written runtime that generated code calls. Regeneration never touches these files.
+//!
+//! The modules are layered, each using only those listed before it (a test checks it):
+//!
+//! 1. [`service`]: what the generated code tells the runtime about the API (plain data);
+//! 2. [`credentials`], and the pure functions of a scheme that signs requests, where the spec
+//!    has one;
+//! 3. [`error`], [`nullable`], [`validate`], [`request`], [`encode`], [`response`],
+//!    [`retry`], and the page walker where the spec pages;
+//! 4. `endpoint` and `auth` (resolving the endpoint and the credentials), then `settings`:
+//!    the resolved configuration, with the one constructor that checks it;
+//! 5. [`transport`]: sends one operation request with the settings (retries, authentication,
+//!    tracing);
+//! 6. [`config`] (the builder), then [`client`] (a cheap handle to the settings).
+//!
+//! Parts that only some specs need are behind Cargo features of this crate and left out of
+//! crates generated for specs that do not use them.
 
-pub mod client;
-pub mod config;
+pub mod service;
+
 pub mod credentials;
+#[cfg(feature = "aksk")]
+pub mod signer;
+
 pub mod encode;
 pub mod error;
 pub mod nullable;
+#[cfg(feature = "pagination")]
 pub mod paginate;
 pub mod request;
 pub mod response;
 pub mod retry;
-pub mod signer;
-pub mod transport;
 pub mod validate;
 
-pub use client::{
-    AkSkVariables, AuthScheme, Client, Environment, ParameterVariables, ServerVariable, ServiceInfo,
-};
+mod auth;
+mod endpoint;
+mod settings;
+
+pub mod transport;
+
+pub mod client;
+pub mod config;
+
+pub use client::Client;
 pub use config::ClientBuilder;
 pub use credentials::Credentials;
 pub use error::{ApiError, Error};
 pub use request::{OperationRequest, RequestBody};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
+#[cfg(feature = "aksk")]
+pub use service::{AkSkVariables, ParameterHeader};
+pub use service::{
+    AuthScheme, ClientParameter, Environment, ErrorFields, ParameterVariables, ServerVariable,
+    ServiceInfo,
+};

@@ -5,7 +5,9 @@
 //! spec lists them, and the body is serialised once. The transport adds authentication and sends
 //! exactly these bytes; nothing here is re-encoded after signing.
 
+use crate::runtime::error::Error;
 use http::Method;
+use std::borrow::Cow;
 
 /// One HTTP request for one operation, before authentication.
 #[derive(Debug, Clone)]
@@ -31,18 +33,19 @@ pub struct OperationRequest {
 /// A serialised request body and its media type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestBody {
-    /// The `Content-Type` header value, e.g. `application/json`.
-    pub content_type: &'static str,
+    /// The `Content-Type` header value, e.g. `application/json`; parameters chosen for this
+    /// one body (a boundary) are part of it.
+    pub content_type: Cow<'static, str>,
     /// The exact bytes to send (and to hash when signing).
     pub bytes: Vec<u8>,
 }
 
 impl RequestBody {
     /// Serialises `value` as JSON with `serde_json` (compact form).
-    pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, crate::runtime::Error> {
-        let bytes = serde_json::to_vec(value).map_err(crate::runtime::Error::serialize)?;
+    pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(value).map_err(Error::serialize)?;
         Ok(RequestBody {
-            content_type: "application/json",
+            content_type: Cow::Borrowed("application/json"),
             bytes,
         })
     }

@@ -1,6 +1,7 @@
 //! What the transport hands back to generated code, and what callers get.
 
-use crate::runtime::Error;
+use crate::runtime::error::{ApiError, Error};
+use crate::runtime::service::ErrorFields;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
@@ -13,6 +14,7 @@ pub struct RawResponse {
     request_id: Option<String>,
     attempts: u32,
     operation: Option<&'static str>,
+    error_fields: &'static [ErrorFields],
 }
 
 impl RawResponse {
@@ -32,12 +34,20 @@ impl RawResponse {
             request_id,
             attempts,
             operation: None,
+            error_fields: &[],
         }
     }
 
     /// Records which operation this response answers (used in error messages).
     pub(crate) fn with_operation(mut self, operation: &'static str) -> Self {
         self.operation = Some(operation);
+        self
+    }
+
+    /// Records the error-body fields the service names (`x-error-fields`), read by
+    /// [`into_error`](RawResponse::into_error).
+    pub(crate) fn with_error_fields(mut self, fields: &'static [ErrorFields]) -> Self {
+        self.error_fields = fields;
         self
     }
 
@@ -106,9 +116,22 @@ impl RawResponse {
     }
 
     /// Turns a status the operation does not treat as success into an API error, reading the
-    /// error code and message from the body where it has them.
+    /// error code and message from the body where it has them: the service's `x-error-fields`
+    /// pairs first, then `code`/`message`.
     pub fn into_error(self) -> Error {
-        Error::from_api_response(self)
+        let fields = ErrorFields::then_conventional(self.error_fields);
+        let mut api = ApiError::from_body(self.status, self.request_id, self.body, fields);
+        api.operation = self.operation;
+        api.attempts = self.attempts;
+        Error::Api(Box::new(api))
+    }
+}
+
+impl Error {
+    /// An error status as an API error: the same as
+    /// [`RawResponse::into_error`](RawResponse::into_error).
+    pub fn from_api_response(response: RawResponse) -> Self {
+        response.into_error()
     }
 }
 

@@ -16,8 +16,8 @@
 //! * a `Retry-After` header (seconds, or an HTTP date) on a retried response is honoured instead
 //!   of the backoff, capped at `max_delay`.
 //!
-//! Every attempt is signed again with a fresh `X-Sdk-Date`. [`RetryPolicy::disabled`] sends
-//! every request exactly once.
+//! Every attempt is authenticated afresh (a signing scheme signs it with a new date).
+//! [`RetryPolicy::disabled`] sends every request exactly once.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -174,6 +174,10 @@ impl Rng {
 /// Parses a `Retry-After` value: delay-seconds (`120`) or an HTTP date
 /// (`Wed, 21 Oct 2015 07:28:00 GMT`, the IMF-fixdate form), relative to `now`. A date in the
 /// past means "now" (zero). Anything else is ignored (`None`).
+///
+/// The value comes from a server, so nothing in it can overflow: a number of seconds too large
+/// for a `u64` is the longest wait (which the policy caps), and a date outside the years
+/// 1970–9999 is not an HTTP date.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -183,6 +187,10 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// The years an HTTP date may have: IMF-fixdate writes four digits, and before 1970 is before
+/// the epoch.
+const HTTP_DATE_YEARS: std::ops::RangeInclusive<i64> = 1970..=9999;
+
 /// Parses an IMF-fixdate such as `Sun, 06 Nov 1994 08:49:37 GMT`.
 fn parse_http_date(value: &str) -> Option<SystemTime> {
     let mut parts = value.split_ascii_whitespace();
@@ -191,21 +199,7 @@ fn parse_http_date(value: &str) -> Option<SystemTime> {
         return None;
     }
     let day: u32 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        "Dec" => 12,
-        _ => return None,
-    };
+    let month = month_number(parts.next()?)?;
     let year: i64 = parts.next()?.parse().ok()?;
     let mut clock = parts.next()?.split(':');
     let hour: u64 = clock.next()?.parse().ok()?;
@@ -214,24 +208,47 @@ fn parse_http_date(value: &str) -> Option<SystemTime> {
     if parts.next()? != "GMT" || parts.next().is_some() || clock.next().is_some() {
         return None;
     }
-    if !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 || year < 1970 {
+    if !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+        || !HTTP_DATE_YEARS.contains(&year)
+    {
         return None;
     }
-    let days = u64::try_from(days_from_civil(year, month, day)).ok()?;
-    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    let days = u64::try_from(days_from_civil(year, month, day)?).ok()?;
+    let seconds = days
+        .checked_mul(86_400)?
+        .checked_add(hour * 3_600 + minute * 60 + second)?;
     UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
+/// `Jan` → 1 … `Dec` → 12.
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let index = MONTHS.iter().position(|month| *month == name)?;
+    u32::try_from(index + 1).ok()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm), `None`
+/// when the arithmetic would overflow.
+fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
+    let year = if month <= 2 {
+        year.checked_sub(1)?
+    } else {
+        year
+    };
     let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
+    let year_of_era = year.rem_euclid(400);
     let month = i64::from(month);
     let day_of_year =
         (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
+    era.checked_mul(146_097)?
+        .checked_add(day_of_era)?
+        .checked_sub(719_468)
 }
 
 #[cfg(test)]
@@ -318,5 +335,34 @@ mod tests {
         ] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn values_from_a_server_never_overflow() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_693_551_021);
+        for huge in [
+            "Fri, 31 Dec 999999999999999 23:59:59 GMT",
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Nov 10000 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(huge, now), None, "{huge}");
+        }
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+            Some(Duration::from_secs(253_402_300_799 - 1_693_551_021))
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(days_from_civil(i64::MAX, 12, 31), None);
+        assert_eq!(days_from_civil(i64::MIN, 1, 1), None);
+        let policy = RetryPolicy::default();
+        let wait = parse_retry_after("18446744073709551615", now);
+        assert_eq!(
+            policy.delay(1, wait, &Rng::seeded(1)),
+            Duration::from_secs(20)
+        );
     }
 }

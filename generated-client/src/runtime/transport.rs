@@ -6,37 +6,37 @@
 //! 1. The URL is the endpoint, the operation's path (already percent-encoded) and the query.
 //! 2. Headers, in this order: `User-Agent`, the client's default headers (unless the operation
 //!    sets the same name), the operation's header parameters, `Content-Type` (the body's media
-//!    type, or `application/json` when there is no body, as the vendor's SDKs send it even on a
-//!    GET).
-//! 3. Authentication:
-//!    * **AK/SK**: `X-Project-Id: <project_id>` when the client has a project ID, then the
-//!      request is signed ([`signer::sign`]) with the authority exactly as configured as `Host`
-//!      and the clock's time as `X-Sdk-Date`; exactly the signed headers are sent (so `Host` is
-//!      the signed value) and the query is the signer's canonical one (sorted, as the vendor's
-//!      SDK sends it). Headers the HTTP stack adds later (`accept`, `content-length`) are not
-//!      signed, as in the vendor's SDK. Every attempt is signed afresh, with a new date.
-//!    * **token**: the token in the scheme's header (`X-Auth-Token`), no `Authorization`; the
-//!      query pairs are percent-encoded (everything but `A-Z a-z 0-9 - . _ ~`) in the given
-//!      order.
+//!    type; on a request without a body, the spec's `x-content-type-without-body` if it names
+//!    one, else none).
+//! 3. Authentication, as the credentials and the spec's schemes say: a token in the API-key
+//!    header, query parameter (appended last) or cookie (before the operation's own cookies,
+//!    percent-encoded like them), or as `Authorization: Bearer`; `Authorization: Basic`; or,
+//!    for a scheme that signs requests, the headers the scheme fills from client parameters and
+//!    then the signature. Query pairs that are not signed are percent-encoded (everything but
+//!    `A-Z a-z 0-9 - . _ ~`) in the given order.
 //! 4. The body bytes sent are exactly the bytes that were hashed.
-//! 5. The whole response body is read, bounded by the timeout: a server that stalls before or
-//!    during the body gives [`Error::Timeout`].
+//! 5. The response body is read chunk by chunk, bounded by the timeout (a server that stalls
+//!    before or during the body gives [`Error::Timeout`]) and by the client's maximum response
+//!    size (a larger body gives [`Error::ResponseTooLarge`] and is not read further).
 //! 6. Transient failures are retried as the [`RetryPolicy`](crate::runtime::RetryPolicy) says.
 //!
-//! Each call runs in a `tracing` span named `request` (target `metastudio::runtime::transport`)
+//! Each call runs in a `tracing` span named `request` (target `<crate>::runtime::transport`)
 //! with the fields `operation`, `method`, `status`, `attempts`, `duration_ms` and
 //! `request_id`; retries are `debug` events inside it. No span or event carries a header
 //! value, a query string or a body, so no secret is ever logged.
 
-use crate::runtime::client::{Auth, ClientInner};
-use crate::runtime::encode::path_segment;
-use crate::runtime::error::is_retryable_status;
+use crate::runtime::auth::Auth;
+use crate::runtime::encode::{cookie_value, path_segment};
+use crate::runtime::error::{Error, is_retryable_status};
+use crate::runtime::request::OperationRequest;
+use crate::runtime::response::RawResponse;
 use crate::runtime::retry::parse_retry_after;
+use crate::runtime::settings::Settings;
+#[cfg(feature = "aksk")]
 use crate::runtime::signer::{self, SdkDate, SignableRequest};
-use crate::runtime::{Error, OperationRequest, RawResponse};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tracing::Instrument as _;
 use tracing::field::Empty;
 
@@ -49,7 +49,8 @@ enum Failure {
     Transport(reqwest::Error),
     /// No complete response within the timeout.
     Timeout,
-    /// Nothing was sent and sending again would not help (validation, signing, a bad URL).
+    /// Nothing more to try: the request could not be built (validation, signing, a bad URL) or
+    /// the answer is unusable (too large).
     Fatal(Error),
 }
 
@@ -60,9 +61,20 @@ struct Received {
     body: Bytes,
 }
 
+/// What to do after one attempt.
+enum Next {
+    /// Hand this to the caller.
+    Done(Result<RawResponse, Error>),
+    /// Wait (for the server's `Retry-After`, if any) and send again.
+    Retry {
+        retry_after: Option<Duration>,
+        reason: String,
+    },
+}
+
 /// Sends `request`, retrying as the client's policy allows; see the [module docs](self).
 pub(crate) async fn execute(
-    inner: &ClientInner,
+    settings: &Settings,
     request: OperationRequest,
 ) -> Result<RawResponse, Error> {
     let span = tracing::info_span!(
@@ -75,8 +87,9 @@ pub(crate) async fn execute(
         request_id = Empty,
     );
     let started = Instant::now();
-    let result = attempts(inner, &request).instrument(span.clone()).await;
-    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    let result = attempts(settings, &request).instrument(span.clone()).await;
+    let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    span.record("duration_ms", elapsed);
     match &result {
         Ok(response) => {
             span.record("status", response.status().as_u16());
@@ -94,82 +107,110 @@ pub(crate) async fn execute(
     result
 }
 
-async fn attempts(inner: &ClientInner, request: &OperationRequest) -> Result<RawResponse, Error> {
-    let operation = request.operation_id;
-    let max_attempts = inner.retry.attempts();
+/// Sends the request until an attempt is final, waiting between attempts.
+async fn attempts(settings: &Settings, request: &OperationRequest) -> Result<RawResponse, Error> {
     let body = request
         .body
         .as_ref()
         .map(|body| Bytes::from(body.bytes.clone()));
     let mut attempt: u32 = 0;
     loop {
-        attempt += 1;
-        let outcome = send_once(inner, request, body.clone()).await;
-        let can_retry = attempt < max_attempts;
-        let (retry_after, reason) = match outcome {
-            Ok(received) => {
-                let status = received.status;
-                tracing::debug!(attempt, status = status.as_u16(), "response received");
-                if !(can_retry && request.idempotent && is_retryable_status(status)) {
-                    let request_id = request_id(&received.headers, inner.service.request_id_header);
-                    return Ok(RawResponse::new(
-                        status,
-                        received.headers,
-                        received.body,
-                        request_id,
-                        attempt,
-                    )
-                    .with_operation(operation));
-                }
-                let retry_after = received
-                    .headers
-                    .get(http::header::RETRY_AFTER)
-                    .and_then(|value| value.to_str().ok())
-                    .and_then(|value| parse_retry_after(value, (inner.clock)()));
-                (retry_after, format!("HTTP {}", status.as_u16()))
-            }
-            Err(Failure::Fatal(error)) => return Err(error),
-            Err(Failure::Connect(error)) => {
-                if !can_retry {
-                    return Err(connect_error(inner, operation, attempt, error));
-                }
-                (None, "connection failure".to_owned())
-            }
-            Err(Failure::Transport(error)) => {
-                if !(can_retry && request.idempotent) {
-                    return Err(Error::Transport {
-                        operation,
-                        attempts: attempt,
-                        source: error,
-                    });
-                }
-                (None, "transport failure".to_owned())
-            }
-            Err(Failure::Timeout) => {
-                if !(can_retry && request.idempotent && inner.retry.retries_timeouts()) {
-                    return Err(Error::Timeout {
-                        operation,
-                        attempts: attempt,
-                        timeout: inner.timeout,
-                    });
-                }
-                (None, "timeout".to_owned())
-            }
+        attempt = attempt.saturating_add(1);
+        let outcome = send_once(settings, request, body.clone()).await;
+        let (retry_after, reason) = match next(settings, request, attempt, outcome) {
+            Next::Done(result) => return result,
+            Next::Retry {
+                retry_after,
+                reason,
+            } => (retry_after, reason),
         };
-        let delay = inner.retry.delay(attempt, retry_after, &inner.rng);
+        let delay = settings.retry.delay(attempt, retry_after, &settings.rng);
         tracing::debug!(
             attempt,
             reason = %reason,
-            delay_ms = delay.as_millis() as u64,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
             "retrying"
         );
-        (inner.sleep)(delay).await;
+        (settings.sleep)(delay).await;
     }
+}
+
+/// Whether attempt number `attempt` is final, by the retry policy.
+fn next(
+    settings: &Settings,
+    request: &OperationRequest,
+    attempt: u32,
+    outcome: Result<Received, Failure>,
+) -> Next {
+    let can_retry = attempt < settings.retry.attempts();
+    let operation = request.operation_id;
+    match outcome {
+        Ok(received) => answered(settings, request, attempt, can_retry, received),
+        Err(Failure::Fatal(error)) => Next::Done(Err(error)),
+        Err(Failure::Connect(_)) if can_retry => Next::Retry {
+            retry_after: None,
+            reason: "connection failure".to_owned(),
+        },
+        Err(Failure::Connect(error)) => {
+            Next::Done(Err(connect_error(settings, operation, attempt, error)))
+        }
+        Err(Failure::Transport(_)) if can_retry && request.idempotent => Next::Retry {
+            retry_after: None,
+            reason: "transport failure".to_owned(),
+        },
+        Err(Failure::Transport(source)) => Next::Done(Err(Error::Transport {
+            operation,
+            attempts: attempt,
+            source,
+        })),
+        Err(Failure::Timeout)
+            if can_retry && request.idempotent && settings.retry.retries_timeouts() =>
+        {
+            Next::Retry {
+                retry_after: None,
+                reason: "timeout".to_owned(),
+            }
+        }
+        Err(Failure::Timeout) => Next::Done(Err(Error::Timeout {
+            operation,
+            attempts: attempt,
+            timeout: settings.timeout,
+        })),
+    }
+}
+
+/// A response arrived: it is final unless its status is transient and the request may be sent
+/// again.
+fn answered(
+    settings: &Settings,
+    request: &OperationRequest,
+    attempt: u32,
+    can_retry: bool,
+    received: Received,
+) -> Next {
+    let status = received.status;
+    tracing::debug!(attempt, status = status.as_u16(), "response received");
+    if can_retry && request.idempotent && is_retryable_status(status) {
+        let retry_after = received
+            .headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| parse_retry_after(value, (settings.clock)()));
+        return Next::Retry {
+            retry_after,
+            reason: format!("HTTP {}", status.as_u16()),
+        };
+    }
+    let request_id = request_id(&received.headers, settings.service.request_id_header);
+    let response = RawResponse::new(status, received.headers, received.body, request_id, attempt)
+        .with_operation(request.operation_id)
+        .with_error_fields(settings.service.error_fields);
+    Next::Done(Ok(response))
 }
 
 /// A connection failure as the final error: a connect timeout is a timeout.
 fn connect_error(
-    inner: &ClientInner,
+    settings: &Settings,
     operation: &'static str,
     attempts: u32,
     error: reqwest::Error,
@@ -178,7 +219,7 @@ fn connect_error(
         Error::Timeout {
             operation,
             attempts,
-            timeout: inner.connect_timeout,
+            timeout: settings.connect_timeout,
         }
     } else {
         Error::Transport {
@@ -189,37 +230,81 @@ fn connect_error(
     }
 }
 
-/// One attempt: prepare (and sign), send, read the whole body, all within the timeout.
+/// One attempt: prepare (and sign), send, read the body, all within the timeout.
 async fn send_once(
-    inner: &ClientInner,
+    settings: &Settings,
     request: &OperationRequest,
     body: Option<Bytes>,
 ) -> Result<Received, Failure> {
-    let http_request = prepare(inner, request, body).map_err(Failure::Fatal)?;
+    let http_request = prepare(settings, request, body).map_err(Failure::Fatal)?;
     let exchange = async {
-        let response = inner.http.execute(http_request).await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok::<_, reqwest::Error>(Received {
+        let response = settings
+            .http
+            .execute(http_request)
+            .await
+            .map_err(classify)?;
+        read(settings, request, response).await
+    };
+    match tokio::time::timeout(settings.timeout, exchange).await {
+        Err(_elapsed) => Err(Failure::Timeout),
+        Ok(result) => result,
+    }
+}
+
+/// Reads the status, headers and body, refusing a body larger than the client's limit
+/// without reading the rest of it.
+async fn read(
+    settings: &Settings,
+    request: &OperationRequest,
+    mut response: reqwest::Response,
+) -> Result<Received, Failure> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let limit = settings.max_response_size;
+    let too_large = || {
+        Failure::Fatal(Error::ResponseTooLarge {
+            operation: request.operation_id,
             status,
-            headers,
-            body,
+            request_id: request_id(&headers, settings.service.request_id_header),
+            limit,
         })
     };
-    match tokio::time::timeout(inner.timeout, exchange).await {
-        Err(_elapsed) => Err(Failure::Timeout),
-        Ok(Ok(received)) => Ok(received),
-        Ok(Err(error)) => {
-            let error = without_query(error);
-            if error.is_connect() {
-                Err(Failure::Connect(error))
-            } else if error.is_timeout() {
-                Err(Failure::Timeout)
-            } else {
-                Err(Failure::Transport(error))
-            }
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit)
+    {
+        return Err(too_large());
+    }
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut length: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        length = length.saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
+        if length > limit {
+            return Err(too_large());
         }
+        chunks.push(chunk);
+    }
+    let body = match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.swap_remove(0),
+        _ => Bytes::from(chunks.concat()),
+    };
+    Ok(Received {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Sorts a failure of reqwest's into what the retry policy tells apart.
+fn classify(error: reqwest::Error) -> Failure {
+    let error = without_query(error);
+    if error.is_connect() {
+        Failure::Connect(error)
+    } else if error.is_timeout() {
+        Failure::Timeout
+    } else {
+        Failure::Transport(error)
     }
 }
 
@@ -231,17 +316,56 @@ fn without_query(mut error: reqwest::Error) -> reqwest::Error {
     error
 }
 
-/// Builds the HTTP request of one attempt, signed when the client uses AK/SK.
+/// Builds the HTTP request of one attempt, authenticated as the settings say.
 fn prepare(
-    inner: &ClientInner,
+    settings: &Settings,
     request: &OperationRequest,
     body: Option<Bytes>,
 ) -> Result<reqwest::Request, Error> {
-    let path = format!("{}{}", inner.endpoint.path_prefix, request.path);
+    let path = format!("{}{}", settings.endpoint.path_prefix, request.path);
+    let mut headers = operation_headers(settings, request)?;
+    let query = match &settings.auth {
+        #[cfg(feature = "aksk")]
+        Auth::Signed {
+            aksk,
+            parameter_headers,
+        } => {
+            for header in *parameter_headers {
+                if let Some(value) = settings.client_parameters.get(header.parameter) {
+                    headers.push((header.header.to_owned(), value.clone()));
+                }
+            }
+            sign(
+                settings,
+                request,
+                &path,
+                &mut headers,
+                body.as_deref(),
+                aksk,
+            )?
+        }
+        Auth::None => encode_query(query_pairs(request)),
+        unsigned => add_credentials(unsigned, request, &mut headers),
+    };
+    let url = request_url(settings, request, &path, &query)?;
+    let mut http_request = reqwest::Request::new(request.method.clone(), url);
+    *http_request.headers_mut() = header_map(headers)?;
+    if let Some(body) = body {
+        *http_request.body_mut() = Some(reqwest::Body::from(body));
+    }
+    Ok(http_request)
+}
+
+/// `User-Agent`, the default headers the operation does not override, the operation's own
+/// headers (checked) and `Content-Type`, in that order.
+fn operation_headers(
+    settings: &Settings,
+    request: &OperationRequest,
+) -> Result<Vec<(String, String)>, Error> {
     let mut headers: Vec<(String, String)> =
-        Vec::with_capacity(request.headers.len() + inner.default_headers.len() + 4);
-    headers.push(("User-Agent".to_owned(), inner.user_agent.clone()));
-    for (name, value) in &inner.default_headers {
+        Vec::with_capacity(request.headers.len() + settings.default_headers.len() + 4);
+    headers.push(("User-Agent".to_owned(), settings.user_agent.clone()));
+    for (name, value) in &settings.default_headers {
         let overridden = request
             .headers
             .iter()
@@ -251,90 +375,126 @@ fn prepare(
         }
     }
     for (name, value) in &request.headers {
-        if HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(Error::validation(*name, "is not a valid HTTP header name"));
-        }
-        if HeaderValue::from_bytes(value.as_bytes()).is_err() {
-            return Err(Error::validation(
-                *name,
-                "cannot be sent as an HTTP header value (it contains a control character such \
-                 as a line break)",
-            ));
-        }
+        check_header(name, value)?;
         headers.push(((*name).to_owned(), value.clone()));
     }
-    let content_type = request
-        .body
-        .as_ref()
-        .map_or("application/json", |body| body.content_type);
-    headers.push(("Content-Type".to_owned(), content_type.to_owned()));
+    let content_type = match &request.body {
+        Some(body) => Some(&*body.content_type),
+        None => settings.service.content_type_without_body,
+    };
+    if let Some(content_type) = content_type {
+        headers.push(("Content-Type".to_owned(), content_type.to_owned()));
+    }
+    Ok(headers)
+}
 
-    let query = match &inner.auth {
-        Auth::Signed(aksk) => {
-            if let Some(project_id) = inner.client_parameters.get("project_id") {
-                headers.push(("X-Project-Id".to_owned(), project_id.clone()));
-            }
-            let signable = SignableRequest {
-                method: request.method.as_str(),
-                host: &inner.endpoint.authority,
-                path: &path,
-                query: &request.query,
-                headers: &headers,
-                body: body.as_deref(),
-            };
-            let signed =
-                signer::sign(&signable, aksk, SdkDate((inner.clock)())).map_err(|source| {
-                    Error::Signing {
-                        operation: request.operation_id,
-                        source,
-                    }
-                })?;
-            headers = signed.headers;
-            signed.query
-        }
+/// An operation's header parameter must be a valid name and value.
+fn check_header(name: &'static str, value: &str) -> Result<(), Error> {
+    if HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(Error::validation(name, "is not a valid HTTP header name"));
+    }
+    if HeaderValue::from_bytes(value.as_bytes()).is_err() {
+        return Err(Error::validation(
+            name,
+            "cannot be sent as an HTTP header value (it contains a control character such as \
+             a line break)",
+        ));
+    }
+    Ok(())
+}
+
+/// Adds credentials that need no signature to `headers` (or the query) and returns the
+/// query string to send.
+fn add_credentials(
+    auth: &Auth,
+    request: &OperationRequest,
+    headers: &mut Vec<(String, String)>,
+) -> String {
+    let mut query: Vec<(&str, &str)> = query_pairs(request).collect();
+    match auth {
         Auth::Header { name, token } => {
             headers.push(((*name).to_owned(), token.expose().to_owned()));
-            encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         }
-        Auth::Query { name, token } => encode_query(
-            request
-                .query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .chain([(*name, token.expose())]),
-        ),
-        Auth::Cookie { name, token } => {
-            // One `Cookie` header: the operation's cookie parameters, if any, go with it.
-            let cookie = format!("{name}={}", token.expose());
-            match headers
-                .iter_mut()
-                .find(|(header, _)| header.eq_ignore_ascii_case("cookie"))
-            {
-                Some((_, value)) => *value = format!("{cookie}; {value}"),
-                None => headers.push(("Cookie".to_owned(), cookie)),
-            }
-            encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        }
-        Auth::Bearer(token) => {
-            headers.push((
-                "Authorization".to_owned(),
-                format!("Bearer {}", token.expose()),
-            ));
-            encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        }
+        Auth::Query { name, token } => query.push((name, token.expose())),
+        Auth::Cookie { name, token } => add_cookie(headers, name, token.expose()),
+        Auth::Bearer(token) => headers.push((
+            "Authorization".to_owned(),
+            format!("Bearer {}", token.expose()),
+        )),
         Auth::Basic(value) => {
             headers.push(("Authorization".to_owned(), value.expose().to_owned()));
-            encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         }
-        Auth::None => encode_query(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-    };
+        // `prepare` handles the others.
+        _ => {}
+    }
+    encode_query(query.into_iter())
+}
 
-    let mut url = format!("{}{}", inner.endpoint.origin, path);
+/// The operation's query pairs, as text.
+fn query_pairs(request: &OperationRequest) -> impl Iterator<Item = (&str, &str)> {
+    request
+        .query
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.as_str()))
+}
+
+/// Signs the request ([`signer::sign`]) with the authority exactly as configured as `Host`
+/// and the clock's time as `X-Sdk-Date`, and replaces `headers` with exactly the signed ones
+/// (so `Host` is the signed value). Returns the signer's canonical query (sorted, as the
+/// reference SDKs send it). Headers the HTTP stack adds later (`accept`, `content-length`) are
+/// not signed, as in the reference SDKs. Every attempt is signed afresh, with a new date.
+#[cfg(feature = "aksk")]
+fn sign(
+    settings: &Settings,
+    request: &OperationRequest,
+    path: &str,
+    headers: &mut Vec<(String, String)>,
+    body: Option<&[u8]>,
+    aksk: &crate::runtime::credentials::AkSk,
+) -> Result<String, Error> {
+    let signable = SignableRequest {
+        method: request.method.as_str(),
+        host: &settings.endpoint.authority,
+        path,
+        query: &request.query,
+        headers,
+        body,
+    };
+    let signed = signer::sign(&signable, aksk, SdkDate((settings.clock)())).map_err(|source| {
+        Error::Signing {
+            operation: request.operation_id,
+            source,
+        }
+    })?;
+    *headers = signed.headers;
+    Ok(signed.query)
+}
+
+/// One `Cookie` header: the API key's cookie goes before the operation's own cookies, if any.
+fn add_cookie(headers: &mut Vec<(String, String)>, name: &str, token: &str) {
+    let cookie = format!("{name}={}", cookie_value(token));
+    match headers
+        .iter_mut()
+        .find(|(header, _)| header.eq_ignore_ascii_case("cookie"))
+    {
+        Some((_, value)) => *value = format!("{cookie}; {value}"),
+        None => headers.push(("Cookie".to_owned(), cookie)),
+    }
+}
+
+/// The endpoint's origin, the path and the query as one URL.
+fn request_url(
+    settings: &Settings,
+    request: &OperationRequest,
+    path: &str,
+    query: &str,
+) -> Result<reqwest::Url, Error> {
+    let mut url = format!("{}{}", settings.endpoint.origin, path);
     if !query.is_empty() {
         url.push('?');
-        url.push_str(&query);
+        url.push_str(query);
     }
-    let url = reqwest::Url::parse(&url).map_err(|error| {
+    reqwest::Url::parse(&url).map_err(|error| {
         Error::validation(
             "path",
             format!(
@@ -342,8 +502,11 @@ fn prepare(
                 request.path
             ),
         )
-    })?;
+    })
+}
 
+/// The headers as a `HeaderMap`, in order, repeated names kept.
+fn header_map(headers: Vec<(String, String)>) -> Result<HeaderMap, Error> {
     let mut map = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
         let header_name = HeaderName::from_bytes(name.as_bytes())
@@ -356,13 +519,7 @@ fn prepare(
         })?;
         map.append(header_name, header_value);
     }
-
-    let mut http_request = reqwest::Request::new(request.method.clone(), url);
-    *http_request.headers_mut() = map;
-    if let Some(body) = body {
-        *http_request.body_mut() = Some(reqwest::Body::from(body));
-    }
-    Ok(http_request)
+    Ok(map)
 }
 
 /// `k=v&k=v`, each key and value percent-encoded except the unreserved characters.
@@ -466,13 +623,10 @@ mod tests {
             title: "T",
             version: "1",
             server_url: "https://example.com",
-            server_variables: &[],
-            region_env_prefix: None,
-            request_id_header: "X-Request-Id",
             auth_schemes: &[AuthScheme::ApiKeyHeader {
-                name: "X-Auth-Token",
+                name: "X-Api-Token",
             }],
-            environment: crate::runtime::Environment::NONE,
+            ..ServiceInfo::EMPTY
         };
         let url = serve(vec![
             "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",

@@ -4,7 +4,7 @@
 //! `body.items[2].name`) and returns [`Error::Validation`]
 //! naming the field and the rule it broke.
 
-use crate::runtime::Error;
+use crate::runtime::error::Error;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 

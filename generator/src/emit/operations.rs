@@ -263,6 +263,7 @@ fn body_choice(op: &Operation) -> TokenStream {
 /// Serialises `value` (a reference to the media's type) as a `RequestBody`.
 fn serialise(media: &BodyMedia) -> TokenStream {
     let content_type = &media.content_type;
+    let content_type = quote! { ::std::borrow::Cow::Borrowed(#content_type) };
     match media.encoding {
         BodyEncoding::Json => quote! {
             crate::runtime::RequestBody {
@@ -276,12 +277,7 @@ fn serialise(media: &BodyMedia) -> TokenStream {
                 bytes: crate::runtime::encode::form(value)?,
             }
         },
-        BodyEncoding::Multipart => quote! {
-            crate::runtime::RequestBody {
-                content_type: crate::runtime::encode::MULTIPART_CONTENT_TYPE,
-                bytes: crate::runtime::encode::multipart(value)?,
-            }
-        },
+        BodyEncoding::Multipart => quote! { crate::runtime::encode::multipart_body(value)? },
         BodyEncoding::Text => quote! {
             crate::runtime::RequestBody { content_type: #content_type, bytes: value.as_bytes().to_vec() }
         },
@@ -564,7 +560,7 @@ fn client_method(op: &Operation) -> TokenStream {
                     quote! { crate::runtime::encode::ParamValue::to_param(value) }
                 };
                 let push = quote! {
-                    cookies.push([#wire, "=", &#text].concat());
+                    cookies.push([#wire, "=", &crate::runtime::encode::cookie_value(&#text)].concat());
                 };
                 if p.required {
                     quote! { { let value = &request.#field; #push } }
@@ -801,7 +797,8 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
         " Every item of [`Client::{0}`](crate::runtime::Client::{0}), page after page: the \
          offset starts at the request's (or 0) and advances by the items received until the \
          total the service reports is reached or a page is empty. An error is yielded as an \
-         item and ends the stream.",
+         item and ends the stream; so is a page that repeats the one before it, or a page \
+         beyond the client's `max_pages`.",
         op.method_name
     );
     quote! {
@@ -813,7 +810,7 @@ fn stream_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             ) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + 'a {
                 let request = request.clone();
                 let start = #start;
-                crate::runtime::paginate::offset_stream(start, move |offset| {
+                crate::runtime::paginate::offset_stream(self.max_pages(), start, move |offset| {
                     let mut page_request = request.clone();
                     async move {
                         #set_offset

@@ -1,7 +1,7 @@
 //! `mod.rs`: the module tree, the `SERVICE` constant and `Client::builder`.
 
-use super::doc_attrs;
-use crate::model::{AuthScheme, Service};
+use super::{doc_attrs, ident};
+use crate::model::{AuthScheme, ClientParameter, Service};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -39,7 +39,18 @@ pub fn emit(service: &Service) -> TokenStream {
         }
         AuthScheme::Bearer => quote! { crate::runtime::AuthScheme::Bearer },
         AuthScheme::Basic => quote! { crate::runtime::AuthScheme::Basic },
-        AuthScheme::SdkHmacSha256 => quote! { crate::runtime::AuthScheme::SdkHmacSha256 },
+        AuthScheme::SdkHmacSha256 { parameter_headers } => {
+            let headers = parameter_headers.iter().map(|(header, parameter)| {
+                quote! {
+                    crate::runtime::ParameterHeader { header: #header, parameter: #parameter }
+                }
+            });
+            quote! {
+                crate::runtime::AuthScheme::SdkHmacSha256 {
+                    parameter_headers: &[#(#headers),*],
+                }
+            }
+        }
     });
     let env = &service.environment;
     let region = &env.region;
@@ -53,6 +64,11 @@ pub fn emit(service: &Service) -> TokenStream {
             }
         }
     });
+    // Only a spec with a signing scheme has a runtime with key pairs.
+    let signed = service
+        .auth_schemes
+        .iter()
+        .any(|scheme| matches!(scheme, AuthScheme::SdkHmacSha256 { .. }));
     let pairs = env.ak_sk.iter().map(|(ak, sk, security_token)| {
         let security_token = match security_token {
             Some(name) => quote! { ::std::option::Option::Some(#name) },
@@ -63,6 +79,23 @@ pub fn emit(service: &Service) -> TokenStream {
                 ak: #ak,
                 sk: #sk,
                 security_token: #security_token,
+            }
+        }
+    });
+    let ak_sk = signed.then(|| quote! { ak_sk: &[#(#pairs),*], });
+    let client_parameters = service.client_parameters.iter().map(client_parameter);
+    let error_fields = service.error_fields.iter().map(|(code, message)| {
+        quote! { crate::runtime::ErrorFields { code: #code, message: #message } }
+    });
+    let content_type_without_body = match &service.content_type_without_body {
+        Some(content_type) => quote! { ::std::option::Option::Some(#content_type) },
+        None => quote! { ::std::option::Option::None },
+    };
+    let setters = (!service.client_parameters.is_empty()).then(|| {
+        let setters = service.client_parameters.iter().map(setter);
+        quote! {
+            impl crate::runtime::ClientBuilder {
+                #(#setters)*
             }
         }
     });
@@ -92,9 +125,12 @@ pub fn emit(service: &Service) -> TokenStream {
                 region: &[#(#region),*],
                 endpoint: &[#(#endpoint),*],
                 client_parameters: &[#(#parameters),*],
-                ak_sk: &[#(#pairs),*],
+                #ak_sk
                 token: &[#(#token),*],
             },
+            client_parameters: &[#(#client_parameters),*],
+            error_fields: &[#(#error_fields),*],
+            content_type_without_body: #content_type_without_body,
         };
 
         impl crate::runtime::Client {
@@ -108,6 +144,56 @@ pub fn emit(service: &Service) -> TokenStream {
             pub fn from_env() -> ::std::result::Result<Self, crate::runtime::Error> {
                 Self::builder().with_env().build()
             }
+        }
+
+        #setters
+    }
+}
+
+/// A client parameter in `SERVICE`: its name, setter and constraints.
+fn client_parameter(parameter: &ClientParameter) -> TokenStream {
+    let wire = &parameter.wire;
+    let setter = &parameter.setter;
+    let optional = |value: &Option<u64>| match value {
+        Some(value) => quote! { ::std::option::Option::Some(#value) },
+        None => quote! { ::std::option::Option::None },
+    };
+    let min_length = optional(&parameter.min_length);
+    let max_length = optional(&parameter.max_length);
+    let pattern = match &parameter.pattern {
+        Some(pattern) => quote! { ::std::option::Option::Some(#pattern) },
+        None => quote! { ::std::option::Option::None },
+    };
+    let allowed = &parameter.allowed;
+    quote! {
+        crate::runtime::ClientParameter {
+            name: #wire,
+            setter: #setter,
+            min_length: #min_length,
+            max_length: #max_length,
+            pattern: #pattern,
+            allowed: &[#(#allowed),*],
+        }
+    }
+}
+
+/// The builder method that sets one client parameter.
+fn setter(parameter: &ClientParameter) -> TokenStream {
+    let method = ident(&parameter.setter);
+    let wire = &parameter.wire;
+    let mut text = format!(
+        "Sets `{wire}` once for every operation that takes it (the same as \
+         `.client_parameter(\"{wire}\", value)`)."
+    );
+    if let Some(doc) = &parameter.doc {
+        text.push_str("\n\n");
+        text.push_str(doc);
+    }
+    let doc = doc_attrs(Some(&text));
+    quote! {
+        #doc
+        pub fn #method(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.client_parameter(#wire, value)
         }
     }
 }

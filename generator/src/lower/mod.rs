@@ -48,7 +48,7 @@ pub fn lower(spec: &Spec, proven: &Proven) -> (Model, Problems) {
     let mut operations = lowering.operations();
     lowering.webhooks();
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
-    let service = lowering.service();
+    let service = lowering.service(&operations);
     let mut types: Vec<TypeDef> = lowering.types.into_values().collect();
     schemas::box_recursive_fields(&mut types);
     let model = Model {

@@ -2,8 +2,35 @@
 
 use super::*;
 
+/// Methods of the runtime's `ClientBuilder`: a client parameter's setter never takes one of
+/// these names (it becomes `set_<name>` instead).
+const BUILDER_METHODS: &[&str] = &[
+    "build",
+    "client_parameter",
+    "clock",
+    "connect_timeout",
+    "credentials",
+    "default_header",
+    "endpoint",
+    "env_lookup",
+    "fmt",
+    "http_client",
+    "max_pages",
+    "max_response_size",
+    "new",
+    "region",
+    "retry",
+    "server_variable",
+    "sleep",
+    "timeout",
+    "user_agent",
+    "with_env",
+];
+
 impl<'a> Lowering<'a> {
-    pub(super) fn service(&mut self) -> Service {
+    /// The service: `info`, the first server, security schemes, root extensions, and the
+    /// client parameters `operations` take.
+    pub(super) fn service(&mut self, operations: &[Operation]) -> Service {
         let doc = self.doc;
         let (server_url, server_variables) = match doc.servers.first() {
             Some(server) => (
@@ -31,7 +58,9 @@ impl<'a> Lowering<'a> {
                     SecurityScheme::APIKey { extensions, .. }
                         if ext_str(extensions, "x-signer") == Some("sdk-hmac-sha256") =>
                     {
-                        auth_schemes.push(AuthScheme::SdkHmacSha256)
+                        auth_schemes.push(AuthScheme::SdkHmacSha256 {
+                            parameter_headers: parameter_headers(extensions),
+                        })
                     }
                     SecurityScheme::APIKey { location, name, .. } => match location {
                         openapiv3::APIKeyLocation::Header => {
@@ -75,6 +104,100 @@ impl<'a> Lowering<'a> {
                 .to_owned(),
             environment: environment(doc),
             auth_schemes,
+            client_parameters: self.client_parameters(operations),
+            error_fields: error_fields(doc),
+            content_type_without_body: ext_str(&doc.extensions, "x-content-type-without-body")
+                .map(str::to_owned),
+        }
+    }
+}
+
+/// A security scheme's `x-client-parameter-headers` (validation has checked its shape):
+/// (header, client parameter) pairs.
+fn parameter_headers(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Vec<(String, String)> {
+    extensions
+        .get("x-client-parameter-headers")
+        .and_then(|value| value.as_object())
+        .map(|headers| {
+            headers
+                .iter()
+                .filter_map(|(header, parameter)| {
+                    Some((header.clone(), parameter.as_str()?.to_owned()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The root extension `x-error-fields` (validation has checked its shape): (code, message)
+/// field pairs.
+fn error_fields(doc: &OpenAPI) -> Vec<(String, String)> {
+    doc.extensions
+        .get("x-error-fields")
+        .and_then(|value| value.as_array())
+        .map(|pairs| {
+            pairs
+                .iter()
+                .filter_map(|pair| {
+                    let text = |key: &str| pair.get(key)?.as_str().map(str::to_owned);
+                    Some((text("code")?, text("message")?))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Lowering<'_> {
+    /// Every parameter marked `x-client-parameter`, once per wire name (the first declaration
+    /// wins), sorted by name, each with a setter name no builder method or other setter has,
+    /// and its string constraints (an `enum` also when it became a named enum).
+    fn client_parameters(&self, operations: &[Operation]) -> Vec<ClientParameter> {
+        let mut by_wire: BTreeMap<&str, &Param> = BTreeMap::new();
+        for param in operations.iter().flat_map(|op| &op.params) {
+            if param.from_client {
+                by_wire.entry(param.wire.as_str()).or_insert(param);
+            }
+        }
+        let mut setters = Namespace::with_reserved(BUILDER_METHODS);
+        by_wire
+            .into_values()
+            .map(|param| {
+                let name = names::field_name(&param.wire);
+                let name = if BUILDER_METHODS.contains(&name.as_str()) {
+                    format!("set_{name}")
+                } else {
+                    name
+                };
+                let constraints = &param.constraints;
+                ClientParameter {
+                    wire: param.wire.clone(),
+                    setter: setters.claim(name),
+                    doc: param.doc.clone(),
+                    min_length: constraints.min_length,
+                    max_length: constraints.max_length,
+                    pattern: constraints.pattern.clone(),
+                    allowed: self.allowed_values(param),
+                }
+            })
+            .collect()
+    }
+
+    /// A parameter's `enum`: on the parameter, or the variants of the enum type it became.
+    fn allowed_values(&self, param: &Param) -> Vec<String> {
+        if !param.constraints.one_of_values.is_empty() {
+            return param.constraints.one_of_values.clone();
+        }
+        match &param.ty {
+            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::StringEnum { variants }) => variants
+                    .iter()
+                    .map(|variant| variant.wire.clone())
+                    .collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
         }
     }
 }
@@ -131,5 +254,79 @@ fn environment(doc: &OpenAPI) -> Environment {
         client_parameters,
         ak_sk,
         token: list(value.get("token")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(text: &str) -> Service {
+        let spec = crate::load::load_str(std::path::Path::new("t.yaml"), text).unwrap();
+        let (proven, _) = crate::validate::validate(&spec);
+        lower(&spec, &proven).0.service
+    }
+
+    #[test]
+    fn client_parameters_get_setters_that_shadow_no_builder_method() {
+        let service = service(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /{timeout}/{tenant-id}/{tenant_id}:
+    get:
+      operationId: get
+      parameters:
+        - {name: timeout, in: path, required: true, x-client-parameter: true, schema: {type: string}}
+        - {name: tenant-id, in: path, required: true, x-client-parameter: true, schema: {type: string, pattern: '^t', maxLength: 9}}
+        - {name: tenant_id, in: path, required: true, x-client-parameter: true, schema: {type: string, enum: [a, b]}}
+      responses: {'200': {description: ok}}
+",
+        );
+        let setters: Vec<(&str, &str)> = service
+            .client_parameters
+            .iter()
+            .map(|p| (p.wire.as_str(), p.setter.as_str()))
+            .collect();
+        assert_eq!(
+            setters,
+            [
+                ("tenant-id", "tenant_id"),
+                ("tenant_id", "tenant_id2"),
+                ("timeout", "set_timeout")
+            ]
+        );
+        assert_eq!(service.client_parameters[0].pattern.as_deref(), Some("^t"));
+        assert_eq!(service.client_parameters[0].max_length, Some(9));
+        assert_eq!(service.client_parameters[1].allowed, ["a", "b"]);
+    }
+
+    #[test]
+    fn runtime_extensions_are_lowered() {
+        let service = service(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+x-error-fields: [{code: errorCode, message: errorMsg}]
+x-content-type-without-body: application/json
+paths: {}
+components:
+  securitySchemes:
+    signed: {type: apiKey, in: header, name: Authorization, x-signer: sdk-hmac-sha256, x-client-parameter-headers: {X-Project-Id: project_id}}
+",
+        );
+        assert_eq!(
+            service.error_fields,
+            [("errorCode".to_owned(), "errorMsg".to_owned())]
+        );
+        assert_eq!(
+            service.content_type_without_body.as_deref(),
+            Some("application/json")
+        );
+        assert_eq!(
+            service.auth_schemes,
+            [AuthScheme::SdkHmacSha256 {
+                parameter_headers: vec![("X-Project-Id".to_owned(), "project_id".to_owned())]
+            }]
+        );
     }
 }
