@@ -1,10 +1,10 @@
 //! The front end: a spec file (and every file it refers to) in, one typed OpenAPI 3.0 document
 //! out, with a map back to what the user wrote.
 //!
-//! One job per step, each in its own module: [`read`](crate::read) (YAML or JSON into a plain
-//! value), [`bundle`](crate::bundle) (external `$ref`s resolved into one document),
-//! [`normalize`](crate::normalize) (Swagger 2.0 and OpenAPI 3.1 rewritten into the 3.0 shape,
-//! and 3.0 quirks smoothed), [`parse`](crate::parse) (into `openapiv3`, leaving out or
+//! One job per step, each in its own module: [`read`](mod@crate::read) (YAML or JSON into a
+//! plain value), [`bundle`](mod@crate::bundle) (external `$ref`s resolved into one document),
+//! [`normalize`](mod@crate::normalize) (Swagger 2.0 and OpenAPI 3.1 rewritten into the 3.0
+//! shape, and 3.0 quirks smoothed), [`parse`](mod@crate::parse) (into `openapiv3`, leaving out or
 //! replacing what does not parse). Problems found on the way are warnings located in the
 //! original files; only a document that cannot be used at all is an error.
 
