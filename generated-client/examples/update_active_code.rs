@@ -15,7 +15,7 @@
 //! a short excerpt of the body when it has no code or message (an HTML page from a gateway)
 //! (exit 1). Bad arguments or configuration print one line (exit 2).
 
-use metastudio::operations::UpdateActiveCodeRequest;
+use metastudio::operations::UpdateActiveCodeError;
 use metastudio::types::UpdateActiveCodeReq;
 use metastudio::{Client, Error};
 use std::process::ExitCode;
@@ -74,14 +74,15 @@ async fn main() -> ExitCode {
         }
     };
 
-    let mut request = UpdateActiveCodeRequest::new(args.active_code_id).body(UpdateActiveCodeReq {
-        valid_period: Some(args.valid_period),
-    });
+    let mut call = client
+        .update_active_code()
+        .active_code_id(args.active_code_id)
+        .body(UpdateActiveCodeReq::default().valid_period(args.valid_period));
     if let Some(app_user_id) = args.app_user_id {
-        request = request.x_app_user_id(app_user_id);
+        call = call.x_app_user_id(app_user_id);
     }
 
-    match client.update_active_code(&request).await {
+    match call.send().await {
         Ok(response) => {
             match serde_json::to_string_pretty(response.body()) {
                 Ok(json) => println!("{json}"),
@@ -95,9 +96,16 @@ async fn main() -> ExitCode {
         }
         Err(Error::Api(api)) => {
             eprintln!("status: {}", api.status.as_u16());
-            eprintln!("error code: {}", api.error_code.as_deref().unwrap_or("-"));
-            eprintln!("error message: {}", api.error_msg.as_deref().unwrap_or("-"));
-            if api.error_code.is_none() && api.error_msg.is_none() {
+            // A 400 is documented: its body is already decoded as the spec's `ErrorResponse`.
+            let (code, message) = match api.documented() {
+                Some(UpdateActiveCodeError::BadRequest(body)) => {
+                    (body.error_code.as_deref(), body.error_msg.as_deref())
+                }
+                _ => (api.error_code.as_deref(), api.error_msg.as_deref()),
+            };
+            eprintln!("error code: {}", code.unwrap_or("-"));
+            eprintln!("error message: {}", message.unwrap_or("-"));
+            if code.is_none() && message.is_none() {
                 eprintln!("body: {}", api.body_excerpt());
             }
             eprintln!(

@@ -123,6 +123,23 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Sent as a `multipart/form-data` body somewhere (binary properties become file parts).
     pub multipart: bool,
+    /// How operations use it (computed once every operation is lowered).
+    pub usage: Usage,
+}
+
+/// How the operations use a named type, which decides what is generated for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from some operation's parameters or request body: callers build values of it,
+    /// so a struct gets a constructor and setters.
+    pub input: bool,
+    /// Used as (an item of) a parameter: a string enum gets `ParamValue`.
+    pub param: bool,
+    /// Some value inside it has constraints to check before sending: it implements `Validate`.
+    pub validated: bool,
+    /// For an input struct with two or more required fields: the name of the struct of those
+    /// fields its constructor takes (named at the call site, so two strings cannot be swapped).
+    pub required_type: Option<String>,
 }
 
 /// The shape of a named type.
@@ -336,6 +353,29 @@ impl Constraints {
     /// Whether there is nothing to check.
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
+    }
+
+    /// Whether some constraint applies to a value of `ty` (a `minimum` on a string does not):
+    /// exactly when the generated code checks something.
+    pub fn apply_to(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String => {
+                self.min_length.is_some() || self.max_length.is_some() || self.pattern.is_some()
+            }
+            TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
+                self.minimum.is_some() || self.maximum.is_some() || self.multiple_of.is_some()
+            }
+            TypeRef::Array(item) => {
+                self.min_items.is_some()
+                    || self.max_items.is_some()
+                    || self.unique_items
+                    || self
+                        .items
+                        .as_ref()
+                        .is_some_and(|items| items.apply_to(item))
+            }
+            _ => false,
+        }
     }
 }
 

@@ -15,6 +15,7 @@ macro_rules! runtime_files {
 /// that this lists every file of the runtime directory.
 pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "auth.rs",
+    "call.rs",
     "client.rs",
     "config.rs",
     "credentials.rs",

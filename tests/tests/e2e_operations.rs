@@ -5,14 +5,11 @@
 //! the client made of the documented answers (typed body, status, request id, errors).
 
 use futures_util::StreamExt as _;
-use metastudio::operations::{
-    CreateActiveCodeRequest, DeleteActiveCodeRequest, ListActiveCodeRequest,
-    ResetActiveCodeRequest, ShowActiveCodeRequest, UpdateActiveCodeRequest,
-};
 use metastudio::runtime::config::DEFAULT_USER_AGENT;
 use metastudio::runtime::{Credentials, RetryPolicy};
 use metastudio::types::{
-    ActiveCodeInfo, CreateActiveCodeReq, ResetActiveCodeReq, UpdateActiveCodeReq,
+    ActiveCodeInfo, CreateActiveCodeReq, CreateActiveCodeReqRequired, ResetActiveCodeReq,
+    UpdateActiveCodeReq,
 };
 use metastudio::{Client, Error};
 use serde_json::{Value, json};
@@ -70,18 +67,28 @@ fn invalid_parameter() -> Reply {
     .header("X-Request-Id", REQUEST_ID)
 }
 
-/// The typed form of [`documented_active_code`].
+/// The typed form of [`documented_active_code`], field by field (a response type is read, not
+/// built, so it has no constructor: its fields are set on a default value).
 fn expected_active_code() -> ActiveCodeInfo {
-    ActiveCodeInfo {
-        active_code_id: Some(ID.to_owned()),
-        active_code: Some("H7GW3T2E7".to_owned()),
-        robot_id: Some(ROBOT.to_owned()),
-        room_id: Some(ROOM.to_owned()),
-        valid_period: Some(10),
-        expire_time: Some("2023-09-11T06:50:21Z".to_owned()),
-        create_time: Some("2023-09-01T06:34:21Z".to_owned()),
-        update_time: Some("2023-09-01T06:50:21Z".to_owned()),
-    }
+    let mut expected = ActiveCodeInfo::default();
+    expected.active_code_id = Some(ID.to_owned());
+    expected.active_code = Some("H7GW3T2E7".to_owned());
+    expected.robot_id = Some(ROBOT.to_owned());
+    expected.room_id = Some(ROOM.to_owned());
+    expected.valid_period = Some(10);
+    expected.expire_time = Some("2023-09-11T06:50:21Z".to_owned());
+    expected.create_time = Some("2023-09-01T06:34:21Z".to_owned());
+    expected.update_time = Some("2023-09-01T06:50:21Z".to_owned());
+    expected
+}
+
+/// The documented body of Create.
+fn create_body(valid_period: i32) -> CreateActiveCodeReq {
+    CreateActiveCodeReq::new(CreateActiveCodeReqRequired {
+        robot_id: ROBOT.to_owned(),
+        room_id: ROOM.to_owned(),
+        valid_period,
+    })
 }
 
 /// The headers every token-authenticated request carries, and `X-App-UserId` exactly when set.
@@ -130,7 +137,10 @@ fn body_json(request: &RecordedRequest) -> Value {
 }
 
 /// An `Error::Api` for the documented 400 answer: status, code, message, request id, raw body.
-fn assert_invalid_parameter<T: std::fmt::Debug>(result: Result<T, Error>, operation: &str) {
+fn assert_invalid_parameter<T: std::fmt::Debug, E: std::fmt::Debug>(
+    result: Result<T, Error<E>>,
+    operation: &str,
+) {
     let api = match result {
         Err(Error::Api(api)) => api,
         other => panic!("{operation}: expected Error::Api for the 400 answer, got {other:?}"),
@@ -169,15 +179,11 @@ fn assert_invalid_parameter<T: std::fmt::Debug>(result: Result<T, Error>, operat
 #[tokio::test]
 async fn create_posts_the_three_fields_and_reads_the_documented_answer() {
     let server = TestServer::start(ok_active_code()).await;
-    let request = CreateActiveCodeRequest::new(CreateActiveCodeReq {
-        robot_id: ROBOT.to_owned(),
-        room_id: ROOM.to_owned(),
-        valid_period: 10,
-    })
-    .x_app_user_id("third-party-user-001");
-
     let response = client(&server)
-        .create_active_code(&request)
+        .create_active_code()
+        .body(create_body(10))
+        .x_app_user_id("third-party-user-001")
+        .send()
         .await
         .expect("Create succeeds");
 
@@ -192,10 +198,8 @@ async fn create_posts_the_three_fields_and_reads_the_documented_answer() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.request_id(), Some(REQUEST_ID));
     assert_eq!(
-        metastudio::operations::UpdateActiveCodeResponseHeaders::from_headers(response.headers()),
-        metastudio::operations::UpdateActiveCodeResponseHeaders {
-            x_request_id: Some(REQUEST_ID.to_owned())
-        },
+        response.typed_headers().x_request_id.as_deref(),
+        Some(REQUEST_ID),
         "the declared response header is read into its typed field"
     );
     assert_eq!(response.body(), &expected_active_code());
@@ -216,9 +220,12 @@ async fn list_sends_offset_limit_and_robot_id_and_reads_the_page() {
         TestServer::start(Reply::json(200, &page).header("X-Request-Id", REQUEST_ID)).await;
     let client = client(&server);
 
-    let request = ListActiveCodeRequest::new(ROBOT).offset(0).limit(10);
     let response = client
-        .list_active_code(&request)
+        .list_active_code()
+        .robot_id(ROBOT)
+        .offset(0)
+        .limit(10)
+        .send()
         .await
         .expect("List succeeds");
 
@@ -254,15 +261,11 @@ async fn list_sends_offset_limit_and_robot_id_and_reads_the_page() {
     let data = body.data.expect("the page has data");
     assert_eq!(data.len(), 2);
     assert_eq!(data[0], expected_active_code());
-    assert_eq!(
-        data[1],
-        ActiveCodeInfo {
-            active_code_id: Some("0123456789abcdef0123456789abcdef".to_owned()),
-            active_code: Some("K2M4P6Q8R".to_owned()),
-            valid_period: Some(0),
-            ..ActiveCodeInfo::default()
-        }
-    );
+    let mut second = ActiveCodeInfo::default();
+    second.active_code_id = Some("0123456789abcdef0123456789abcdef".to_owned());
+    second.active_code = Some("K2M4P6Q8R".to_owned());
+    second.valid_period = Some(0);
+    assert_eq!(data[1], second);
 }
 
 #[tokio::test]
@@ -274,7 +277,10 @@ async fn list_without_paging_values_sends_only_robot_id() {
     let robot = "robot 1/é";
 
     let response = client(&server)
-        .list_active_code(&ListActiveCodeRequest::new(robot).x_app_user_id("user-7"))
+        .list_active_code()
+        .robot_id(robot)
+        .x_app_user_id("user-7")
+        .send()
         .await
         .expect("List succeeds");
 
@@ -293,7 +299,9 @@ async fn show_gets_one_code_without_a_body() {
     let server = TestServer::start(ok_active_code()).await;
 
     let response = client(&server)
-        .show_active_code(&ShowActiveCodeRequest::new(ID))
+        .show_active_code()
+        .active_code_id(ID)
+        .send()
         .await
         .expect("Show succeeds");
 
@@ -314,14 +322,12 @@ async fn show_gets_one_code_without_a_body() {
 #[tokio::test]
 async fn update_puts_the_valid_period() {
     let server = TestServer::start(ok_active_code()).await;
-    let request = UpdateActiveCodeRequest::new(ID)
-        .x_app_user_id("third-party-user-001")
-        .body(UpdateActiveCodeReq {
-            valid_period: Some(10),
-        });
-
     let response = client(&server)
-        .update_active_code(&request)
+        .update_active_code()
+        .active_code_id(ID)
+        .x_app_user_id("third-party-user-001")
+        .body(UpdateActiveCodeReq::default().valid_period(10))
+        .send()
         .await
         .expect("Update succeeds");
 
@@ -341,13 +347,17 @@ async fn update_with_an_empty_body_object_sends_braces_and_keeps_zero() {
     let client = client(&server);
 
     client
-        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq::default()))
+        .update_active_code()
+        .active_code_id(ID)
+        .body(UpdateActiveCodeReq::default())
+        .send()
         .await
         .expect("Update with {} succeeds");
     client
-        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
-            valid_period: Some(0),
-        }))
+        .update_active_code()
+        .active_code_id(ID)
+        .body(UpdateActiveCodeReq::default().valid_period(0))
+        .send()
         .await
         .expect("Update with 0 succeeds");
 
@@ -368,12 +378,11 @@ async fn update_with_an_empty_body_object_sends_braces_and_keeps_zero() {
 #[tokio::test]
 async fn reset_puts_clean_auth_credential() {
     let server = TestServer::start(ok_active_code()).await;
-    let request = ResetActiveCodeRequest::new(ID).body(ResetActiveCodeReq {
-        clean_auth_credential: Some(true),
-    });
-
     let response = client(&server)
-        .reset_active_code(&request)
+        .reset_active_code()
+        .active_code_id(ID)
+        .body(ResetActiveCodeReq::default().clean_auth_credential(true))
+        .send()
         .await
         .expect("Reset succeeds");
 
@@ -393,7 +402,10 @@ async fn delete_posts_an_array_of_ids_and_accepts_an_empty_answer() {
     let ids = vec![ID.to_owned(), "0123456789abcdef0123456789abcdef".to_owned()];
 
     let response = client(&server)
-        .delete_active_code(&DeleteActiveCodeRequest::new(ids).x_app_user_id("user-9"))
+        .delete_active_code()
+        .body(ids)
+        .x_app_user_id("user-9")
+        .send()
         .await
         .expect("Delete succeeds");
 
@@ -417,44 +429,39 @@ async fn the_documented_400_is_an_api_error_on_every_operation() {
 
     assert_invalid_parameter(
         client
-            .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
-                valid_period: Some(10),
-            }))
+            .update_active_code()
+            .active_code_id(ID)
+            .body(UpdateActiveCodeReq::default().valid_period(10))
+            .send()
             .await,
         "Update",
     );
     assert_invalid_parameter(
         client
-            .delete_active_code(&DeleteActiveCodeRequest::new(vec![ID.to_owned()]))
+            .delete_active_code()
+            .body(vec![ID.to_owned()])
+            .send()
             .await,
         "Delete",
     );
     assert_invalid_parameter(
         client
-            .create_active_code(&CreateActiveCodeRequest::new(CreateActiveCodeReq {
-                robot_id: ROBOT.to_owned(),
-                room_id: ROOM.to_owned(),
-                valid_period: 10,
-            }))
+            .create_active_code()
+            .body(create_body(10))
+            .send()
             .await,
         "Create",
     );
     assert_invalid_parameter(
-        client
-            .list_active_code(&ListActiveCodeRequest::new(ROBOT))
-            .await,
+        client.list_active_code().robot_id(ROBOT).send().await,
         "List",
     );
     assert_invalid_parameter(
-        client
-            .show_active_code(&ShowActiveCodeRequest::new(ID))
-            .await,
+        client.show_active_code().active_code_id(ID).send().await,
         "Show",
     );
     assert_invalid_parameter(
-        client
-            .reset_active_code(&ResetActiveCodeRequest::new(ID))
-            .await,
+        client.reset_active_code().active_code_id(ID).send().await,
         "Reset",
     );
     assert_eq!(
@@ -470,19 +477,22 @@ async fn path_ids_arrive_percent_encoded_as_one_segment() {
     let client = client(&server);
 
     client
-        .show_active_code(&ShowActiveCodeRequest::new(AWKWARD_ID))
+        .show_active_code()
+        .active_code_id(AWKWARD_ID)
+        .send()
         .await
         .expect("Show succeeds");
     client
-        .update_active_code(
-            &UpdateActiveCodeRequest::new(AWKWARD_ID).body(UpdateActiveCodeReq {
-                valid_period: Some(1),
-            }),
-        )
+        .update_active_code()
+        .active_code_id(AWKWARD_ID)
+        .body(UpdateActiveCodeReq::default().valid_period(1))
+        .send()
         .await
         .expect("Update succeeds");
     client
-        .reset_active_code(&ResetActiveCodeRequest::new(AWKWARD_ID))
+        .reset_active_code()
+        .active_code_id(AWKWARD_ID)
+        .send()
         .await
         .expect("Reset succeeds");
 
@@ -521,65 +531,93 @@ async fn constraint_violations_are_reported_before_anything_is_sent() {
 
     let mut cases: Vec<(&str, &str, Result<(), Error>)> = Vec::new();
     for valid_period in [65536, -1] {
-        let update = UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
-            valid_period: Some(valid_period),
-        });
+        let update = client
+            .update_active_code()
+            .active_code_id(ID)
+            .body(UpdateActiveCodeReq::default().valid_period(valid_period));
         cases.push((
             "Update valid_period",
             "body.valid_period",
-            client.update_active_code(&update).await.map(drop),
+            update.send().await.map(drop).map_err(Error::into_untyped),
         ));
-        let create = CreateActiveCodeRequest::new(CreateActiveCodeReq {
-            robot_id: ROBOT.to_owned(),
-            room_id: ROOM.to_owned(),
-            valid_period,
-        });
+        let create = client.create_active_code().body(create_body(valid_period));
         cases.push((
             "Create valid_period",
             "body.valid_period",
-            client.create_active_code(&create).await.map(drop),
+            create.send().await.map(drop).map_err(Error::into_untyped),
         ));
     }
     for limit in [0, 101] {
-        let list = ListActiveCodeRequest::new(ROBOT).limit(limit);
+        let list = client.list_active_code().robot_id(ROBOT).limit(limit);
         cases.push((
             "List limit",
             "limit",
-            client.list_active_code(&list).await.map(drop),
+            list.send().await.map(drop).map_err(Error::into_untyped),
         ));
     }
-    let list = ListActiveCodeRequest::new(ROBOT).offset(-1);
+    let list = client.list_active_code().robot_id(ROBOT).offset(-1);
     cases.push((
         "List offset",
         "offset",
-        client.list_active_code(&list).await.map(drop),
+        list.send().await.map(drop).map_err(Error::into_untyped),
     ));
     let chinese = "用户一";
     cases.push((
         "Show X-App-UserId",
         "X-App-UserId",
         client
-            .show_active_code(&ShowActiveCodeRequest::new(ID).x_app_user_id(chinese))
+            .show_active_code()
+            .active_code_id(ID)
+            .x_app_user_id(chinese)
+            .send()
             .await
-            .map(drop),
+            .map(drop)
+            .map_err(Error::into_untyped),
     ));
     cases.push((
         "Update X-App-UserId",
         "X-App-UserId",
         client
-            .update_active_code(&UpdateActiveCodeRequest::new(ID).x_app_user_id(chinese))
+            .update_active_code()
+            .active_code_id(ID)
+            .x_app_user_id(chinese)
+            .send()
             .await
-            .map(drop),
+            .map(drop)
+            .map_err(Error::into_untyped),
     ));
     cases.push((
         "Delete X-App-UserId",
         "X-App-UserId",
         client
-            .delete_active_code(
-                &DeleteActiveCodeRequest::new(vec![ID.to_owned()]).x_app_user_id(chinese),
-            )
+            .delete_active_code()
+            .body(vec![ID.to_owned()])
+            .x_app_user_id(chinese)
+            .send()
             .await
-            .map(drop),
+            .map(drop)
+            .map_err(Error::into_untyped),
+    ));
+    // A required value left unset is named, with how to set it.
+    cases.push((
+        "Show without its id",
+        "active_code_id",
+        client
+            .show_active_code()
+            .send()
+            .await
+            .map(drop)
+            .map_err(Error::into_untyped),
+    ));
+    cases.push((
+        "Create without its body",
+        "body",
+        client
+            .create_active_code()
+            .send()
+            .await
+            .map(drop)
+            .map_err(Error::into_untyped),
     ));
 
     for (case, expected_parameter, result) in cases {
@@ -600,9 +638,10 @@ async fn constraint_violations_are_reported_before_anything_is_sent() {
 
     // The limits themselves are allowed.
     client
-        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
-            valid_period: Some(65535),
-        }))
+        .update_active_code()
+        .active_code_id(ID)
+        .body(UpdateActiveCodeReq::default().valid_period(65535))
+        .send()
         .await
         .expect("65535 is the largest valid period");
     assert_eq!(server.request_count(), 1);
@@ -621,9 +660,12 @@ async fn a_client_without_project_id_fails_before_sending() {
     let error = match built {
         Err(error) => error,
         Ok(client) => client
-            .show_active_code(&ShowActiveCodeRequest::new(ID))
+            .show_active_code()
+            .active_code_id(ID)
+            .send()
             .await
-            .expect_err("a call without a project ID must fail"),
+            .expect_err("a call without a project ID must fail")
+            .into_untyped(),
     };
     match &error {
         Error::Config(message) => assert!(
@@ -685,10 +727,11 @@ fn paging_of(requests: &[RecordedRequest]) -> Vec<(String, String)> {
 async fn the_list_stream_walks_every_page_in_order() {
     let server = TestServer::start(paging_server(23)).await;
     let client = client(&server);
-    let request = ListActiveCodeRequest::new(ROBOT).limit(10);
-
     let items: Vec<ActiveCodeInfo> = client
-        .list_active_code_stream(&request)
+        .list_active_code()
+        .robot_id(ROBOT)
+        .limit(10)
+        .stream()
         .map(|item| item.expect("every page succeeds"))
         .collect()
         .await;
@@ -714,10 +757,12 @@ async fn the_list_stream_walks_every_page_in_order() {
 async fn the_list_stream_starts_at_the_requested_offset() {
     let server = TestServer::start(paging_server(23)).await;
     let client = client(&server);
-    let request = ListActiveCodeRequest::new(ROBOT).offset(15).limit(5);
-
     let ids: Vec<String> = client
-        .list_active_code_stream(&request)
+        .list_active_code()
+        .robot_id(ROBOT)
+        .offset(15)
+        .limit(5)
+        .stream()
         .map(|item| {
             item.expect("every page succeeds")
                 .active_code_id
@@ -752,9 +797,7 @@ async fn an_error_on_the_second_page_is_yielded_and_ends_the_stream() {
     }))
     .await;
     let client = client(&server);
-    let request = ListActiveCodeRequest::new(ROBOT).limit(10);
-
-    let mut stream = std::pin::pin!(client.list_active_code_stream(&request));
+    let mut stream = std::pin::pin!(client.list_active_code().robot_id(ROBOT).limit(10).stream());
     let mut ids = Vec::new();
     let error = loop {
         match stream.next().await {
@@ -765,7 +808,7 @@ async fn an_error_on_the_second_page_is_yielded_and_ends_the_stream() {
     };
     let expected: Vec<String> = (0..10).map(|i| format!("code-{i:02}")).collect();
     assert_eq!(ids, expected, "the first page's items come first");
-    assert_invalid_parameter::<()>(Err(error), "List page 2");
+    assert_invalid_parameter::<(), _>(Err(error), "List page 2");
     assert!(
         stream.next().await.is_none(),
         "the stream ends after the error"
@@ -791,13 +834,22 @@ async fn an_api_error_body_decodes_as_the_documented_error_schema() {
     )
     .await;
     let error = client(&server)
-        .show_active_code(&ShowActiveCodeRequest::new(ID))
+        .show_active_code()
+        .active_code_id(ID)
+        .send()
         .await
         .expect_err("400 is an error");
     let api = error.as_api().expect("an API error");
     let typed: metastudio::types::ErrorResponse = api.json().expect("the documented 400 body");
     assert_eq!(typed.error_code.as_deref(), Some("MSS.00000003"));
     assert_eq!(typed.error_msg.as_deref(), Some("Invalid parameter"));
+    // The operation's error type has it decoded already.
+    match error.documented() {
+        Some(metastudio::operations::ShowActiveCodeError::BadRequest(body)) => {
+            assert_eq!(body, &typed)
+        }
+        other => panic!("expected the documented 400 body, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -812,19 +864,16 @@ async fn a_200_missing_optional_fields_or_with_new_ones_still_parses() {
     ])
     .await;
     let client = client(&server);
-    let request = ShowActiveCodeRequest::new(ID);
+    let request = client.show_active_code().active_code_id(ID);
 
-    let empty = client.show_active_code(&request).await.expect("{} parses");
+    let empty = request.clone().send().await.expect("{} parses");
     assert_eq!(
         empty.into_body(),
         ActiveCodeInfo::default(),
         "every field absent"
     );
 
-    let newer = client
-        .show_active_code(&request)
-        .await
-        .expect("unknown fields are ignored");
+    let newer = request.send().await.expect("unknown fields are ignored");
     assert_eq!(newer.body().active_code_id.as_deref(), Some(ID));
     assert_eq!(newer.body().valid_period, Some(3));
 }
@@ -847,8 +896,7 @@ async fn a_server_that_ignores_the_offset_ends_the_stream_with_an_error() {
     }))
     .await;
     let client = client(&server);
-    let request = ListActiveCodeRequest::new(ROBOT).limit(2);
-    let results = collect_within(client.list_active_code_stream(&request)).await;
+    let results = collect_within(client.list_active_code().robot_id(ROBOT).limit(2).stream()).await;
     assert_eq!(results.len(), 3, "two items, then the error: {results:?}");
     let ids: Vec<String> = results[..2]
         .iter()
@@ -902,8 +950,7 @@ async fn a_list_that_never_ends_stops_at_the_page_limit() {
         .build()
         .unwrap();
     assert_eq!(client.max_pages(), 5);
-    let results =
-        collect_within(client.list_active_code_stream(&ListActiveCodeRequest::new(ROBOT))).await;
+    let results = collect_within(client.list_active_code().robot_id(ROBOT).stream()).await;
     assert_eq!(results.len(), 6, "{results:?}");
     assert!(results[..5].iter().all(Result::is_ok));
     let message = results[5].as_ref().unwrap_err().to_string();

@@ -7,13 +7,11 @@
 //! The tests also check that the headers the vendor's SDK signs are the ones signed, and that
 //! the date, project and host headers carry the expected values.
 
-use metastudio::operations::{
-    CreateActiveCodeRequest, DeleteActiveCodeRequest, ListActiveCodeRequest,
-    ResetActiveCodeRequest, ShowActiveCodeRequest, UpdateActiveCodeRequest,
-};
 use metastudio::runtime::config::DEFAULT_USER_AGENT;
 use metastudio::runtime::{ClientBuilder, Credentials, RetryPolicy};
-use metastudio::types::{CreateActiveCodeReq, ResetActiveCodeReq, UpdateActiveCodeReq};
+use metastudio::types::{
+    CreateActiveCodeReq, CreateActiveCodeReqRequired, ResetActiveCodeReq, UpdateActiveCodeReq,
+};
 use metastudio::{Client, Error};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -190,9 +188,10 @@ async fn a_plain_update_is_signed_over_what_was_sent() {
     let server = TestServer::start(active_code()).await;
 
     let response = client(&server)
-        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
-            valid_period: Some(10),
-        }))
+        .update_active_code()
+        .active_code_id(ID)
+        .body(UpdateActiveCodeReq::default().valid_period(10))
+        .send()
         .await
         .expect("Update succeeds");
 
@@ -219,9 +218,10 @@ async fn a_security_token_is_sent_and_signed() {
         .expect("the client builds");
 
     client
-        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
-            valid_period: Some(10),
-        }))
+        .update_active_code()
+        .active_code_id(ID)
+        .body(UpdateActiveCodeReq::default().valid_period(10))
+        .send()
         .await
         .expect("Update succeeds");
 
@@ -240,24 +240,22 @@ async fn x_app_user_id_is_signed_when_set() {
     let client = client(&server);
 
     client
-        .update_active_code(
-            &UpdateActiveCodeRequest::new(ID)
-                .x_app_user_id("third-party-user-001")
-                .body(UpdateActiveCodeReq {
-                    valid_period: Some(10),
-                }),
-        )
+        .update_active_code()
+        .active_code_id(ID)
+        .x_app_user_id("third-party-user-001")
+        .body(UpdateActiveCodeReq::default().valid_period(10))
+        .send()
         .await
         .expect("Update succeeds");
     client
-        .create_active_code(
-            &CreateActiveCodeRequest::new(CreateActiveCodeReq {
-                robot_id: ROBOT.to_owned(),
-                room_id: ROOM.to_owned(),
-                valid_period: 30,
-            })
-            .x_app_user_id("third-party-user-001"),
-        )
+        .create_active_code()
+        .body(CreateActiveCodeReq::new(CreateActiveCodeReqRequired {
+            robot_id: ROBOT.to_owned(),
+            room_id: ROOM.to_owned(),
+            valid_period: 30,
+        }))
+        .x_app_user_id("third-party-user-001")
+        .send()
         .await
         .expect("Create succeeds");
 
@@ -289,19 +287,23 @@ async fn ids_with_reserved_and_non_ascii_characters_are_signed_as_sent() {
     let encoded = "a%2Fb%3Fc%25d%20e%23f%C3%A9%E4%B8%AD";
 
     client
-        .show_active_code(&ShowActiveCodeRequest::new(id))
+        .show_active_code()
+        .active_code_id(id)
+        .send()
         .await
         .expect("Show succeeds");
     client
-        .update_active_code(&UpdateActiveCodeRequest::new(id).body(UpdateActiveCodeReq {
-            valid_period: Some(1),
-        }))
+        .update_active_code()
+        .active_code_id(id)
+        .body(UpdateActiveCodeReq::default().valid_period(1))
+        .send()
         .await
         .expect("Update succeeds");
     client
-        .reset_active_code(&ResetActiveCodeRequest::new(id).body(ResetActiveCodeReq {
-            clean_auth_credential: Some(true),
-        }))
+        .reset_active_code()
+        .active_code_id(id)
+        .body(ResetActiveCodeReq::default().clean_auth_credential(true))
+        .send()
         .await
         .expect("Reset succeeds");
 
@@ -333,17 +335,21 @@ async fn a_list_query_is_sent_in_canonical_sorted_form() {
     let client = client(&server);
 
     client
-        .list_active_code(&ListActiveCodeRequest::new(ROBOT).offset(0).limit(10))
+        .list_active_code()
+        .robot_id(ROBOT)
+        .offset(0)
+        .limit(10)
+        .send()
         .await
         .expect("List succeeds");
     // A robot id that needs encoding, and a limit that sorts before the offset.
     client
-        .list_active_code(
-            &ListActiveCodeRequest::new("robot 1/é+x")
-                .limit(5)
-                .offset(20)
-                .x_app_user_id("user-1"),
-        )
+        .list_active_code()
+        .robot_id("robot 1/é+x")
+        .limit(5)
+        .offset(20)
+        .x_app_user_id("user-1")
+        .send()
         .await
         .expect("List succeeds");
 
@@ -371,7 +377,9 @@ async fn delete_posts_a_signed_array_body() {
     let ids = vec![ID.to_owned(), "0123456789abcdef0123456789abcdef".to_owned()];
 
     let response = client(&server)
-        .delete_active_code(&DeleteActiveCodeRequest::new(ids))
+        .delete_active_code()
+        .body(ids)
+        .send()
         .await
         .expect("Delete succeeds");
 
@@ -410,9 +418,10 @@ async fn a_retry_after_503_is_signed_again_with_a_fresh_date() {
         .expect("the client builds");
 
     let response = client
-        .update_active_code(&UpdateActiveCodeRequest::new(ID).body(UpdateActiveCodeReq {
-            valid_period: Some(10),
-        }))
+        .update_active_code()
+        .active_code_id(ID)
+        .body(UpdateActiveCodeReq::default().valid_period(10))
+        .send()
         .await
         .expect("the retry succeeds");
 
@@ -438,13 +447,11 @@ async fn the_check_bites_when_the_received_request_is_tampered_with() {
     let server = TestServer::start(Responder::always(active_code())).await;
     let client = client(&server);
     client
-        .update_active_code(
-            &UpdateActiveCodeRequest::new(ID)
-                .x_app_user_id("user-1")
-                .body(UpdateActiveCodeReq {
-                    valid_period: Some(10),
-                }),
-        )
+        .update_active_code()
+        .active_code_id(ID)
+        .x_app_user_id("user-1")
+        .body(UpdateActiveCodeReq::default().valid_period(10))
+        .send()
         .await
         .expect("Update succeeds");
     let original = server.only_request();

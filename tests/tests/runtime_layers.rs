@@ -14,10 +14,10 @@ const LAYERS: &[&str] = &[
     "error",
     "nullable",
     "validate",
+    "retry",
     "request",
     "encode",
     "response",
-    "retry",
     "paginate",
     "endpoint",
     "auth",
@@ -25,6 +25,7 @@ const LAYERS: &[&str] = &[
     "transport",
     "config",
     "client",
+    "call",
     "mod",
 ];
 

@@ -238,6 +238,7 @@ async fn without_a_project_id_no_x_project_id_is_sent() {
             headers: Vec::new(),
             body: Some(RequestBody::json(&["id1", "id2"]).unwrap()),
             idempotent: false,
+            options: Default::default(),
         })
         .await
         .unwrap();

@@ -11,32 +11,15 @@
     rustdoc::invalid_html_tags,
     reason = "generated code may use what the spec deprecates; doc text is the spec's prose"
 )]
-/// The request of [`Client::create_active_code`](crate::runtime::Client::create_active_code).
-#[derive(Debug, Clone, PartialEq)]
+/// The parameters of one call of [`Client::create_active_code`](crate::runtime::Client::create_active_code): set them on the call it returns, then `.send().await` it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateActiveCodeRequest {
-    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub x_app_user_id: ::std::option::Option<::std::string::String>,
-    /// The `application/json` request body.
-    pub body: super::types::CreateActiveCodeReq,
+    x_app_user_id: ::std::option::Option<::std::string::String>,
+    body: ::std::option::Option<super::types::CreateActiveCodeReq>,
 }
 impl CreateActiveCodeRequest {
-    /// A request with the required values; optional ones are set with the methods below.
-    pub fn new(body: super::types::CreateActiveCodeReq) -> Self {
-        Self {
-            x_app_user_id: ::std::option::Option::None,
-            body,
-        }
-    }
-    /// Sets `X-App-UserId`.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_app_user_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Checks the spec's constraints on every value; runs before anything is sent.
-    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    /// Checks the spec's constraints on every value set; runs before anything is sent.
+    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.x_app_user_id {
             crate::runtime::validate::pattern(
                 "X-App-UserId",
@@ -44,24 +27,142 @@ impl CreateActiveCodeRequest {
                 "^[^\\u4e00-\\u9fa5]*$",
             )?;
         }
-        crate::runtime::validate::Validate::validate_at(&self.body, "body")?;
+        if let ::std::option::Option::Some(value) = &self.body {
+            crate::runtime::validate::Validate::validate_at(value, "body")?;
+        }
         ::std::result::Result::Ok(())
     }
 }
-/// The response headers [`Client::create_active_code`](crate::runtime::Client::create_active_code) declares; read them with `from_headers(response.headers())`.
+/// The error responses [`Client::create_active_code`](crate::runtime::Client::create_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "variants are the spec's alternatives; boxing one would burden every caller"
+)]
+pub enum CreateActiveCodeError {
+    /// 400: Invalid request parameters. The body carries an error code and its description.
+    BadRequest(super::types::ErrorResponse),
+}
+/// The response headers [`Client::create_active_code`](crate::runtime::Client::create_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
 impl CreateActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
             x_request_id: headers
                 .get("X-Request-Id")
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned),
+        }
+    }
+}
+impl crate::runtime::Call<super::operations::CreateActiveCodeRequest> {
+    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    pub fn x_app_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `application/json` request body (required).
+    pub fn body(mut self, value: super::types::CreateActiveCodeReq) -> Self {
+        self.request.body = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `POST /v1/{project_id}/digital-human-chat/active-code` and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<
+            super::types::ActiveCodeInfo,
+            super::operations::CreateActiveCodeResponseHeaders,
+        >,
+        crate::runtime::Error<super::operations::CreateActiveCodeError>,
+    > {
+        let crate::runtime::Call { client, request, options } = self;
+        let raw = async {
+            crate::runtime::call::required(&request.body, "body", "body")?;
+            request.validate()?;
+            let c_project_id = client.client_parameter("project_id")?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/v1/");
+            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
+            path.push_str("/digital-human-chat/active-code");
+            let query = ::std::vec::Vec::new();
+            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
+                headers
+                    .push((
+                        "X-App-UserId",
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            let body = match &request.body {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(crate::runtime::RequestBody {
+                        content_type: ::std::borrow::Cow::Borrowed("application/json"),
+                        bytes: ::serde_json::to_vec(value)
+                            .map_err(crate::runtime::Error::serialize)?,
+                    })
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            client
+                .execute(crate::runtime::OperationRequest {
+                    operation_id: "CreateActiveCode",
+                    method: ::http::Method::POST,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    idempotent: false,
+                    options,
+                })
+                .await
+        }
+            .await
+            .map_err(crate::runtime::Error::retype)?;
+        let typed_headers = super::operations::CreateActiveCodeResponseHeaders::from_headers(
+            raw.headers(),
+        );
+        match raw.status().as_u16() {
+            200 => {
+                raw.json_response::<
+                        super::types::ActiveCodeInfo,
+                        _,
+                        _,
+                        _,
+                    >(true, typed_headers, ::std::convert::identity)
+            }
+            400 => {
+                ::std::result::Result::Err(
+                    raw
+                        .json_error::<
+                            super::types::ErrorResponse,
+                            _,
+                        >(super::operations::CreateActiveCodeError::BadRequest),
+                )
+            }
+            status if (200..=299).contains(&status) => {
+                raw.json_response::<
+                        super::types::ActiveCodeInfo,
+                        _,
+                        _,
+                        _,
+                    >(false, typed_headers, ::std::convert::identity)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    raw.into_documented_error(::std::option::Option::None),
+                )
+            }
         }
     }
 }
@@ -70,83 +171,22 @@ impl crate::runtime::Client {
     ///
     /// This API is used to create an activation code for an application's interactive chat.
     ///
-    /// `POST /v1/{project_id}/digital-human-chat/active-code`
-    pub async fn create_active_code(
+    /// `POST /v1/{project_id}/digital-human-chat/active-code`: set the parameters on the returned call, then `.send().await` it.
+    pub fn create_active_code(
         &self,
-        request: &super::operations::CreateActiveCodeRequest,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<super::types::ActiveCodeInfo>,
-        crate::runtime::Error,
-    > {
-        request.validate()?;
-        let project_id = self.client_parameter("project_id")?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/v1/");
-        path.push_str(&crate::runtime::encode::path_segment(project_id));
-        path.push_str("/digital-human-chat/active-code");
-        let query = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-            headers
-                .push((
-                    "X-App-UserId",
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
-        }
-        let body = {
-            let value = &request.body;
-            ::std::option::Option::Some(crate::runtime::RequestBody {
-                content_type: ::std::borrow::Cow::Borrowed("application/json"),
-                bytes: ::serde_json::to_vec(value)
-                    .map_err(crate::runtime::Error::serialize)?,
-            })
-        };
-        let raw = self
-            .execute(crate::runtime::OperationRequest {
-                operation_id: "CreateActiveCode",
-                method: ::http::Method::POST,
-                path,
-                query,
-                headers,
-                body,
-                idempotent: false,
-            })
-            .await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = raw.json::<super::types::ActiveCodeInfo>()?;
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            _ => ::std::result::Result::Err(raw.into_error()),
-        }
+    ) -> crate::runtime::Call<super::operations::CreateActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
     }
 }
-/// The request of [`Client::delete_active_code`](crate::runtime::Client::delete_active_code).
-#[derive(Debug, Clone, PartialEq)]
+/// The parameters of one call of [`Client::delete_active_code`](crate::runtime::Client::delete_active_code): set them on the call it returns, then `.send().await` it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteActiveCodeRequest {
-    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub x_app_user_id: ::std::option::Option<::std::string::String>,
-    /// The `application/json` request body. The IDs of the activation codes to delete.
-    pub body: ::std::vec::Vec<::std::string::String>,
+    x_app_user_id: ::std::option::Option<::std::string::String>,
+    body: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl DeleteActiveCodeRequest {
-    /// A request with the required values; optional ones are set with the methods below.
-    pub fn new(body: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self {
-            x_app_user_id: ::std::option::Option::None,
-            body,
-        }
-    }
-    /// Sets `X-App-UserId`.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_app_user_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Checks the spec's constraints on every value; runs before anything is sent.
-    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    /// Checks the spec's constraints on every value set; runs before anything is sent.
+    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.x_app_user_id {
             crate::runtime::validate::pattern(
                 "X-App-UserId",
@@ -157,15 +197,27 @@ impl DeleteActiveCodeRequest {
         ::std::result::Result::Ok(())
     }
 }
-/// The response headers [`Client::delete_active_code`](crate::runtime::Client::delete_active_code) declares; read them with `from_headers(response.headers())`.
+/// The error responses [`Client::delete_active_code`](crate::runtime::Client::delete_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "variants are the spec's alternatives; boxing one would burden every caller"
+)]
+pub enum DeleteActiveCodeError {
+    /// 400: Invalid request parameters. The body carries an error code and its description.
+    BadRequest(super::types::ErrorResponse),
+}
+/// The response headers [`Client::delete_active_code`](crate::runtime::Client::delete_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
 impl DeleteActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
             x_request_id: headers
                 .get("X-Request-Id")
@@ -174,105 +226,118 @@ impl DeleteActiveCodeResponseHeaders {
         }
     }
 }
+impl crate::runtime::Call<super::operations::DeleteActiveCodeRequest> {
+    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    pub fn x_app_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `application/json` request body (required). The IDs of the activation codes to delete.
+    pub fn body(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.request.body = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `POST /v1/{project_id}/digital-human-chat/active-code/delete` and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<(), super::operations::DeleteActiveCodeResponseHeaders>,
+        crate::runtime::Error<super::operations::DeleteActiveCodeError>,
+    > {
+        let crate::runtime::Call { client, request, options } = self;
+        let raw = async {
+            crate::runtime::call::required(&request.body, "body", "body")?;
+            request.validate()?;
+            let c_project_id = client.client_parameter("project_id")?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/v1/");
+            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
+            path.push_str("/digital-human-chat/active-code/delete");
+            let query = ::std::vec::Vec::new();
+            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
+                headers
+                    .push((
+                        "X-App-UserId",
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            let body = match &request.body {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(crate::runtime::RequestBody {
+                        content_type: ::std::borrow::Cow::Borrowed("application/json"),
+                        bytes: ::serde_json::to_vec(value)
+                            .map_err(crate::runtime::Error::serialize)?,
+                    })
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            client
+                .execute(crate::runtime::OperationRequest {
+                    operation_id: "DeleteActiveCode",
+                    method: ::http::Method::POST,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    idempotent: false,
+                    options,
+                })
+                .await
+        }
+            .await
+            .map_err(crate::runtime::Error::retype)?;
+        let typed_headers = super::operations::DeleteActiveCodeResponseHeaders::from_headers(
+            raw.headers(),
+        );
+        match raw.status().as_u16() {
+            200 => ::std::result::Result::Ok(raw.into_response_with((), typed_headers)),
+            400 => {
+                ::std::result::Result::Err(
+                    raw
+                        .json_error::<
+                            super::types::ErrorResponse,
+                            _,
+                        >(super::operations::DeleteActiveCodeError::BadRequest),
+                )
+            }
+            status if (200..=299).contains(&status) => {
+                ::std::result::Result::Ok(raw.into_response_with((), typed_headers))
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    raw.into_documented_error(::std::option::Option::None),
+                )
+            }
+        }
+    }
+}
 impl crate::runtime::Client {
     /// Delete activation codes.
     ///
     /// This API is used to delete activation codes in batch.
     ///
-    /// `POST /v1/{project_id}/digital-human-chat/active-code/delete`
-    pub async fn delete_active_code(
+    /// `POST /v1/{project_id}/digital-human-chat/active-code/delete`: set the parameters on the returned call, then `.send().await` it.
+    pub fn delete_active_code(
         &self,
-        request: &super::operations::DeleteActiveCodeRequest,
-    ) -> ::std::result::Result<crate::runtime::Response<()>, crate::runtime::Error> {
-        request.validate()?;
-        let project_id = self.client_parameter("project_id")?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/v1/");
-        path.push_str(&crate::runtime::encode::path_segment(project_id));
-        path.push_str("/digital-human-chat/active-code/delete");
-        let query = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-            headers
-                .push((
-                    "X-App-UserId",
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
-        }
-        let body = {
-            let value = &request.body;
-            ::std::option::Option::Some(crate::runtime::RequestBody {
-                content_type: ::std::borrow::Cow::Borrowed("application/json"),
-                bytes: ::serde_json::to_vec(value)
-                    .map_err(crate::runtime::Error::serialize)?,
-            })
-        };
-        let raw = self
-            .execute(crate::runtime::OperationRequest {
-                operation_id: "DeleteActiveCode",
-                method: ::http::Method::POST,
-                path,
-                query,
-                headers,
-                body,
-                idempotent: false,
-            })
-            .await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = ();
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            _ => ::std::result::Result::Err(raw.into_error()),
-        }
+    ) -> crate::runtime::Call<super::operations::DeleteActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
     }
 }
-/// The request of [`Client::list_active_code`](crate::runtime::Client::list_active_code).
-#[derive(Debug, Clone, PartialEq)]
+/// The parameters of one call of [`Client::list_active_code`](crate::runtime::Client::list_active_code): set them on the call it returns, then `.send().await` it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListActiveCodeRequest {
-    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub x_app_user_id: ::std::option::Option<::std::string::String>,
-    /// Query parameter `offset`. Offset of the first record to return (the number of records skipped).
-    ///
-    /// Default: `0`.
-    pub offset: ::std::option::Option<i32>,
-    /// Query parameter `limit`. Number of records to return per page.
-    ///
-    /// Default: `10`.
-    pub limit: ::std::option::Option<i32>,
-    /// Query parameter `robot_id`. Application ID. Only the activation codes of this application are listed.
-    pub robot_id: ::std::string::String,
+    x_app_user_id: ::std::option::Option<::std::string::String>,
+    offset: ::std::option::Option<i32>,
+    limit: ::std::option::Option<i32>,
+    robot_id: ::std::option::Option<::std::string::String>,
 }
 impl ListActiveCodeRequest {
-    /// A request with the required values; optional ones are set with the methods below.
-    pub fn new(robot_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            x_app_user_id: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            robot_id: robot_id.into(),
-        }
-    }
-    /// Sets `X-App-UserId`.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_app_user_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets `offset`.
-    pub fn offset(mut self, value: i32) -> Self {
-        self.offset = ::std::option::Option::Some(value);
-        self
-    }
-    /// Sets `limit`.
-    pub fn limit(mut self, value: i32) -> Self {
-        self.limit = ::std::option::Option::Some(value);
-        self
-    }
-    /// Checks the spec's constraints on every value; runs before anything is sent.
-    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    /// Checks the spec's constraints on every value set; runs before anything is sent.
+    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.x_app_user_id {
             crate::runtime::validate::pattern(
                 "X-App-UserId",
@@ -291,15 +356,27 @@ impl ListActiveCodeRequest {
         ::std::result::Result::Ok(())
     }
 }
-/// The response headers [`Client::list_active_code`](crate::runtime::Client::list_active_code) declares; read them with `from_headers(response.headers())`.
+/// The error responses [`Client::list_active_code`](crate::runtime::Client::list_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "variants are the spec's alternatives; boxing one would burden every caller"
+)]
+pub enum ListActiveCodeError {
+    /// 400: Invalid request parameters. The body carries an error code and its description.
+    BadRequest(super::types::ErrorResponse),
+}
+/// The response headers [`Client::list_active_code`](crate::runtime::Client::list_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
 impl ListActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
             x_request_id: headers
                 .get("X-Request-Id")
@@ -308,95 +385,163 @@ impl ListActiveCodeResponseHeaders {
         }
     }
 }
-impl crate::runtime::Client {
-    /// List activation codes.
+impl crate::runtime::Call<super::operations::ListActiveCodeRequest> {
+    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    pub fn x_app_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Query parameter `offset`. Offset of the first record to return (the number of records skipped).
     ///
-    /// This API is used to list the activation codes of an application, a page at a time:
-    /// the response echoes `offset` and `limit` and gives the total `count`.
+    /// Default: `0`.
+    pub fn offset(mut self, value: i32) -> Self {
+        self.request.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Query parameter `limit`. Number of records to return per page.
     ///
-    /// `GET /v1/{project_id}/digital-human-chat/active-code`
-    pub async fn list_active_code(
-        &self,
-        request: &super::operations::ListActiveCodeRequest,
+    /// Default: `10`.
+    pub fn limit(mut self, value: i32) -> Self {
+        self.request.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Query parameter `robot_id` (required). Application ID. Only the activation codes of this application are listed.
+    pub fn robot_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.robot_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `GET /v1/{project_id}/digital-human-chat/active-code` and decodes the answer.
+    pub async fn send(
+        self,
     ) -> ::std::result::Result<
-        crate::runtime::Response<super::types::ListActiveCodeResponse>,
-        crate::runtime::Error,
+        crate::runtime::Response<
+            super::types::ListActiveCodeResponse,
+            super::operations::ListActiveCodeResponseHeaders,
+        >,
+        crate::runtime::Error<super::operations::ListActiveCodeError>,
     > {
-        request.validate()?;
-        let project_id = self.client_parameter("project_id")?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/v1/");
-        path.push_str(&crate::runtime::encode::path_segment(project_id));
-        path.push_str("/digital-human-chat/active-code");
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &request.offset {
-            query
-                .push((
-                    ::std::string::String::from("offset"),
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
+        let crate::runtime::Call { client, request, options } = self;
+        let raw = async {
+            let p_robot_id = crate::runtime::call::required(
+                &request.robot_id,
+                "robot_id",
+                "robot_id",
+            )?;
+            request.validate()?;
+            let c_project_id = client.client_parameter("project_id")?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/v1/");
+            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
+            path.push_str("/digital-human-chat/active-code");
+            let mut query: ::std::vec::Vec<
+                (::std::string::String, ::std::string::String),
+            > = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(value) = &request.offset {
+                query
+                    .push((
+                        ::std::string::String::from("offset"),
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            if let ::std::option::Option::Some(value) = &request.limit {
+                query
+                    .push((
+                        ::std::string::String::from("limit"),
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            {
+                let value = p_robot_id;
+                query
+                    .push((
+                        ::std::string::String::from("robot_id"),
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
+                headers
+                    .push((
+                        "X-App-UserId",
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            let body = ::std::option::Option::None;
+            client
+                .execute(crate::runtime::OperationRequest {
+                    operation_id: "ListActiveCode",
+                    method: ::http::Method::GET,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    idempotent: true,
+                    options,
+                })
+                .await
         }
-        if let ::std::option::Option::Some(value) = &request.limit {
-            query
-                .push((
-                    ::std::string::String::from("limit"),
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
-        }
-        {
-            let value = &request.robot_id;
-            query
-                .push((
-                    ::std::string::String::from("robot_id"),
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
-        }
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-            headers
-                .push((
-                    "X-App-UserId",
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
-        }
-        let body = ::std::option::Option::None;
-        let raw = self
-            .execute(crate::runtime::OperationRequest {
-                operation_id: "ListActiveCode",
-                method: ::http::Method::GET,
-                path,
-                query,
-                headers,
-                body,
-                idempotent: true,
-            })
-            .await?;
+            .await
+            .map_err(crate::runtime::Error::retype)?;
+        let typed_headers = super::operations::ListActiveCodeResponseHeaders::from_headers(
+            raw.headers(),
+        );
         match raw.status().as_u16() {
             200 => {
-                let body = raw.json::<super::types::ListActiveCodeResponse>()?;
-                ::std::result::Result::Ok(raw.into_response(body))
+                raw.json_response::<
+                        super::types::ListActiveCodeResponse,
+                        _,
+                        _,
+                        _,
+                    >(true, typed_headers, ::std::convert::identity)
             }
-            _ => ::std::result::Result::Err(raw.into_error()),
+            400 => {
+                ::std::result::Result::Err(
+                    raw
+                        .json_error::<
+                            super::types::ErrorResponse,
+                            _,
+                        >(super::operations::ListActiveCodeError::BadRequest),
+                )
+            }
+            status if (200..=299).contains(&status) => {
+                raw.json_response::<
+                        super::types::ListActiveCodeResponse,
+                        _,
+                        _,
+                        _,
+                    >(false, typed_headers, ::std::convert::identity)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    raw.into_documented_error(::std::option::Option::None),
+                )
+            }
         }
     }
-}
-impl crate::runtime::Client {
-    /// Every item of [`Client::list_active_code`](crate::runtime::Client::list_active_code), page after page: the offset starts at the request's (or 0) and advances by the items received until the total the service reports is reached or a page is empty. An error is yielded as an item and ends the stream; so is a page that repeats the one before it, or a page beyond the client's `max_pages`.
-    pub fn list_active_code_stream<'a>(
-        &'a self,
-        request: &super::operations::ListActiveCodeRequest,
+    /// Every item of [`Client::list_active_code`](crate::runtime::Client::list_active_code), page after page: the offset starts at the call's (or 0) and advances by the items received until the total the service reports is reached or a page is empty. An error is yielded as an item and ends the stream. The stream owns the call, so it can move into a spawned task.
+    pub fn stream(
+        self,
     ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<super::types::ActiveCodeInfo, crate::runtime::Error>,
-    > + 'a {
-        let request = request.clone();
-        let start = request.offset.map(i64::from).unwrap_or(0);
+        Item = ::std::result::Result<
+            super::types::ActiveCodeInfo,
+            crate::runtime::Error<super::operations::ListActiveCodeError>,
+        >,
+    > + ::std::marker::Send + 'static {
+        let start = self.request.offset.map(i64::from).unwrap_or(0);
+        let max_pages = self.client.max_pages();
         crate::runtime::paginate::offset_stream(
-            self.max_pages(),
+            max_pages,
             start,
             move |offset| {
-                let mut page_request = request.clone();
+                let mut page = self.clone();
                 async move {
-                    page_request.offset = ::std::option::Option::Some(
+                    page.request.offset = ::std::option::Option::Some(
                         i32::try_from(offset)
                             .map_err(|_| {
                                 crate::runtime::Error::validation(
@@ -405,7 +550,7 @@ impl crate::runtime::Client {
                                 )
                             })?,
                     );
-                    let body = self.list_active_code(&page_request).await?.into_body();
+                    let body = page.send().await?.into_body();
                     ::std::result::Result::Ok(crate::runtime::paginate::Page {
                         items: body.data.unwrap_or_default(),
                         total: body.count.map(::std::convert::Into::<i64>::into),
@@ -415,42 +560,29 @@ impl crate::runtime::Client {
         )
     }
 }
-/// The request of [`Client::reset_active_code`](crate::runtime::Client::reset_active_code).
-#[derive(Debug, Clone, PartialEq)]
+impl crate::runtime::Client {
+    /// List activation codes.
+    ///
+    /// This API is used to list the activation codes of an application, a page at a time:
+    /// the response echoes `offset` and `limit` and gives the total `count`.
+    ///
+    /// `GET /v1/{project_id}/digital-human-chat/active-code`: set the parameters on the returned call, then `.send().await` it. `.stream()` walks every page instead.
+    pub fn list_active_code(
+        &self,
+    ) -> crate::runtime::Call<super::operations::ListActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
+    }
+}
+/// The parameters of one call of [`Client::reset_active_code`](crate::runtime::Client::reset_active_code): set them on the call it returns, then `.send().await` it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResetActiveCodeRequest {
-    /// Path parameter `active_code_id`. Activation code ID.
-    pub active_code_id: ::std::string::String,
-    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub x_app_user_id: ::std::option::Option<::std::string::String>,
-    /// The `application/json` request body.
-    pub body: ::std::option::Option<super::types::ResetActiveCodeReq>,
+    active_code_id: ::std::option::Option<::std::string::String>,
+    x_app_user_id: ::std::option::Option<::std::string::String>,
+    body: ::std::option::Option<super::types::ResetActiveCodeReq>,
 }
 impl ResetActiveCodeRequest {
-    /// A request with the required values; optional ones are set with the methods below.
-    pub fn new(
-        active_code_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            active_code_id: active_code_id.into(),
-            x_app_user_id: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
-    }
-    /// Sets `X-App-UserId`.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_app_user_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, value: super::types::ResetActiveCodeReq) -> Self {
-        self.body = ::std::option::Option::Some(value);
-        self
-    }
-    /// Checks the spec's constraints on every value; runs before anything is sent.
-    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    /// Checks the spec's constraints on every value set; runs before anything is sent.
+    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.x_app_user_id {
             crate::runtime::validate::pattern(
                 "X-App-UserId",
@@ -458,26 +590,157 @@ impl ResetActiveCodeRequest {
                 "^[^\\u4e00-\\u9fa5]*$",
             )?;
         }
-        if let ::std::option::Option::Some(value) = &self.body {
-            crate::runtime::validate::Validate::validate_at(value, "body")?;
-        }
         ::std::result::Result::Ok(())
     }
 }
-/// The response headers [`Client::reset_active_code`](crate::runtime::Client::reset_active_code) declares; read them with `from_headers(response.headers())`.
+/// The error responses [`Client::reset_active_code`](crate::runtime::Client::reset_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "variants are the spec's alternatives; boxing one would burden every caller"
+)]
+pub enum ResetActiveCodeError {
+    /// 400: Invalid request parameters. The body carries an error code and its description.
+    BadRequest(super::types::ErrorResponse),
+}
+/// The response headers [`Client::reset_active_code`](crate::runtime::Client::reset_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResetActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
 impl ResetActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
             x_request_id: headers
                 .get("X-Request-Id")
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned),
+        }
+    }
+}
+impl crate::runtime::Call<super::operations::ResetActiveCodeRequest> {
+    /// Path parameter `active_code_id` (required). Activation code ID.
+    pub fn active_code_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.active_code_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    pub fn x_app_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `application/json` request body.
+    pub fn body(mut self, value: super::types::ResetActiveCodeReq) -> Self {
+        self.request.body = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}/reset` and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<
+            super::types::ActiveCodeInfo,
+            super::operations::ResetActiveCodeResponseHeaders,
+        >,
+        crate::runtime::Error<super::operations::ResetActiveCodeError>,
+    > {
+        let crate::runtime::Call { client, request, options } = self;
+        let raw = async {
+            let p_active_code_id = crate::runtime::call::required(
+                &request.active_code_id,
+                "active_code_id",
+                "active_code_id",
+            )?;
+            request.validate()?;
+            let c_project_id = client.client_parameter("project_id")?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/v1/");
+            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
+            path.push_str("/digital-human-chat/active-code/");
+            path.push_str(
+                &crate::runtime::encode::path_segment(
+                    &crate::runtime::encode::ParamValue::to_param(p_active_code_id),
+                ),
+            );
+            path.push_str("/reset");
+            let query = ::std::vec::Vec::new();
+            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
+                headers
+                    .push((
+                        "X-App-UserId",
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            let body = match &request.body {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(crate::runtime::RequestBody {
+                        content_type: ::std::borrow::Cow::Borrowed("application/json"),
+                        bytes: ::serde_json::to_vec(value)
+                            .map_err(crate::runtime::Error::serialize)?,
+                    })
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            client
+                .execute(crate::runtime::OperationRequest {
+                    operation_id: "ResetActiveCode",
+                    method: ::http::Method::PUT,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    idempotent: true,
+                    options,
+                })
+                .await
+        }
+            .await
+            .map_err(crate::runtime::Error::retype)?;
+        let typed_headers = super::operations::ResetActiveCodeResponseHeaders::from_headers(
+            raw.headers(),
+        );
+        match raw.status().as_u16() {
+            200 => {
+                raw.json_response::<
+                        super::types::ActiveCodeInfo,
+                        _,
+                        _,
+                        _,
+                    >(true, typed_headers, ::std::convert::identity)
+            }
+            400 => {
+                ::std::result::Result::Err(
+                    raw
+                        .json_error::<
+                            super::types::ErrorResponse,
+                            _,
+                        >(super::operations::ResetActiveCodeError::BadRequest),
+                )
+            }
+            status if (200..=299).contains(&status) => {
+                raw.json_response::<
+                        super::types::ActiveCodeInfo,
+                        _,
+                        _,
+                        _,
+                    >(false, typed_headers, ::std::convert::identity)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    raw.into_documented_error(::std::option::Option::None),
+                )
+            }
         }
     }
 }
@@ -486,93 +749,22 @@ impl crate::runtime::Client {
     ///
     /// This API is used to reset an activation code.
     ///
-    /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}/reset`
-    pub async fn reset_active_code(
+    /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}/reset`: set the parameters on the returned call, then `.send().await` it.
+    pub fn reset_active_code(
         &self,
-        request: &super::operations::ResetActiveCodeRequest,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<super::types::ActiveCodeInfo>,
-        crate::runtime::Error,
-    > {
-        request.validate()?;
-        let project_id = self.client_parameter("project_id")?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/v1/");
-        path.push_str(&crate::runtime::encode::path_segment(project_id));
-        path.push_str("/digital-human-chat/active-code/");
-        path.push_str(
-            &crate::runtime::encode::path_segment(
-                &crate::runtime::encode::ParamValue::to_param(&request.active_code_id),
-            ),
-        );
-        path.push_str("/reset");
-        let query = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-            headers
-                .push((
-                    "X-App-UserId",
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
-        }
-        let body = match &request.body {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(crate::runtime::RequestBody {
-                    content_type: ::std::borrow::Cow::Borrowed("application/json"),
-                    bytes: ::serde_json::to_vec(value)
-                        .map_err(crate::runtime::Error::serialize)?,
-                })
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let raw = self
-            .execute(crate::runtime::OperationRequest {
-                operation_id: "ResetActiveCode",
-                method: ::http::Method::PUT,
-                path,
-                query,
-                headers,
-                body,
-                idempotent: true,
-            })
-            .await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = raw.json::<super::types::ActiveCodeInfo>()?;
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            _ => ::std::result::Result::Err(raw.into_error()),
-        }
+    ) -> crate::runtime::Call<super::operations::ResetActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
     }
 }
-/// The request of [`Client::show_active_code`](crate::runtime::Client::show_active_code).
-#[derive(Debug, Clone, PartialEq)]
+/// The parameters of one call of [`Client::show_active_code`](crate::runtime::Client::show_active_code): set them on the call it returns, then `.send().await` it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowActiveCodeRequest {
-    /// Path parameter `active_code_id`. Activation code ID.
-    pub active_code_id: ::std::string::String,
-    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub x_app_user_id: ::std::option::Option<::std::string::String>,
+    active_code_id: ::std::option::Option<::std::string::String>,
+    x_app_user_id: ::std::option::Option<::std::string::String>,
 }
 impl ShowActiveCodeRequest {
-    /// A request with the required values; optional ones are set with the methods below.
-    pub fn new(
-        active_code_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            active_code_id: active_code_id.into(),
-            x_app_user_id: ::std::option::Option::None,
-        }
-    }
-    /// Sets `X-App-UserId`.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_app_user_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Checks the spec's constraints on every value; runs before anything is sent.
-    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    /// Checks the spec's constraints on every value set; runs before anything is sent.
+    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.x_app_user_id {
             crate::runtime::validate::pattern(
                 "X-App-UserId",
@@ -583,15 +775,27 @@ impl ShowActiveCodeRequest {
         ::std::result::Result::Ok(())
     }
 }
-/// The response headers [`Client::show_active_code`](crate::runtime::Client::show_active_code) declares; read them with `from_headers(response.headers())`.
+/// The error responses [`Client::show_active_code`](crate::runtime::Client::show_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "variants are the spec's alternatives; boxing one would burden every caller"
+)]
+pub enum ShowActiveCodeError {
+    /// 400: Invalid request parameters. The body carries an error code and its description.
+    BadRequest(super::types::ErrorResponse),
+}
+/// The response headers [`Client::show_active_code`](crate::runtime::Client::show_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ShowActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
 impl ShowActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
             x_request_id: headers
                 .get("X-Request-Id")
@@ -600,96 +804,135 @@ impl ShowActiveCodeResponseHeaders {
         }
     }
 }
+impl crate::runtime::Call<super::operations::ShowActiveCodeRequest> {
+    /// Path parameter `active_code_id` (required). Activation code ID.
+    pub fn active_code_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.active_code_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    pub fn x_app_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `GET /v1/{project_id}/digital-human-chat/active-code/{active_code_id}` and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<
+            super::types::ActiveCodeInfo,
+            super::operations::ShowActiveCodeResponseHeaders,
+        >,
+        crate::runtime::Error<super::operations::ShowActiveCodeError>,
+    > {
+        let crate::runtime::Call { client, request, options } = self;
+        let raw = async {
+            let p_active_code_id = crate::runtime::call::required(
+                &request.active_code_id,
+                "active_code_id",
+                "active_code_id",
+            )?;
+            request.validate()?;
+            let c_project_id = client.client_parameter("project_id")?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/v1/");
+            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
+            path.push_str("/digital-human-chat/active-code/");
+            path.push_str(
+                &crate::runtime::encode::path_segment(
+                    &crate::runtime::encode::ParamValue::to_param(p_active_code_id),
+                ),
+            );
+            let query = ::std::vec::Vec::new();
+            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
+                headers
+                    .push((
+                        "X-App-UserId",
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            let body = ::std::option::Option::None;
+            client
+                .execute(crate::runtime::OperationRequest {
+                    operation_id: "ShowActiveCode",
+                    method: ::http::Method::GET,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    idempotent: true,
+                    options,
+                })
+                .await
+        }
+            .await
+            .map_err(crate::runtime::Error::retype)?;
+        let typed_headers = super::operations::ShowActiveCodeResponseHeaders::from_headers(
+            raw.headers(),
+        );
+        match raw.status().as_u16() {
+            200 => {
+                raw.json_response::<
+                        super::types::ActiveCodeInfo,
+                        _,
+                        _,
+                        _,
+                    >(true, typed_headers, ::std::convert::identity)
+            }
+            400 => {
+                ::std::result::Result::Err(
+                    raw
+                        .json_error::<
+                            super::types::ErrorResponse,
+                            _,
+                        >(super::operations::ShowActiveCodeError::BadRequest),
+                )
+            }
+            status if (200..=299).contains(&status) => {
+                raw.json_response::<
+                        super::types::ActiveCodeInfo,
+                        _,
+                        _,
+                        _,
+                    >(false, typed_headers, ::std::convert::identity)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    raw.into_documented_error(::std::option::Option::None),
+                )
+            }
+        }
+    }
+}
 impl crate::runtime::Client {
     /// Show an activation code.
     ///
     /// This API is used to query the details of an activation code.
     ///
-    /// `GET /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`
-    pub async fn show_active_code(
+    /// `GET /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`: set the parameters on the returned call, then `.send().await` it.
+    pub fn show_active_code(
         &self,
-        request: &super::operations::ShowActiveCodeRequest,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<super::types::ActiveCodeInfo>,
-        crate::runtime::Error,
-    > {
-        request.validate()?;
-        let project_id = self.client_parameter("project_id")?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/v1/");
-        path.push_str(&crate::runtime::encode::path_segment(project_id));
-        path.push_str("/digital-human-chat/active-code/");
-        path.push_str(
-            &crate::runtime::encode::path_segment(
-                &crate::runtime::encode::ParamValue::to_param(&request.active_code_id),
-            ),
-        );
-        let query = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-            headers
-                .push((
-                    "X-App-UserId",
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
-        }
-        let body = ::std::option::Option::None;
-        let raw = self
-            .execute(crate::runtime::OperationRequest {
-                operation_id: "ShowActiveCode",
-                method: ::http::Method::GET,
-                path,
-                query,
-                headers,
-                body,
-                idempotent: true,
-            })
-            .await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = raw.json::<super::types::ActiveCodeInfo>()?;
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            _ => ::std::result::Result::Err(raw.into_error()),
-        }
+    ) -> crate::runtime::Call<super::operations::ShowActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
     }
 }
-/// The request of [`Client::update_active_code`](crate::runtime::Client::update_active_code).
-#[derive(Debug, Clone, PartialEq)]
+/// The parameters of one call of [`Client::update_active_code`](crate::runtime::Client::update_active_code): set them on the call it returns, then `.send().await` it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateActiveCodeRequest {
-    /// Path parameter `active_code_id`. Activation code ID.
-    pub active_code_id: ::std::string::String,
-    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub x_app_user_id: ::std::option::Option<::std::string::String>,
-    /// The `application/json` request body.
-    pub body: ::std::option::Option<super::types::UpdateActiveCodeReq>,
+    active_code_id: ::std::option::Option<::std::string::String>,
+    x_app_user_id: ::std::option::Option<::std::string::String>,
+    body: ::std::option::Option<super::types::UpdateActiveCodeReq>,
 }
 impl UpdateActiveCodeRequest {
-    /// A request with the required values; optional ones are set with the methods below.
-    pub fn new(
-        active_code_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            active_code_id: active_code_id.into(),
-            x_app_user_id: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
-    }
-    /// Sets `X-App-UserId`.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_app_user_id = ::std::option::Option::Some(value.into());
-        self
-    }
-    /// Sets the request body.
-    pub fn body(mut self, value: super::types::UpdateActiveCodeReq) -> Self {
-        self.body = ::std::option::Option::Some(value);
-        self
-    }
-    /// Checks the spec's constraints on every value; runs before anything is sent.
-    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+    /// Checks the spec's constraints on every value set; runs before anything is sent.
+    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.x_app_user_id {
             crate::runtime::validate::pattern(
                 "X-App-UserId",
@@ -703,15 +946,27 @@ impl UpdateActiveCodeRequest {
         ::std::result::Result::Ok(())
     }
 }
-/// The response headers [`Client::update_active_code`](crate::runtime::Client::update_active_code) declares; read them with `from_headers(response.headers())`.
+/// The error responses [`Client::update_active_code`](crate::runtime::Client::update_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "variants are the spec's alternatives; boxing one would burden every caller"
+)]
+pub enum UpdateActiveCodeError {
+    /// 400: Invalid request parameters. The body carries an error code and its description.
+    BadRequest(super::types::ErrorResponse),
+}
+/// The response headers [`Client::update_active_code`](crate::runtime::Client::update_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
 impl UpdateActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
-    pub fn from_headers(headers: &::http::HeaderMap) -> Self {
+    pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
             x_request_id: headers
                 .get("X-Request-Id")
@@ -720,66 +975,136 @@ impl UpdateActiveCodeResponseHeaders {
         }
     }
 }
+impl crate::runtime::Call<super::operations::UpdateActiveCodeRequest> {
+    /// Path parameter `active_code_id` (required). Activation code ID.
+    pub fn active_code_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.active_code_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    pub fn x_app_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The `application/json` request body.
+    pub fn body(mut self, value: super::types::UpdateActiveCodeReq) -> Self {
+        self.request.body = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}` and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        crate::runtime::Response<
+            super::types::ActiveCodeInfo,
+            super::operations::UpdateActiveCodeResponseHeaders,
+        >,
+        crate::runtime::Error<super::operations::UpdateActiveCodeError>,
+    > {
+        let crate::runtime::Call { client, request, options } = self;
+        let raw = async {
+            let p_active_code_id = crate::runtime::call::required(
+                &request.active_code_id,
+                "active_code_id",
+                "active_code_id",
+            )?;
+            request.validate()?;
+            let c_project_id = client.client_parameter("project_id")?;
+            let mut path = ::std::string::String::new();
+            path.push_str("/v1/");
+            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
+            path.push_str("/digital-human-chat/active-code/");
+            path.push_str(
+                &crate::runtime::encode::path_segment(
+                    &crate::runtime::encode::ParamValue::to_param(p_active_code_id),
+                ),
+            );
+            let query = ::std::vec::Vec::new();
+            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
+                headers
+                    .push((
+                        "X-App-UserId",
+                        crate::runtime::encode::ParamValue::to_param(value),
+                    ));
+            }
+            let body = match &request.body {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(crate::runtime::RequestBody {
+                        content_type: ::std::borrow::Cow::Borrowed("application/json"),
+                        bytes: ::serde_json::to_vec(value)
+                            .map_err(crate::runtime::Error::serialize)?,
+                    })
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+            client
+                .execute(crate::runtime::OperationRequest {
+                    operation_id: "UpdateActiveCode",
+                    method: ::http::Method::PUT,
+                    path,
+                    query,
+                    headers,
+                    body,
+                    idempotent: true,
+                    options,
+                })
+                .await
+        }
+            .await
+            .map_err(crate::runtime::Error::retype)?;
+        let typed_headers = super::operations::UpdateActiveCodeResponseHeaders::from_headers(
+            raw.headers(),
+        );
+        match raw.status().as_u16() {
+            200 => {
+                raw.json_response::<
+                        super::types::ActiveCodeInfo,
+                        _,
+                        _,
+                        _,
+                    >(true, typed_headers, ::std::convert::identity)
+            }
+            400 => {
+                ::std::result::Result::Err(
+                    raw
+                        .json_error::<
+                            super::types::ErrorResponse,
+                            _,
+                        >(super::operations::UpdateActiveCodeError::BadRequest),
+                )
+            }
+            status if (200..=299).contains(&status) => {
+                raw.json_response::<
+                        super::types::ActiveCodeInfo,
+                        _,
+                        _,
+                        _,
+                    >(false, typed_headers, ::std::convert::identity)
+            }
+            _ => {
+                ::std::result::Result::Err(
+                    raw.into_documented_error(::std::option::Option::None),
+                )
+            }
+        }
+    }
+}
 impl crate::runtime::Client {
     /// Modify an activation code.
     ///
     /// This API is used to modify an activation code's validity.
     ///
-    /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`
-    pub async fn update_active_code(
+    /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`: set the parameters on the returned call, then `.send().await` it.
+    pub fn update_active_code(
         &self,
-        request: &super::operations::UpdateActiveCodeRequest,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<super::types::ActiveCodeInfo>,
-        crate::runtime::Error,
-    > {
-        request.validate()?;
-        let project_id = self.client_parameter("project_id")?;
-        let mut path = ::std::string::String::new();
-        path.push_str("/v1/");
-        path.push_str(&crate::runtime::encode::path_segment(project_id));
-        path.push_str("/digital-human-chat/active-code/");
-        path.push_str(
-            &crate::runtime::encode::path_segment(
-                &crate::runtime::encode::ParamValue::to_param(&request.active_code_id),
-            ),
-        );
-        let query = ::std::vec::Vec::new();
-        let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-            headers
-                .push((
-                    "X-App-UserId",
-                    crate::runtime::encode::ParamValue::to_param(value),
-                ));
-        }
-        let body = match &request.body {
-            ::std::option::Option::Some(value) => {
-                ::std::option::Option::Some(crate::runtime::RequestBody {
-                    content_type: ::std::borrow::Cow::Borrowed("application/json"),
-                    bytes: ::serde_json::to_vec(value)
-                        .map_err(crate::runtime::Error::serialize)?,
-                })
-            }
-            ::std::option::Option::None => ::std::option::Option::None,
-        };
-        let raw = self
-            .execute(crate::runtime::OperationRequest {
-                operation_id: "UpdateActiveCode",
-                method: ::http::Method::PUT,
-                path,
-                query,
-                headers,
-                body,
-                idempotent: true,
-            })
-            .await?;
-        match raw.status().as_u16() {
-            200 => {
-                let body = raw.json::<super::types::ActiveCodeInfo>()?;
-                ::std::result::Result::Ok(raw.into_response(body))
-            }
-            _ => ::std::result::Result::Err(raw.into_error()),
-        }
+    ) -> crate::runtime::Call<super::operations::UpdateActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
     }
 }

@@ -13,6 +13,7 @@
 )]
 /// An activation code.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ActiveCodeInfo {
     /// Activation code ID.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -39,18 +40,9 @@ pub struct ActiveCodeInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_time: ::std::option::Option<::std::string::String>,
 }
-impl crate::runtime::validate::Validate for ActiveCodeInfo {
-    fn validate_at(&self, at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.valid_period {
-            let name = crate::runtime::validate::join(at, "valid_period");
-            crate::runtime::validate::minimum(&name, *value, 0i32, false)?;
-            crate::runtime::validate::maximum(&name, *value, 65535i32, false)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 /// The activation code to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateActiveCodeReq {
     /// Application ID.
     pub robot_id: ::std::string::String,
@@ -58,6 +50,26 @@ pub struct CreateActiveCodeReq {
     pub room_id: ::std::string::String,
     /// Days of validity (0 means the code never expires).
     pub valid_period: i32,
+}
+/// The required fields of [`CreateActiveCodeReq`], named: `CreateActiveCodeReq::new(CreateActiveCodeReqRequired { … })`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateActiveCodeReqRequired {
+    /// Application ID.
+    pub robot_id: ::std::string::String,
+    /// Intelligent interactive chat ID.
+    pub room_id: ::std::string::String,
+    /// Days of validity (0 means the code never expires).
+    pub valid_period: i32,
+}
+impl CreateActiveCodeReq {
+    /// A value with the required fields set; set the optional ones with the methods below.
+    pub fn new(required: CreateActiveCodeReqRequired) -> Self {
+        Self {
+            robot_id: required.robot_id,
+            room_id: required.room_id,
+            valid_period: required.valid_period,
+        }
+    }
 }
 impl crate::runtime::validate::Validate for CreateActiveCodeReq {
     fn validate_at(&self, at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -72,6 +84,7 @@ impl crate::runtime::validate::Validate for CreateActiveCodeReq {
 }
 /// The body of an error response.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -80,16 +93,9 @@ pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
-impl crate::runtime::validate::Validate for ErrorResponse {
-    fn validate_at(
-        &self,
-        _at: &str,
-    ) -> ::std::result::Result<(), crate::runtime::Error> {
-        ::std::result::Result::Ok(())
-    }
-}
 /// One page of activation codes.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListActiveCodeResponse {
     /// Offset of the first record of this page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -104,32 +110,9 @@ pub struct ListActiveCodeResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ActiveCodeInfo>>,
 }
-impl crate::runtime::validate::Validate for ListActiveCodeResponse {
-    fn validate_at(&self, at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.offset {
-            let name = crate::runtime::validate::join(at, "offset");
-            crate::runtime::validate::minimum(&name, *value, 0i32, false)?;
-            crate::runtime::validate::maximum(&name, *value, 2147483647i32, false)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            let name = crate::runtime::validate::join(at, "limit");
-            crate::runtime::validate::minimum(&name, *value, 1i32, false)?;
-            crate::runtime::validate::maximum(&name, *value, 1000i32, false)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.count {
-            let name = crate::runtime::validate::join(at, "count");
-            crate::runtime::validate::minimum(&name, *value, 0i32, false)?;
-            crate::runtime::validate::maximum(&name, *value, 2147483647i32, false)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.data {
-            let name = crate::runtime::validate::join(at, "data");
-            crate::runtime::validate::Validate::validate_at(value, &name)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
 /// How to reset an activation code.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResetActiveCodeReq {
     /// Whether to clear the authentication credential of the activation code.
     ///
@@ -137,20 +120,27 @@ pub struct ResetActiveCodeReq {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub clean_auth_credential: ::std::option::Option<bool>,
 }
-impl crate::runtime::validate::Validate for ResetActiveCodeReq {
-    fn validate_at(
-        &self,
-        _at: &str,
-    ) -> ::std::result::Result<(), crate::runtime::Error> {
-        ::std::result::Result::Ok(())
+impl ResetActiveCodeReq {
+    /// Sets `clean_auth_credential`.
+    pub fn clean_auth_credential(mut self, value: bool) -> Self {
+        self.clean_auth_credential = ::std::option::Option::Some(value);
+        self
     }
 }
 /// The new validity of an activation code.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateActiveCodeReq {
     /// Days of validity (0 means the code never expires).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub valid_period: ::std::option::Option<i32>,
+}
+impl UpdateActiveCodeReq {
+    /// Sets `valid_period`.
+    pub fn valid_period(mut self, value: i32) -> Self {
+        self.valid_period = ::std::option::Option::Some(value);
+        self
+    }
 }
 impl crate::runtime::validate::Validate for UpdateActiveCodeReq {
     fn validate_at(&self, at: &str) -> ::std::result::Result<(), crate::runtime::Error> {

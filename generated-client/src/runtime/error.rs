@@ -1,10 +1,16 @@
-//! The one error type every operation returns.
+//! The error every operation returns.
 //!
-//! [`Error`] tells apart what a caller handles differently:
+//! [`Error<E>`](Error) tells apart what a caller handles differently; `E` is the operation's
+//! own error type, the error responses its spec documents (`UpdateActiveCodeError` with a
+//! variant per documented status), which [`ApiError::documented`] holds already decoded. An
+//! operation that documents none returns [`Error`] itself (`E` is [`Undocumented`]). Every
+//! variant but [`Error::Api`] and [`Error::UndocumentedSuccess`] is the same whatever `E` is.
+//!
 //!
 //! | variant | meaning | retried by the client? |
 //! | --- | --- | --- |
-//! | [`Error::Api`] | the service answered with an error status | 429, 500, 502, 503, 504 on idempotent operations |
+//! | [`Error::Api`] | the service answered with an error status (decoded as documented, when it is) | 429, 500, 502, 503, 504 on idempotent operations |
+//! | [`Error::UndocumentedSuccess`] | a success status the spec does not list, with a body that is not the documented one | no |
 //! | [`Error::Transport`] | no response: connection refused, reset, TLS failure, closed mid-response | connection failures always; others on idempotent operations |
 //! | [`Error::Timeout`] | no complete response within the timeout | on idempotent operations |
 //! | [`Error::ResponseTooLarge`] | the response body is larger than the client accepts | no |
@@ -29,13 +35,24 @@ use http::StatusCode;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-/// Everything that can go wrong when calling an operation.
+/// The documented error type of an operation whose spec documents no error response: it has
+/// no values, so [`ApiError::documented`] is always `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Undocumented {}
+
+/// Everything that can go wrong when calling an operation; `E` is what its error responses
+/// decode to (see the [module docs](self)).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<E: std::fmt::Debug = Undocumented> {
     /// The server answered with an error status.
     #[error("{0}")]
-    Api(Box<ApiError>),
+    Api(Box<ApiError<E>>),
+    /// The server answered with a success status the spec does not list for the operation
+    /// (a 204 where it documents 200, say), and the body is not the documented one; status,
+    /// headers' request id and body are kept.
+    #[error("{0} (a success status the spec does not document for this operation)")]
+    UndocumentedSuccess(Box<ApiError<E>>),
     /// The request could not be sent or the response not received (connection refused, reset,
     /// TLS failure, closed mid-response).
     #[error("{operation}: transport failure after {attempts} attempt(s): {}", error_chain(.source))]
@@ -142,7 +159,7 @@ pub enum Error {
 /// [`body_text`](ApiError::body_text); `Display` then shows a short one-line excerpt of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct ApiError {
+pub struct ApiError<E = Undocumented> {
     /// The operation that failed (its `operationId`), when known.
     pub operation: Option<&'static str>,
     /// The HTTP status.
@@ -158,6 +175,9 @@ pub struct ApiError {
     pub body: Bytes,
     /// How many times the request was sent.
     pub attempts: u32,
+    /// The body decoded as the error response the spec documents for this status (the
+    /// operation's error type), when it documents one and the body is one.
+    pub documented: Option<E>,
 }
 
 /// How many characters of a body without an error message `Display` shows.
@@ -167,7 +187,7 @@ const EXCERPT_CHARS: usize = 200;
 /// small, and a huge body is no reason to spend time and memory on a JSON tree.
 pub const MAX_PARSED_ERROR_BODY: usize = 64 * 1024;
 
-impl ApiError {
+impl<E> ApiError<E> {
     /// Builds the error for a response with an error status, reading the code, the message and
     /// (when `request_id` is `None`) a `request_id` from the body, trying the field pairs
     /// `fields` in order.
@@ -176,7 +196,7 @@ impl ApiError {
         request_id: Option<String>,
         body: Bytes,
         fields: impl IntoIterator<Item = ErrorFields>,
-    ) -> ApiError {
+    ) -> ApiError<E> {
         let json = (body.len() <= MAX_PARSED_ERROR_BODY)
             .then(|| serde_json::from_slice::<serde_json::Value>(&body).ok())
             .flatten();
@@ -199,6 +219,27 @@ impl ApiError {
             error_msg,
             body,
             attempts: 1,
+            documented: None,
+        }
+    }
+
+    /// The body decoded as the error response the spec documents for this status, if it is
+    /// one: `match api.documented() { Some(UpdateActiveCodeError::BadRequest(body)) => … }`.
+    pub fn documented(&self) -> Option<&E> {
+        self.documented.as_ref()
+    }
+
+    /// The same error with another documented type, decoded by `f` (the untyped parts kept).
+    pub fn map_documented<F>(self, f: impl FnOnce(E) -> Option<F>) -> ApiError<F> {
+        ApiError {
+            operation: self.operation,
+            status: self.status,
+            request_id: self.request_id,
+            error_code: self.error_code,
+            error_msg: self.error_msg,
+            body: self.body,
+            attempts: self.attempts,
+            documented: self.documented.and_then(f),
         }
     }
 
@@ -248,7 +289,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
 }
 
-impl std::fmt::Display for ApiError {
+impl<E> std::fmt::Display for ApiError<E> {
     /// One line: `[operation: ]HTTP <status>[ <reason>]: [<code>: ]<message or body excerpt>
     /// (request id <id>[, <n> attempts])`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -313,7 +354,7 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-impl Error {
+impl<E: std::fmt::Debug> Error<E> {
     /// A value broke a constraint of the spec.
     pub fn validation(parameter: impl Into<String>, rule: impl Into<String>) -> Self {
         Error::Validation {
@@ -358,10 +399,79 @@ impl Error {
     }
 
     /// The API error, if this is one.
-    pub fn as_api(&self) -> Option<&ApiError> {
+    pub fn as_api(&self) -> Option<&ApiError<E>> {
         match self {
             Error::Api(api) => Some(api),
             _ => None,
+        }
+    }
+
+    /// The error response the spec documents for this operation and status, decoded, if the
+    /// service answered with one.
+    pub fn documented(&self) -> Option<&E> {
+        self.as_api().and_then(ApiError::documented)
+    }
+
+    /// The same error without its documented type (the decoded body dropped, the raw body
+    /// kept): one type for errors of every operation, e.g. to collect them with `?`.
+    pub fn into_untyped(self) -> Error {
+        self.map_documented(|_| None)
+    }
+
+    /// The same error with another documented type, decoded by `f`.
+    pub fn map_documented<F: std::fmt::Debug>(self, f: impl FnOnce(E) -> Option<F>) -> Error<F> {
+        match self {
+            Error::Api(api) => Error::Api(Box::new(api.map_documented(f))),
+            Error::UndocumentedSuccess(api) => {
+                Error::UndocumentedSuccess(Box::new(api.map_documented(f)))
+            }
+            Error::Transport {
+                operation,
+                attempts,
+                source,
+            } => Error::Transport {
+                operation,
+                attempts,
+                source,
+            },
+            Error::Timeout {
+                operation,
+                attempts,
+                timeout,
+            } => Error::Timeout {
+                operation,
+                attempts,
+                timeout,
+            },
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                request_id,
+                limit,
+            } => Error::ResponseTooLarge {
+                operation,
+                status,
+                request_id,
+                limit,
+            },
+            Error::Decode {
+                status,
+                request_id,
+                body,
+                message,
+            } => Error::Decode {
+                status,
+                request_id,
+                body,
+                message,
+            },
+            Error::Validation { parameter, rule } => Error::Validation { parameter, rule },
+            Error::Config(message) => Error::Config(message),
+            Error::Serialize(source) => Error::Serialize(source),
+            #[cfg(feature = "aksk")]
+            Error::Signing { operation, source } => Error::Signing { operation, source },
+            #[cfg(feature = "pagination")]
+            Error::Pagination { pages, reason } => Error::Pagination { pages, reason },
         }
     }
 
@@ -371,6 +481,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.is_retryable(),
+            Error::UndocumentedSuccess(_) => false,
             Error::Transport { .. } | Error::Timeout { .. } => true,
             _ => false,
         }
@@ -379,7 +490,7 @@ impl Error {
     /// The request id the service gave, to quote to support (API, decode and size errors).
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api(api) => api.request_id.as_deref(),
+            Error::Api(api) | Error::UndocumentedSuccess(api) => api.request_id.as_deref(),
             Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
                 request_id.as_deref()
             }
@@ -390,7 +501,7 @@ impl Error {
     /// The HTTP status of the response, when one arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api(api) => Some(api.status),
+            Error::Api(api) | Error::UndocumentedSuccess(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
@@ -399,10 +510,19 @@ impl Error {
     /// How many times the request was sent (API, transport and timeout errors).
     pub fn attempts(&self) -> Option<u32> {
         match self {
-            Error::Api(api) => Some(api.attempts),
+            Error::Api(api) | Error::UndocumentedSuccess(api) => Some(api.attempts),
             Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => Some(*attempts),
             _ => None,
         }
+    }
+}
+
+impl Error {
+    /// The same error as the error of an operation with documented type `F` (generated code
+    /// converts the runtime's errors with it; they carry no documented body).
+    #[doc(hidden)]
+    pub fn retype<F: std::fmt::Debug>(self) -> Error<F> {
+        self.map_documented(|never| match never {})
     }
 }
 
@@ -588,15 +708,14 @@ mod tests {
         for status in [400, 401, 403, 404, 409, 413, 501] {
             assert!(!api(status, "", None).is_retryable(), "{status}");
         }
-        assert!(
-            Error::Timeout {
-                operation: "Op",
-                attempts: 1,
-                timeout: Duration::from_secs(1)
-            }
-            .is_retryable()
-        );
-        assert!(!Error::validation("limit", "must be at most 100").is_retryable());
+        let timeout: Error = Error::Timeout {
+            operation: "Op",
+            attempts: 1,
+            timeout: Duration::from_secs(1),
+        };
+        assert!(timeout.is_retryable());
+        let invalid: Error = Error::validation("limit", "must be at most 100");
+        assert!(!invalid.is_retryable());
     }
 
     #[test]
@@ -606,7 +725,7 @@ mod tests {
         assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(error.attempts(), Some(1));
         assert!(error.as_api().is_some());
-        let config = Error::Config("x".into());
+        let config: Error = Error::Config("x".into());
         assert_eq!(config.request_id(), None);
         assert_eq!(config.attempts(), None);
     }
@@ -614,7 +733,7 @@ mod tests {
     #[test]
     fn without_vendor_fields_only_the_convention_is_read() {
         let neutral = |body: &str| {
-            let api = ApiError::from_body(
+            let api: ApiError = ApiError::from_body(
                 StatusCode::BAD_REQUEST,
                 None,
                 Bytes::from(body.to_owned()),

@@ -5,13 +5,14 @@
 //! 1. [`service`]: what the generated code tells the runtime about the API (plain data);
 //! 2. [`credentials`], and the pure functions of a scheme that signs requests, where the spec
 //!    has one;
-//! 3. [`error`], [`nullable`], [`validate`], [`request`], [`encode`], [`response`],
-//!    [`retry`], and the page walker where the spec pages;
+//! 3. [`error`], [`nullable`], [`validate`], [`retry`], [`request`], [`encode`],
+//!    [`response`], and the page walker where the spec pages;
 //! 4. `endpoint` and `auth` (resolving the endpoint and the credentials), then `settings`:
 //!    the resolved configuration, with the one constructor that checks it;
 //! 5. [`transport`]: sends one operation request with the settings (retries, authentication,
 //!    tracing);
-//! 6. [`config`] (the builder), then [`client`] (a cheap handle to the settings).
+//! 6. [`config`] (the builder), then [`client`] (a cheap handle to the settings), then
+//!    [`call`] (one call of one operation: the builder generated methods return).
 //!
 //! Parts that only some specs need are behind Cargo features of this crate and left out of
 //! crates generated for specs that do not use them.
@@ -41,11 +42,14 @@ pub mod transport;
 pub mod client;
 pub mod config;
 
+pub mod call;
+
+pub use call::Call;
 pub use client::Client;
 pub use config::ClientBuilder;
 pub use credentials::Credentials;
-pub use error::{ApiError, Error};
-pub use request::{OperationRequest, RequestBody};
+pub use error::{ApiError, Error, Undocumented};
+pub use request::{CallOptions, OperationRequest, RequestBody};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 #[cfg(feature = "aksk")]

@@ -25,8 +25,8 @@ pub struct Page<T> {
     pub total: Option<i64>,
 }
 
-/// Where a stream of pages is.
-struct Walk<T, F> {
+/// Where a stream of pages is; `E` is the operation's documented error type.
+struct Walk<T, F, E: std::fmt::Debug> {
     fetch: F,
     offset: i64,
     buffer: VecDeque<T>,
@@ -35,11 +35,11 @@ struct Walk<T, F> {
     pages: u64,
     max_pages: u64,
     /// Why the walk stops once the buffered items are yielded.
-    stop: Option<Error>,
+    stop: Option<Error<E>>,
     done: bool,
 }
 
-impl<T: PartialEq + Clone, F> Walk<T, F> {
+impl<T: PartialEq + Clone, F, E: std::fmt::Debug> Walk<T, F, E> {
     /// Takes in a fetched page: buffers its items and decides whether another page follows.
     fn accept(&mut self, page: Page<T>) {
         self.pages = self.pages.saturating_add(1);
@@ -79,7 +79,7 @@ impl<T: PartialEq + Clone, F> Walk<T, F> {
         self.buffer.extend(page.items);
     }
 
-    fn stopped(&self, reason: String) -> Error {
+    fn stopped(&self, reason: String) -> Error<E> {
         Error::Pagination {
             pages: self.pages,
             reason,
@@ -92,15 +92,16 @@ impl<T: PartialEq + Clone, F> Walk<T, F> {
 /// It stops with an error, yielded as the last item, after a failed fetch, at a page that
 /// repeats the previous one, when the offset cannot advance, and when `max_pages` pages were
 /// fetched and the service still has more.
-pub fn offset_stream<T, F, Fut>(
+pub fn offset_stream<T, F, Fut, E>(
     max_pages: u64,
     start: i64,
     fetch: F,
-) -> impl Stream<Item = Result<T, Error>>
+) -> impl Stream<Item = Result<T, Error<E>>>
 where
     T: PartialEq + Clone,
     F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<Page<T>, Error>>,
+    Fut: Future<Output = Result<Page<T>, Error<E>>>,
+    E: std::fmt::Debug,
 {
     let walk = Walk {
         fetch,
@@ -153,7 +154,7 @@ mod tests {
         let stream = offset_stream(max_pages, 0, |offset| {
             offsets.lock().unwrap().push(offset);
             let page = pages(offset);
-            async move { Ok(page) }
+            async move { Ok::<_, Error>(page) }
         });
         let items = block_on(
             stream
@@ -211,7 +212,7 @@ mod tests {
     #[test]
     fn the_offset_never_overflows() {
         let stream = offset_stream(10, i64::MAX - 1, |offset| async move {
-            Ok(Page {
+            Ok::<_, Error>(Page {
                 items: vec![offset, offset],
                 total: None,
             })

@@ -6,8 +6,11 @@
 //! exactly these bytes; nothing here is re-encoded after signing.
 
 use crate::runtime::error::Error;
+use crate::runtime::retry::RetryPolicy;
 use http::Method;
 use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
 
 /// One HTTP request for one operation, before authentication.
 #[derive(Debug, Clone)]
@@ -28,6 +31,55 @@ pub struct OperationRequest {
     /// Whether the operation may be retried after a transient failure
     /// (GET, PUT, DELETE, HEAD, OPTIONS, or marked `x-idempotent: true` in the spec).
     pub idempotent: bool,
+    /// What this one call changes of the client's settings.
+    pub options: CallOptions,
+}
+
+/// What one call changes of the client's settings: its own timeout, retry policy, or extra
+/// headers. Set on an operation's builder (`.timeout(…)`, `.retry(…)`, `.header(…)`); the
+/// client's settings apply to everything left unset.
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+impl CallOptions {
+    /// The longest one attempt of this call may take, instead of the client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How this call is retried, instead of the client's policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// A header sent with this call (after the client's default headers, which it replaces
+    /// when the name is the same; the operation's own header parameters win). Headers the
+    /// client sets itself are refused when the call is sent, as for default headers.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.headers
+            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+impl fmt::Debug for CallOptions {
+    /// Header names only: a value may be a secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &names)
+            .finish()
+    }
 }
 
 /// A serialised request body and its media type.

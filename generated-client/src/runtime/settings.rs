@@ -160,7 +160,7 @@ impl Settings {
         let auth = auth::resolve(service, requested.credentials.as_ref())?;
         let user_agent = user_agent(requested.user_agent.as_deref())?;
         for (name, value) in &requested.default_headers {
-            check_default_header(service, name, value)?;
+            check_extra_header(service, "default header", name, value)?;
         }
         check_limits(&requested)?;
         let http = http_client(&requested)?;
@@ -262,21 +262,28 @@ fn user_agent(extra: Option<&str>) -> Result<String, Error> {
 }
 
 /// A default header must be sendable and not one the client sets itself.
-fn check_default_header(service: &ServiceInfo, name: &str, value: &str) -> Result<(), Error> {
+/// A header the caller adds (a `what`: a default header, or a call's header) must be a valid
+/// name and value, and not one the client sets itself.
+pub(crate) fn check_extra_header(
+    service: &ServiceInfo,
+    what: &str,
+    name: &str,
+    value: &str,
+) -> Result<(), Error> {
     let parsed = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         config(format!(
-            "the default header name `{}` is not a valid HTTP header name",
+            "the {what} name `{}` is not a valid HTTP header name",
             name.escape_debug()
         ))
     })?;
     if let Some(why) = reserved_header(service, parsed.as_str()) {
         return Err(config(format!(
-            "the default header `{name}` is set by the client itself: {why}"
+            "the {what} `{name}` is set by the client itself: {why}"
         )));
     }
     if HeaderValue::from_bytes(value.as_bytes()).is_err() {
         return Err(config(format!(
-            "the default header `{name}` has a value that cannot be sent (control characters \
+            "the {what} `{name}` has a value that cannot be sent (control characters \
              such as a line break)"
         )));
     }

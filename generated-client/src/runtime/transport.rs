@@ -18,7 +18,7 @@
 //! 5. The response body is read chunk by chunk, bounded by the timeout (a server that stalls
 //!    before or during the body gives [`Error::Timeout`]) and by the client's maximum response
 //!    size (a larger body gives [`Error::ResponseTooLarge`] and is not read further).
-//! 6. Transient failures are retried as the [`RetryPolicy`](crate::runtime::RetryPolicy) says.
+//! 6. Transient failures are retried as the [`RetryPolicy`] says.
 //!
 //! Each call runs in a `tracing` span named `request` (target `<crate>::runtime::transport`)
 //! with the fields `operation`, `method`, `status`, `attempts`, `duration_ms` and
@@ -30,8 +30,9 @@ use crate::runtime::encode::{cookie_value, path_segment};
 use crate::runtime::error::{Error, is_retryable_status};
 use crate::runtime::request::OperationRequest;
 use crate::runtime::response::RawResponse;
+use crate::runtime::retry::RetryPolicy;
 use crate::runtime::retry::parse_retry_after;
-use crate::runtime::settings::Settings;
+use crate::runtime::settings::{Settings, check_extra_header};
 #[cfg(feature = "aksk")]
 use crate::runtime::signer::{self, SdkDate, SignableRequest};
 use bytes::Bytes;
@@ -124,7 +125,7 @@ async fn attempts(settings: &Settings, request: &OperationRequest) -> Result<Raw
                 reason,
             } => (retry_after, reason),
         };
-        let delay = settings.retry.delay(attempt, retry_after, &settings.rng);
+        let delay = retry_policy(settings, request).delay(attempt, retry_after, &settings.rng);
         tracing::debug!(
             attempt,
             reason = %reason,
@@ -142,7 +143,8 @@ fn next(
     attempt: u32,
     outcome: Result<Received, Failure>,
 ) -> Next {
-    let can_retry = attempt < settings.retry.attempts();
+    let retry = retry_policy(settings, request);
+    let can_retry = attempt < retry.attempts();
     let operation = request.operation_id;
     match outcome {
         Ok(received) => answered(settings, request, attempt, can_retry, received),
@@ -163,9 +165,7 @@ fn next(
             attempts: attempt,
             source,
         })),
-        Err(Failure::Timeout)
-            if can_retry && request.idempotent && settings.retry.retries_timeouts() =>
-        {
+        Err(Failure::Timeout) if can_retry && request.idempotent && retry.retries_timeouts() => {
             Next::Retry {
                 retry_after: None,
                 reason: "timeout".to_owned(),
@@ -174,7 +174,7 @@ fn next(
         Err(Failure::Timeout) => Next::Done(Err(Error::Timeout {
             operation,
             attempts: attempt,
-            timeout: settings.timeout,
+            timeout: timeout(settings, request),
         })),
     }
 }
@@ -206,6 +206,16 @@ fn answered(
         .with_operation(request.operation_id)
         .with_error_fields(settings.service.error_fields);
     Next::Done(Ok(response))
+}
+
+/// The retry policy of this call: its own, else the client's.
+fn retry_policy<'a>(settings: &'a Settings, request: &'a OperationRequest) -> &'a RetryPolicy {
+    request.options.retry.as_ref().unwrap_or(&settings.retry)
+}
+
+/// The timeout of one attempt of this call: its own, else the client's.
+fn timeout(settings: &Settings, request: &OperationRequest) -> Duration {
+    request.options.timeout.unwrap_or(settings.timeout)
 }
 
 /// A connection failure as the final error: a connect timeout is a timeout.
@@ -245,7 +255,7 @@ async fn send_once(
             .map_err(classify)?;
         read(settings, request, response).await
     };
-    match tokio::time::timeout(settings.timeout, exchange).await {
+    match tokio::time::timeout(timeout(settings, request), exchange).await {
         Err(_elapsed) => Err(Failure::Timeout),
         Ok(result) => result,
     }
@@ -356,21 +366,35 @@ fn prepare(
     Ok(http_request)
 }
 
-/// `User-Agent`, the default headers the operation does not override, the operation's own
-/// headers (checked) and `Content-Type`, in that order.
+/// `User-Agent`, the default headers neither the call nor the operation overrides, the call's
+/// headers the operation does not override (checked), the operation's own headers (checked)
+/// and `Content-Type`, in that order.
 fn operation_headers(
     settings: &Settings,
     request: &OperationRequest,
 ) -> Result<Vec<(String, String)>, Error> {
-    let mut headers: Vec<(String, String)> =
-        Vec::with_capacity(request.headers.len() + settings.default_headers.len() + 4);
+    let call_headers = &request.options.headers;
+    let mut headers: Vec<(String, String)> = Vec::with_capacity(
+        request.headers.len() + settings.default_headers.len() + call_headers.len() + 4,
+    );
     headers.push(("User-Agent".to_owned(), settings.user_agent.clone()));
-    for (name, value) in &settings.default_headers {
-        let overridden = request
+    let own = |name: &str| {
+        request
             .headers
             .iter()
-            .any(|(own, _)| own.eq_ignore_ascii_case(name));
-        if !overridden {
+            .any(|(own, _)| own.eq_ignore_ascii_case(name))
+    };
+    for (name, value) in &settings.default_headers {
+        let by_call = call_headers
+            .iter()
+            .any(|(call, _)| call.eq_ignore_ascii_case(name));
+        if !own(name) && !by_call {
+            headers.push((name.clone(), value.clone()));
+        }
+    }
+    for (name, value) in call_headers {
+        check_extra_header(settings.service, "call header", name, value)?;
+        if !own(name) {
             headers.push((name.clone(), value.clone()));
         }
     }
@@ -654,6 +678,7 @@ mod tests {
                     headers: Vec::new(),
                     body: None,
                     idempotent: true,
+                    options: Default::default(),
                 };
                 client.execute(request).await.unwrap().status()
             })

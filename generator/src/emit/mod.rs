@@ -8,10 +8,42 @@ mod operations;
 mod service;
 mod types;
 
-use crate::model::{Model, TypeRef};
+use crate::model::{Model, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+/// The named types of a model, by name, for what emitting one item needs to know of others.
+pub(crate) struct Types<'m> {
+    by_name: BTreeMap<&'m str, &'m TypeDef>,
+}
+
+impl<'m> Types<'m> {
+    fn new(model: &'m Model) -> Self {
+        Types {
+            by_name: model.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        }
+    }
+
+    /// The type called `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&'m TypeDef> {
+        self.by_name.get(name).copied()
+    }
+
+    /// Whether a value of `ty` holds something to check (a named type that implements
+    /// `Validate`), so the generated code calls `validate_at` on it.
+    pub(crate) fn validated(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(name) => self.get(name).is_some_and(|t| t.usage.validated),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                self.validated(inner)
+            }
+            TypeRef::Tuple(items) => items.iter().any(|item| self.validated(item)),
+            _ => false,
+        }
+    }
+}
 
 /// One output file as tokens.
 #[derive(Debug, Clone)]
@@ -26,6 +58,7 @@ pub struct OutputFile {
 
 /// Emits every output file, in a fixed order.
 pub fn emit(model: &Model) -> Vec<OutputFile> {
+    let types = Types::new(model);
     vec![
         OutputFile {
             path: PathBuf::from("mod.rs"),
@@ -35,12 +68,12 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
         OutputFile {
             path: PathBuf::from("operations.rs"),
             doc: "One request type and one client method per operation.".to_owned(),
-            tokens: with_file_attrs(operations::emit(model)),
+            tokens: with_file_attrs(operations::emit(model, &types)),
         },
         OutputFile {
             path: PathBuf::from("types.rs"),
             doc: "Request and response bodies: one type per schema.".to_owned(),
-            tokens: with_file_attrs(types::emit(model)),
+            tokens: with_file_attrs(types::emit(model, &types)),
         },
     ]
 }

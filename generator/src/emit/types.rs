@@ -1,18 +1,18 @@
 //! `types.rs`: one Rust type per named schema, with serde derives and constraint checks.
 
-use super::{deprecated_attr, doc_attrs, ident, type_tokens};
+use super::{Types, deprecated_attr, doc_attrs, ident, type_tokens};
 use crate::model::{Constraints, Field, Limit, Model, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::names::Namespace;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 /// Every named type, in name order.
-pub fn emit(model: &Model) -> TokenStream {
-    let items = model.types.iter().map(|t| type_def(t, model));
+pub fn emit(model: &Model, types: &Types<'_>) -> TokenStream {
+    let items = model.types.iter().map(|t| type_def(t, types));
     quote! { #(#items)* }
 }
 
-fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
+fn type_def(def: &TypeDef, types: &Types<'_>) -> TokenStream {
     // Every public item gets a doc, so a crate with `#![deny(missing_docs)]` keeps building
     // whatever the spec leaves undescribed.
     let fallback = format!("The `{}` schema.", def.name);
@@ -22,7 +22,7 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            struct_def(&def.name, doc, fields, additional.as_ref(), def.multipart)
+            struct_def(def, doc, fields, additional.as_ref(), types)
         }
         TypeKind::StringEnum { variants } => {
             let mut names = Namespace::default();
@@ -48,9 +48,20 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
                 let wire = &v.wire;
                 quote! { Self::#variant => #wire, }
             });
+            // Only an enum used as a parameter is written as parameter text.
+            let param_value = def.usage.param.then(|| {
+                quote! {
+                    impl crate::runtime::encode::ParamValue for #name {
+                        fn to_param(&self) -> ::std::string::String {
+                            self.as_str().to_owned()
+                        }
+                    }
+                }
+            });
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variant_defs)*
                     /// A value this version of the client does not know; kept as received.
@@ -74,22 +85,10 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
                     }
                 }
 
-                impl crate::runtime::encode::ParamValue for #name {
-                    fn to_param(&self) -> ::std::string::String {
-                        self.as_str().to_owned()
-                    }
-                }
-
-                impl crate::runtime::validate::Validate for #name {
-                    fn validate_at(&self, _at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
-                        ::std::result::Result::Ok(())
-                    }
-                }
+                #param_value
             }
         }
-        TypeKind::Union { variants, tag } => {
-            union_def(&def.name, doc, variants, tag.as_deref(), model)
-        }
+        TypeKind::Union { variants, tag } => union_def(def, doc, variants, tag.as_deref(), types),
         TypeKind::Alias { target, .. } => {
             let target = type_tokens(target, &TokenStream::new());
             quote! {
@@ -101,13 +100,14 @@ fn type_def(def: &TypeDef, model: &Model) -> TokenStream {
 }
 
 fn struct_def(
-    name: &str,
+    def: &TypeDef,
     doc: TokenStream,
     fields: &[Field],
     additional: Option<&TypeRef>,
-    multipart: bool,
+    types: &Types<'_>,
 ) -> TokenStream {
-    let type_name = ident(name);
+    let type_name = ident(&def.name);
+    let multipart = def.multipart;
     let here = TokenStream::new();
     // A property may itself be called `additional_properties`.
     let map_name = {
@@ -212,29 +212,205 @@ fn struct_def(
     let derive_default = defaultable.then(|| quote! { Default, });
     let multipart_impl =
         multipart.then(|| multipart_impl(&type_name, fields, additional.map(|_| &map_name)));
-    let checks: Vec<TokenStream> = fields.iter().map(field_checks).collect();
-    let at_used = checks.iter().any(|check| !check.is_empty());
-    let at = if at_used {
-        quote! { at }
-    } else {
-        quote! { _at }
-    };
+    let validate = def
+        .usage
+        .validated
+        .then(|| struct_validate(&type_name, fields, types));
+    let construct = def
+        .usage
+        .input
+        .then(|| construct(def, fields, additional.map(|_| &map_name)));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #derive_default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #type_name {
             #(#field_defs)*
             #additional_field
         }
 
+        #construct
+
+        #validate
+
+        #multipart_impl
+    }
+}
+
+/// `Validate` for a struct with something to check inside it.
+fn struct_validate(
+    type_name: &proc_macro2::Ident,
+    fields: &[Field],
+    types: &Types<'_>,
+) -> TokenStream {
+    let checks: Vec<TokenStream> = fields
+        .iter()
+        .map(|field| field_checks(field, types))
+        .collect();
+    quote! {
         impl crate::runtime::validate::Validate for #type_name {
-            fn validate_at(&self, #at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
+            fn validate_at(&self, at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
                 #(#checks)*
                 ::std::result::Result::Ok(())
             }
         }
+    }
+}
 
-        #multipart_impl
+/// The fields a value of the struct cannot do without: the constructor takes them.
+fn constructor_fields(fields: &[Field]) -> Vec<&Field> {
+    fields
+        .iter()
+        .filter(|f| f.flatten || (f.required && !f.nullable))
+        .collect()
+}
+
+/// How callers build a value of an input struct (it is `#[non_exhaustive]`, so a struct
+/// literal would break at the next optional property the spec adds): `new` with the required
+/// values (one argument for one value; for several, a struct of them, so they are named at the
+/// call site), then one setter per optional field. A struct without required fields is
+/// `Default`.
+fn construct(
+    def: &TypeDef,
+    fields: &[Field],
+    additional: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let type_name = ident(&def.name);
+    let here = TokenStream::new();
+    let required = constructor_fields(fields);
+    let additional_init =
+        additional.map(|map| quote! { #map: ::std::default::Default::default(), });
+    let optional_inits = fields
+        .iter()
+        .filter(|f| !required.iter().any(|r| r.name == f.name))
+        .map(|f| {
+            let name = ident(&f.name);
+            quote! { #name: ::std::option::Option::None, }
+        });
+    let (required_struct, new) = match (required.as_slice(), &def.usage.required_type) {
+        ([], _) => (TokenStream::new(), TokenStream::new()),
+        ([only], _) => {
+            let name = ident(&only.name);
+            let (arg, conv) = value_arg(&only.ty);
+            let init = if conv.is_empty() {
+                quote! { #name }
+            } else {
+                quote! { #name: #name #conv }
+            };
+            let optional_inits = optional_inits.clone();
+            (
+                TokenStream::new(),
+                quote! {
+                    /// A value with the required field set; set the optional ones with the methods below.
+                    pub fn new(#name: #arg) -> Self {
+                        Self { #init, #(#optional_inits)* #additional_init }
+                    }
+                },
+            )
+        }
+        (several, Some(required_type)) => {
+            let required_name = ident(required_type);
+            let doc = format!(
+                " The required fields of [`{0}`], named: `{0}::new({1} {{ … }})`.",
+                def.name, required_type
+            );
+            let fields_of = several.iter().map(|f| {
+                let name = ident(&f.name);
+                let ty = type_tokens(&f.ty, &here);
+                let field_doc = match &f.doc {
+                    Some(doc) => doc_attrs(Some(doc)),
+                    None if f.flatten => doc_attrs(Some("The shapes the value may also take.")),
+                    None => doc_attrs(Some(&format!("`{}`.", f.wire))),
+                };
+                quote! { #field_doc pub #name: #ty, }
+            });
+            let moves = several.iter().map(|f| {
+                let name = ident(&f.name);
+                quote! { #name: required.#name, }
+            });
+            let optional_inits = optional_inits.clone();
+            (
+                quote! {
+                    #[doc = #doc]
+                    #[derive(Debug, Clone, PartialEq)]
+                    pub struct #required_name {
+                        #(#fields_of)*
+                    }
+                },
+                quote! {
+                    /// A value with the required fields set; set the optional ones with the methods below.
+                    pub fn new(required: #required_name) -> Self {
+                        Self { #(#moves)* #(#optional_inits)* #additional_init }
+                    }
+                },
+            )
+        }
+        // Lowering names the struct of required fields for every input struct that has
+        // several; without one there is no constructor.
+        (_, None) => (TokenStream::new(), TokenStream::new()),
+    };
+    let setters = fields
+        .iter()
+        .filter(|f| !required.iter().any(|r| r.name == f.name))
+        .map(setter);
+    quote! {
+        #required_struct
+
+        impl #type_name {
+            #new
+            #(#setters)*
+        }
+    }
+}
+
+/// A caller-facing argument for a value of `ty`: `impl Into<String>` for strings.
+fn value_arg(ty: &TypeRef) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (
+            quote! { impl ::std::convert::Into<::std::string::String> },
+            quote! { .into() },
+        ),
+        other => (type_tokens(other, &TokenStream::new()), TokenStream::new()),
+    }
+}
+
+/// The setter of an optional field: `name(value)` sets `Some(value)`; for an optional
+/// nullable field, `name(None)` sends `null`.
+fn setter(field: &Field) -> TokenStream {
+    let name = ident(&field.name);
+    // `new` is the constructor.
+    let method = if field.name == "new" {
+        ident("with_new")
+    } else {
+        ident(&field.name)
+    };
+    let doc = format!(" Sets `{}`.", field.wire);
+    let deprecated = deprecated_attr(field.deprecated);
+    if three_state(field) || (field.required && field.nullable) {
+        let ty = type_tokens(&field.ty, &TokenStream::new());
+        let set = if three_state(field) {
+            quote! { ::std::option::Option::Some(value) }
+        } else {
+            quote! { value }
+        };
+        let doc = format!(" Sets `{}` (`None` sends `null`).", field.wire);
+        return quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #method(mut self, value: ::std::option::Option<#ty>) -> Self {
+                self.#name = #set;
+                self
+            }
+        };
+    }
+    let (arg, conv) = value_arg(&field.ty);
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #method(mut self, value: #arg) -> Self {
+            self.#name = ::std::option::Option::Some(value #conv);
+            self
+        }
     }
 }
 
@@ -342,13 +518,9 @@ fn three_state(field: &Field) -> bool {
     !field.required && field.nullable
 }
 
-fn needs_checks(field: &Field) -> bool {
-    !field.constraints.is_empty() || field.ty.contains_named()
-}
-
 /// The constraint checks of one field, reading `self.<field>`.
-fn field_checks(field: &Field) -> TokenStream {
-    if !needs_checks(field) {
+fn field_checks(field: &Field, types: &Types<'_>) -> TokenStream {
+    if !field.constraints.apply_to(&field.ty) && !types.validated(&field.ty) {
         return TokenStream::new();
     }
     let field_name = ident(&field.name);
@@ -364,6 +536,7 @@ fn field_checks(field: &Field) -> TokenStream {
         &field.constraints,
         &quote! { value },
         &quote! { &name },
+        types,
     );
     if checks.is_empty() {
         // Constraints that do not apply to the field's type (a `minimum` on a string…).
@@ -402,6 +575,7 @@ pub(crate) fn value_checks(
     constraints: &Constraints,
     value: &TokenStream,
     name: &TokenStream,
+    types: &Types<'_>,
 ) -> TokenStream {
     let mut checks = TokenStream::new();
     let v = quote! { crate::runtime::validate };
@@ -438,7 +612,13 @@ pub(crate) fn value_checks(
         }
     }
     if let (TypeRef::Array(item_ty), Some(items)) = (ty, &constraints.items) {
-        let item_checks = value_checks(item_ty, items, &quote! { item }, &quote! { &item_name });
+        let item_checks = value_checks(
+            item_ty,
+            items,
+            &quote! { item },
+            &quote! { &item_name },
+            types,
+        );
         if !item_checks.is_empty() {
             checks.extend(quote! {
                 for (index, item) in #value.iter().enumerate() {
@@ -462,14 +642,14 @@ pub(crate) fn value_checks(
     if let TypeRef::Tuple(items) = ty {
         // Each position of a tuple is checked on its own.
         for (index, item) in items.iter().enumerate() {
-            if item.contains_named() {
+            if types.validated(item) {
                 let position = syn::Index::from(index);
                 checks.extend(quote! {
                     crate::runtime::validate::Validate::validate_at(&#value.#position, #name)?;
                 });
             }
         }
-    } else if ty.contains_named() {
+    } else if types.validated(ty) {
         checks.extend(quote! { crate::runtime::validate::Validate::validate_at(#value, #name)?; });
     }
     checks
@@ -537,28 +717,23 @@ impl Numeric {
 }
 
 fn union_def(
-    name: &str,
+    def: &TypeDef,
     doc: TokenStream,
     variants: &[UnionVariant],
     tag: Option<&str>,
-    model: &Model,
+    types: &Types<'_>,
 ) -> TokenStream {
+    let name = def.name.as_str();
     let type_name = ident(name);
     let here = TokenStream::new();
     // Where each variant's struct also declares the tag property (the usual way specs write
     // it), serde's internal tagging would take the tag away from the struct: then the enum
     // dispatches on the tag by hand when reading, and writes the variant as it is.
     let declares_tag = |tag: &str, variant: &UnionVariant| match &variant.ty {
-        TypeRef::Named(n) => {
-            model
-                .types
-                .iter()
-                .find(|t| &t.name == n)
-                .is_some_and(|t| match &t.kind {
-                    TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.wire == tag),
-                    _ => false,
-                })
-        }
+        TypeRef::Named(n) => types.get(n).is_some_and(|t| match &t.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.wire == tag),
+            _ => false,
+        }),
         _ => false,
     };
     let internal_tag = tag.filter(|tag| variants.iter().all(|v| !declares_tag(tag, v)));
@@ -622,15 +797,19 @@ fn union_def(
             }
         }
     });
-    let validate = validate_variants(
-        &type_name,
-        variants.iter().map(|v| (v.name.as_str(), &v.ty)),
-    );
+    let validate = def.usage.validated.then(|| {
+        validate_variants(
+            &type_name,
+            variants.iter().map(|v| (v.name.as_str(), &v.ty)),
+            types,
+        )
+    });
     let allow = super::enum_size_allow();
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #derive)]
         #serde_attr
+        #[non_exhaustive]
         #allow
         pub enum #type_name {
             #(#variant_defs)*
@@ -647,12 +826,13 @@ fn union_def(
 pub(crate) fn validate_variants<'v>(
     type_name: &proc_macro2::Ident,
     variants: impl Iterator<Item = (&'v str, &'v TypeRef)>,
+    types: &Types<'_>,
 ) -> TokenStream {
     let mut uses_at = false;
     let arms: Vec<TokenStream> = variants
         .map(|(name, ty)| {
             let variant = ident(name);
-            if ty.contains_named() {
+            if types.validated(ty) {
                 uses_at = true;
                 quote! { Self::#variant(value) => crate::runtime::validate::Validate::validate_at(value, at), }
             } else {

@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod operations;
 mod schemas;
 mod service;
+mod usage;
 mod webhooks;
 
 pub use operations::needs_response_enum;
@@ -49,13 +50,14 @@ pub fn lower(spec: &Spec, proven: &Proven) -> (Model, Problems) {
     lowering.webhooks();
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     let service = lowering.service(&operations);
-    let mut types: Vec<TypeDef> = lowering.types.into_values().collect();
+    let mut types: Vec<TypeDef> = std::mem::take(&mut lowering.types).into_values().collect();
     schemas::box_recursive_fields(&mut types);
-    let model = Model {
+    let mut model = Model {
         service,
         types,
         operations,
     };
+    usage::compute(&mut model, &mut lowering.type_names);
     (model, lowering.problems)
 }
 

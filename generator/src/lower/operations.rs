@@ -65,7 +65,8 @@ impl<'a> Lowering<'a> {
         let request_type = self.operation_names.claim(format!("{base}Request"));
 
         // The parameters validation resolved: path-item ones first, overridden in place.
-        let mut param_names = Namespace::with_reserved(&["body", "new", "validate"]);
+        // Setters live on `Call<Request>` beside its own methods and the body's setter.
+        let mut param_names = Namespace::with_reserved(CALL_METHODS);
         let mut params: Vec<Param> = Vec::new();
         for proven in &op.parameters {
             let parameter = match proven.source {
@@ -117,7 +118,8 @@ impl<'a> Lowering<'a> {
             Some(body) => self.request_body(body, &base, &format!("{at}/requestBody")),
             None => None,
         };
-        let (responses, errors) = self.responses(operation, &base, &format!("{at}/responses"));
+        let (mut responses, errors) = self.responses(operation, &base, &format!("{at}/responses"));
+        name_headers_apart(&mut responses);
         let error_type =
             (!errors.is_empty()).then(|| self.operation_names.claim(format!("{base}Error")));
         let response_type = format!("{base}Response");
@@ -602,6 +604,43 @@ impl<'a> Lowering<'a> {
                 None
             }
         }
+    }
+}
+
+/// The methods of `Call<Request>` that parameter setters must not take: the runtime's own
+/// (`timeout`, `retry`, `header`, `options`), the generated `send`, `stream` and `body`, and
+/// the methods of the traits a call implements.
+const CALL_METHODS: &[&str] = &[
+    "body",
+    "clone",
+    "clone_from",
+    "fmt",
+    "header",
+    "new",
+    "options",
+    "parameters",
+    "retry",
+    "send",
+    "stream",
+    "timeout",
+    "validate",
+];
+
+/// One field per response header across the operation's responses: headers of one name (names
+/// compare case-insensitively) share a field, and different headers whose names read the same
+/// in Rust (`X-Rate` and `x_rate`) get different ones.
+fn name_headers_apart(responses: &mut [ResponseCase]) {
+    let mut taken = Namespace::default();
+    let mut by_wire: BTreeMap<String, String> = BTreeMap::new();
+    for header in responses
+        .iter_mut()
+        .flat_map(|case| case.headers.iter_mut())
+    {
+        let key = header.wire.to_ascii_lowercase();
+        let name = by_wire
+            .entry(key)
+            .or_insert_with(|| taken.claim(names::field_name(&header.wire)));
+        header.name = name.clone();
     }
 }
 

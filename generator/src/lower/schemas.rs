@@ -116,6 +116,7 @@ impl<'a> Lowering<'a> {
                                 constraints,
                             },
                             multipart: false,
+                            usage: Usage::default(),
                         },
                     );
                 }
@@ -134,6 +135,7 @@ impl<'a> Lowering<'a> {
                                 constraints: Constraints::default(),
                             },
                             multipart: false,
+                            usage: Usage::default(),
                         },
                     );
                 }
@@ -445,6 +447,7 @@ impl<'a> Lowering<'a> {
                 deprecated: schema.schema_data.deprecated,
                 kind,
                 multipart: false,
+                usage: Usage::default(),
             },
         );
     }

@@ -80,6 +80,7 @@ pub fn show(active_code_id: &str) -> OperationRequest {
         headers: Vec::new(),
         body: None,
         idempotent: true,
+        options: Default::default(),
     }
 }
 
@@ -93,6 +94,7 @@ pub fn update(active_code_id: &str, body: &serde_json::Value) -> OperationReques
         headers: Vec::new(),
         body: Some(RequestBody::json(body).unwrap()),
         idempotent: true,
+        options: Default::default(),
     }
 }
 
@@ -106,6 +108,7 @@ pub fn create(body: &serde_json::Value) -> OperationRequest {
         headers: Vec::new(),
         body: Some(RequestBody::json(body).unwrap()),
         idempotent: false,
+        options: Default::default(),
     }
 }
 
@@ -122,6 +125,7 @@ pub fn list(query: &[(&str, &str)]) -> OperationRequest {
         headers: Vec::new(),
         body: None,
         idempotent: true,
+        options: Default::default(),
     }
 }
 

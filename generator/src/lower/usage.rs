@@ -1,0 +1,150 @@
+//! How the operations use each named type, computed once everything is lowered: which types
+//! callers build (they get constructors and setters), which go into parameters, and which hold
+//! something to check before sending (only those implement `Validate`). Each is one walk over
+//! the graph of type references, linear in its size.
+
+use crate::model::{Model, TypeKind, TypeRef};
+use crate::names::Namespace;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Fills in every type's [`Usage`](crate::model::Usage); `type_names` holds the names taken
+/// in `types`, for the structs of required fields.
+pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
+    let input = reachable(model, input_roots(model));
+    let params = param_types(model);
+    let validated = validated(model);
+    for def in &mut model.types {
+        let usage = &mut def.usage;
+        usage.input = input.contains(&def.name);
+        usage.param = params.contains(&def.name);
+        // Only values callers send are checked, so only input types need `Validate`.
+        usage.validated = usage.input && validated.contains(&def.name);
+        if let TypeKind::Struct { fields, .. } = &def.kind {
+            let required = fields
+                .iter()
+                .filter(|f| f.flatten || (f.required && !f.nullable))
+                .count();
+            if usage.input && required >= 2 {
+                usage.required_type = Some(type_names.claim(format!("{}Required", def.name)));
+            }
+        }
+    }
+}
+
+/// The named types a value of `ty` may hold, directly or inside containers.
+fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
+        TypeRef::Tuple(items) => {
+            for item in items {
+                named_in(item, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The types each type refers to.
+fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
+    model
+        .types
+        .iter()
+        .map(|def| {
+            let mut targets = Vec::new();
+            match &def.kind {
+                TypeKind::Struct { fields, additional } => {
+                    for field in fields {
+                        named_in(&field.ty, &mut targets);
+                    }
+                    if let Some(additional) = additional {
+                        named_in(additional, &mut targets);
+                    }
+                }
+                TypeKind::Union { variants, .. } => {
+                    for variant in variants {
+                        named_in(&variant.ty, &mut targets);
+                    }
+                }
+                TypeKind::Alias { target, .. } => named_in(target, &mut targets),
+                TypeKind::StringEnum { .. } => {}
+            }
+            (def.name.as_str(), targets)
+        })
+        .collect()
+}
+
+/// The types named by some operation's caller parameters or request body.
+fn input_roots(model: &Model) -> Vec<&str> {
+    let mut roots = Vec::new();
+    for op in &model.operations {
+        for param in op.params.iter().filter(|p| !p.from_client) {
+            named_in(&param.ty, &mut roots);
+        }
+        for media in op.body.iter().flat_map(|body| &body.media) {
+            named_in(&media.ty, &mut roots);
+        }
+    }
+    roots
+}
+
+/// Every type reachable from `roots` through type references.
+fn reachable<'m>(model: &'m Model, roots: Vec<&'m str>) -> BTreeSet<String> {
+    let graph = references(model);
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut queue: VecDeque<&str> = roots.into_iter().collect();
+    while let Some(name) = queue.pop_front() {
+        if seen.insert(name) {
+            queue.extend(graph.get(name).into_iter().flatten().copied());
+        }
+    }
+    seen.into_iter().map(str::to_owned).collect()
+}
+
+/// The types used as (an item of) a parameter.
+fn param_types(model: &Model) -> BTreeSet<String> {
+    let mut names = Vec::new();
+    for op in &model.operations {
+        for param in &op.params {
+            if let TypeRef::Named(name) = &param.ty {
+                names.push(name.as_str());
+            }
+            if let TypeRef::Array(item) = &param.ty
+                && let TypeRef::Named(name) = &**item
+            {
+                names.push(name.as_str());
+            }
+        }
+    }
+    names.into_iter().map(str::to_owned).collect()
+}
+
+/// The types with a constraint to check somewhere inside them: those with a field whose
+/// constraints apply to it, and every type that can hold one of those.
+fn validated(model: &Model) -> BTreeSet<String> {
+    let graph = references(model);
+    let mut holders: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (holder, targets) in &graph {
+        for target in targets {
+            holders.entry(target).or_default().push(holder);
+        }
+    }
+    let mut queue: VecDeque<&str> = model
+        .types
+        .iter()
+        .filter(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => fields
+                .iter()
+                .any(|field| field.constraints.apply_to(&field.ty)),
+            _ => false,
+        })
+        .map(|def| def.name.as_str())
+        .collect();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    while let Some(name) = queue.pop_front() {
+        if seen.insert(name) {
+            queue.extend(holders.get(name).into_iter().flatten().copied());
+        }
+    }
+    seen.into_iter().map(str::to_owned).collect()
+}
