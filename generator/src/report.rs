@@ -8,7 +8,7 @@
 
 use crate::api;
 use crate::write::GeneratedFile;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
@@ -255,7 +255,7 @@ pub fn compare(old_listing: &str, new_listing: &str) -> Report {
 }
 
 /// What a line describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// A method on `Client`.
     Operation,
@@ -587,7 +587,7 @@ impl Entry {
     }
 }
 
-fn has_owner(listing: &BTreeMap<Key, Entry>, entry: &Entry) -> bool {
+fn has_owner(listing: &HashMap<Key, Entry>, entry: &Entry) -> bool {
     let owner = entry.owner_key();
     owner == entry.key() || listing.contains_key(&owner)
 }
@@ -781,7 +781,7 @@ pub const RULES: &[Rule] = &[
 
 /// Classifies one change: `before` and `after` are the same entry for an addition or a
 /// removal; `old` is the whole old listing (for the direction of a field's type).
-fn classify(event: &Event, before: &Entry, after: &Entry, old: &BTreeMap<Key, Entry>) -> ApiChange {
+fn classify(event: &Event, before: &Entry, after: &Entry, old: &HashMap<Key, Entry>) -> ApiChange {
     let holds = |when: When| match when {
         When::Always => true,
         When::Required => after.required(),
@@ -865,8 +865,9 @@ fn attr_word(attr: Attr) -> &'static str {
 }
 
 /// Reads a listing into its entries by key; `Err` names the first line it cannot read.
-fn parse(listing: &str) -> Result<BTreeMap<Key, Entry>, String> {
-    let mut entries = BTreeMap::new();
+/// (A hash map: the order of entries does not matter, changes are sorted in the end.)
+fn parse(listing: &str) -> Result<HashMap<Key, Entry>, String> {
+    let mut entries = HashMap::new();
     for (index, line) in listing.lines().enumerate() {
         let number = index.saturating_add(1);
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -939,8 +940,14 @@ fn tokens(line: &str) -> Result<Vec<Token>, String> {
                 }
             }
             let text = line.get(i..=end).ok_or("a quoted text is not closed")?;
-            let value: String = serde_json::from_str(text)
-                .map_err(|error| format!("a quoted text does not read: {error}"))?;
+            let value: String = match text.get(1..text.len().saturating_sub(1)) {
+                // Most texts have nothing to unescape.
+                Some(inner) if !inner.contains('\\') && !inner.chars().any(char::is_control) => {
+                    inner.to_owned()
+                }
+                _ => serde_json::from_str(text)
+                    .map_err(|error| format!("a quoted text does not read: {error}"))?,
+            };
             i = end + 1;
             (value, true)
         } else {
