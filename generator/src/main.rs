@@ -402,6 +402,18 @@ mod tests {
     }
 
     #[test]
+    fn help_names_the_report_and_exit_status_3() {
+        for text in [USAGE, HELP] {
+            assert!(text.contains("--deny-breaking"), "{text}");
+        }
+        assert!(HELP.contains("public-api.txt"), "{HELP}");
+        assert!(
+            HELP.contains("3 when --deny-breaking finds a breaking change"),
+            "{HELP}"
+        );
+    }
+
+    #[test]
     fn usage_errors_say_what_is_wrong() {
         let cases = [
             ("", "missing command"),
