@@ -6,8 +6,11 @@
 //! [`validate`] (every problem, located; what it proved) → [`lower`] (our own [`model`]) →
 //! [`emit`] (tokens) → [`format`](mod@format) (text with a generated header) →
 //! [`write`](mod@write) (write-if-changed, atomic, or check). [`source`] maps every problem back
-//! to the file, pointer and line the user wrote.
+//! to the file, pointer and line the user wrote. Beside the code, [`api`] lists the public API
+//! of the model (`public-api.txt`) and [`report`] compares two listings: what a regeneration
+//! changed, breaking or not.
 
+pub mod api;
 pub mod bundle;
 pub mod diagnostic;
 pub mod emit;
@@ -21,6 +24,7 @@ pub mod normalize;
 pub mod parse;
 pub mod read;
 pub mod refs;
+pub mod report;
 pub mod runtime_source;
 pub mod source;
 pub mod standalone;
@@ -93,13 +97,16 @@ pub fn model_of(spec: &load::Spec) -> Result<(model::Model, Diagnostics), Genera
     Ok((model, diagnostics))
 }
 
-/// The generated files of a model, formatted.
+/// The generated files of a model, formatted, and the listing of its public API (next to the
+/// code, so that its diff shows what a regeneration changed; [`report`] classifies it).
 pub fn files_of(
     model: &model::Model,
     source_name: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    emit::emit(model)
+    let mut files = emit::emit(model)
         .into_iter()
         .map(|file| format::format(&file, source_name))
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    files.push(api::listing_file(model, source_name));
+    Ok(files)
 }

@@ -2,15 +2,20 @@
 //! [`generator::write::write_files`].
 //!
 //! ```text
-//! generator generate --spec FILE --out DIR [--check] [--deny-warnings]
-//! generator new --spec FILE --out DIR [--name CRATE] [--deny-warnings]
+//! generator generate --spec FILE --out DIR [--check] [--deny-warnings] [--deny-breaking]
+//! generator new --spec FILE --out DIR [--name CRATE] [--deny-warnings] [--deny-breaking]
 //! ```
 //!
 //! Warnings (constructs the generator could not type well, with the fallback it used) go to
 //! stderr with their file, line and JSON pointer; `--deny-warnings` makes them errors.
 //!
+//! After the usual output, both commands print what the regeneration changes in the public API
+//! ([`generator::report`]: the committed `public-api.txt` against the new one, read before
+//! anything is written), with a verdict; `--deny-breaking` refuses a breaking one.
+//!
 //! Exit status: 0 on success, 1 when `--check` finds stale files, 2 for anything else (a
-//! usage error, problems in the spec, a file-system error).
+//! usage error, problems in the spec, a file-system error), 3 when `--deny-breaking` finds a
+//! breaking change (nothing is written).
 
 use generator::write::{Mode, Outcome, write_files};
 use std::ffi::OsString;
@@ -18,8 +23,9 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: generator generate --spec FILE --out DIR [--check] [--deny-warnings]
-       generator new --spec FILE --out DIR [--name CRATE] [--deny-warnings]";
+const USAGE: &str =
+    "usage: generator generate --spec FILE --out DIR [--check] [--deny-warnings] [--deny-breaking]
+       generator new --spec FILE --out DIR [--name CRATE] [--deny-warnings] [--deny-breaking]";
 
 const HELP: &str = "Generates a Rust client from a Swagger 2.0, OpenAPI 3.0 or OpenAPI 3.1
 description (one file, or several joined by relative $refs).
@@ -35,10 +41,15 @@ Options:
   --check           change nothing; exit 1 if a file in DIR is stale
   --name CRATE      the crate name for `new`
   --deny-warnings   treat warnings (constructs typed with a fallback) as errors
+  --deny-breaking   refuse a breaking change to the public API: write nothing, exit 3
   -h, --help        print this help
 
+Both commands also write public-api.txt, a sorted listing of the client's public API, and
+print what changed since the listing already in DIR (for `new`, DIR/src/generated): one line
+per change, breaking, additive or docs, then a verdict (major, minor, patch or unchanged).
+
 Exit status: 0 on success, 1 when --check finds stale files, 2 for usage errors, problems in
-the spec and file-system errors.";
+the spec and file-system errors, 3 when --deny-breaking finds a breaking change.";
 
 /// A parsed command line.
 #[derive(Debug, PartialEq, Eq)]
@@ -49,12 +60,14 @@ enum Command {
         out: PathBuf,
         check: bool,
         deny_warnings: bool,
+        deny_breaking: bool,
     },
     New {
         spec: PathBuf,
         out: PathBuf,
         name: Option<String>,
         deny_warnings: bool,
+        deny_breaking: bool,
     },
 }
 
@@ -79,6 +92,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
     let mut out = None;
     let mut check = false;
     let mut deny_warnings = false;
+    let mut deny_breaking = false;
     let mut name = None;
     while let Some(arg) = args.next() {
         let flag = arg.to_string_lossy().into_owned();
@@ -96,6 +110,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
             "--out" => value(&mut out)?,
             "--check" if command == "generate" => check = true,
             "--deny-warnings" => deny_warnings = true,
+            "--deny-breaking" => deny_breaking = true,
             "--name" if command == "new" => value(&mut name)?,
             _ => return Err(format!("unknown option `{flag}` for `{command}`")),
         }
@@ -108,6 +123,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
             out,
             check,
             deny_warnings,
+            deny_breaking,
         })
     } else {
         let name = name
@@ -121,6 +137,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
             out,
             name,
             deny_warnings,
+            deny_breaking,
         })
     }
 }
@@ -143,13 +160,15 @@ fn main() -> ExitCode {
             out,
             name,
             deny_warnings,
-        } => new_crate(spec, out, name, deny_warnings),
+            deny_breaking,
+        } => new_crate(spec, out, name, deny_warnings, deny_breaking),
         Command::Generate {
             spec,
             out,
             check,
             deny_warnings,
-        } => generate(spec, out, check, deny_warnings),
+            deny_breaking,
+        } => generate(spec, out, check, deny_warnings, deny_breaking),
     }
 }
 
@@ -167,7 +186,31 @@ fn warnings_allowed(generated: &generator::Generated, deny: bool) -> bool {
     true
 }
 
-fn generate(spec: PathBuf, out: PathBuf, check: bool, deny_warnings: bool) -> ExitCode {
+/// Prints what the regeneration changes in the public API; `false` when it breaks something
+/// and that is denied (then nothing may be written).
+fn api_allowed(api: &generator::report::Report, deny: bool) -> bool {
+    if deny && api.is_breaking() {
+        print_api(api);
+        eprintln!(
+            "breaking changes to the public API are denied (--deny-breaking): nothing was written"
+        );
+        return false;
+    }
+    true
+}
+
+fn print_api(api: &generator::report::Report) {
+    // A closed stdout is no reason to fail after the files are written.
+    let _ = write!(std::io::stdout().lock(), "{api}");
+}
+
+fn generate(
+    spec: PathBuf,
+    out: PathBuf,
+    check: bool,
+    deny_warnings: bool,
+    deny_breaking: bool,
+) -> ExitCode {
     // The spec path as given is what the generated header names, so the output does not
     // depend on where the workspace lives.
     let source_name = spec.to_string_lossy().replace('\\', "/");
@@ -182,9 +225,18 @@ fn generate(spec: PathBuf, out: PathBuf, check: bool, deny_warnings: bool) -> Ex
         return ExitCode::from(2);
     }
     let files = generated.files;
+    // Read the committed listing before anything is written over it.
+    let api = generator::report::regeneration(&out, &files);
+    if !api_allowed(&api, deny_breaking) {
+        return ExitCode::from(3);
+    }
     let mode = if check { Mode::Check } else { Mode::Write };
     match write_files(&out, &files, mode) {
-        Ok(outcome) => report(&outcome, &out, files.len()),
+        Ok(outcome) => {
+            let code = report(&outcome, &out, files.len());
+            print_api(&api);
+            code
+        }
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(2)
@@ -192,7 +244,13 @@ fn generate(spec: PathBuf, out: PathBuf, check: bool, deny_warnings: bool) -> Ex
     }
 }
 
-fn new_crate(spec: PathBuf, out: PathBuf, name: Option<String>, deny_warnings: bool) -> ExitCode {
+fn new_crate(
+    spec: PathBuf,
+    out: PathBuf,
+    name: Option<String>,
+    deny_warnings: bool,
+    deny_breaking: bool,
+) -> ExitCode {
     if let Some(name) = &name
         && !generator::standalone::is_valid_crate_name(name)
     {
@@ -224,6 +282,10 @@ fn new_crate(spec: PathBuf, out: PathBuf, name: Option<String>, deny_warnings: b
         return ExitCode::from(2);
     }
     let files = generated.files;
+    let api = generator::report::regeneration(&out, &files);
+    if !api_allowed(&api, deny_breaking) {
+        return ExitCode::from(3);
+    }
     match write_files(&out, &files, Mode::Write) {
         Ok(outcome) => {
             let code = report(&outcome, &out, files.len());
@@ -231,6 +293,7 @@ fn new_crate(spec: PathBuf, out: PathBuf, name: Option<String>, deny_warnings: b
                 "build it with: cargo build --manifest-path {}",
                 out.join("Cargo.toml").display()
             );
+            print_api(&api);
             code
         }
         Err(error) => {
@@ -287,6 +350,7 @@ mod tests {
                 out: "o".into(),
                 check: true,
                 deny_warnings: false,
+                deny_breaking: false,
             })
         );
         assert_eq!(
@@ -296,6 +360,7 @@ mod tests {
                 out: "o".into(),
                 check: false,
                 deny_warnings: false,
+                deny_breaking: false,
             })
         );
         assert_eq!(
@@ -307,10 +372,45 @@ mod tests {
                 out: "o".into(),
                 name: Some("my-client".into()),
                 deny_warnings: true,
+                deny_breaking: false,
+            })
+        );
+        assert_eq!(
+            parse(args(
+                "generate --deny-breaking --spec s.yaml --out o --check"
+            )),
+            Ok(Command::Generate {
+                spec: "s.yaml".into(),
+                out: "o".into(),
+                check: true,
+                deny_warnings: false,
+                deny_breaking: true,
+            })
+        );
+        assert_eq!(
+            parse(args("new --spec s.yaml --out o --deny-breaking")),
+            Ok(Command::New {
+                spec: "s.yaml".into(),
+                out: "o".into(),
+                name: None,
+                deny_warnings: false,
+                deny_breaking: true,
             })
         );
         assert_eq!(parse(args("--help")), Ok(Command::Help));
         assert_eq!(parse(args("generate --spec s -h")), Ok(Command::Help));
+    }
+
+    #[test]
+    fn help_names_the_report_and_exit_status_3() {
+        for text in [USAGE, HELP] {
+            assert!(text.contains("--deny-breaking"), "{text}");
+        }
+        assert!(HELP.contains("public-api.txt"), "{HELP}");
+        assert!(
+            HELP.contains("3 when --deny-breaking finds a breaking change"),
+            "{HELP}"
+        );
     }
 
     #[test]

@@ -528,7 +528,7 @@ pub struct ResponseHeader {
 /// How a paginated operation walks its pages (`x-pagination`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
-    /// The name of the method that streams every item.
+    /// The name of the method of the operation's call that streams every item (`stream`).
     pub stream_method: String,
     /// Rust name of the offset parameter.
     pub offset_param: String,

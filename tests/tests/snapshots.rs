@@ -85,6 +85,10 @@ fn metastudio_spec() {
 #[test]
 fn no_snapshot_is_orphaned() {
     let dir = workspace_root().join("tests/tests/snapshots");
+    // The regeneration report's cases are a table in its test file.
+    let report_cases =
+        std::fs::read_to_string(workspace_root().join("tests/tests/regeneration_report.rs"))
+            .expect("tests/tests/regeneration_report.rs");
     let mut orphans = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("the snapshots folder") {
         let name = entry.expect("a directory entry").file_name();
@@ -108,6 +112,13 @@ fn no_snapshot_is_orphaned() {
                 .join(tree.replace("__", "/"))
         } else if let Some(spec) = stem.strip_prefix("diagnostics__broken_specs@") {
             workspace_root().join("tests/fixtures/broken").join(spec)
+        } else if let Some(case) = stem.strip_prefix("regeneration_report__") {
+            if !report_cases.contains(&format!("name: \"{case}\",")) {
+                orphans.push(format!(
+                    "{name} (no case `{case}` in regeneration_report.rs)"
+                ));
+            }
+            continue;
         } else if stem == "snapshots__metastudio_spec" {
             workspace_root().join("spec/metastudio.yaml")
         } else {

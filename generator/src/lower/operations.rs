@@ -139,12 +139,8 @@ impl<'a> Lowering<'a> {
             "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE"
         ) || ext_bool(&operation.extensions, "x-idempotent");
 
-        let pagination = self
-            .pagination(op, &params, &responses)
-            .map(|mut pagination| {
-                pagination.stream_method = method_names.claim(format!("{method_name}_stream"));
-                pagination
-            });
+        // The page stream is `stream()` on the operation's call.
+        let pagination = self.pagination(op, &params, &responses);
 
         Some(Operation {
             id,
@@ -590,7 +586,7 @@ impl<'a> Lowering<'a> {
                     ..
                 }),
             ) if matches!(count_field.ty, TypeRef::I32 | TypeRef::I64) => Some(Pagination {
-                stream_method: String::new(),
+                stream_method: "stream".to_owned(),
                 offset_param: offset_name,
                 offset_type,
                 count_field: count_field.name.clone(),
