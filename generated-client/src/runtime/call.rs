@@ -1,18 +1,14 @@
 //! One call of one operation: what a generated operation method returns, to set the
 //! operation's parameters by name and then `send()` it.
 //!
-//! ```no_run
-//! # async fn demo(client: metastudio::Client) -> Result<(), Box<dyn std::error::Error>> {
-//! use std::time::Duration;
-//!
+//! ```text
 //! let response = client
-//!     .show_active_code()
-//!     .active_code_id("39b9cedccec1f19b33d8f7ce1a6d35b9")
-//!     .timeout(Duration::from_secs(5))
+//!     .show_pet()                        // the operation
+//!     .pet_id("p-1")                     // its parameters, by name
+//!     .timeout(Duration::from_secs(5))   // this call only
 //!     .send()
 //!     .await?;
 //! println!("{:?}", response.body());
-//! # Ok(()) }
 //! ```
 //!
 //! The parameters are the operation's (generated, one method per parameter, named as in the
