@@ -279,6 +279,18 @@ fn our_round(request: &SignableRequest<'_>, aksk: &AkSk, n: u64) -> f64 {
     start.elapsed().as_nanos() as f64 / n as f64
 }
 
+/// User plus system CPU time of this process so far, in clock ticks (`/proc/self/stat`).
+fn cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the `(comm)`, which may contain spaces: utime and stime are the 12th and
+    // 13th of them.
+    let rest = stat.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(utime + stime)
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     match values.len() {
@@ -387,8 +399,14 @@ fn main() -> ExitCode {
 
     let mut our_rounds = Vec::with_capacity(ROUNDS);
     let mut python_rounds = Vec::with_capacity(ROUNDS);
+    let (mut our_wall, mut our_ticks) = (Duration::ZERO, 0_u64);
     for _ in 0..ROUNDS {
+        let (ticks, start) = (cpu_ticks(), Instant::now());
         our_rounds.push(our_round(&request, &aksk, ours_n));
+        our_wall += start.elapsed();
+        if let (Some(before), Some(after)) = (ticks, cpu_ticks()) {
+            our_ticks += after.saturating_sub(before);
+        }
         if let (Some(p), Some(n)) = (python.as_mut(), python_n) {
             match p.round(n) {
                 Ok(ns) => python_rounds.push(ns),
@@ -400,6 +418,10 @@ fn main() -> ExitCode {
         }
     }
     let ours_ns = median(&mut our_rounds);
+    let ours_fastest = our_rounds.first().copied().unwrap_or(f64::NAN);
+    // The share of a core this process had while our rounds ran (clock ticks are 1/100 s on
+    // Linux): well under 100 % means the machine was busy and every figure is inflated.
+    let cpu_share = our_ticks as f64 / 100.0 / our_wall.as_secs_f64();
 
     println!();
     if let Some(p) = &python {
@@ -409,10 +431,11 @@ fn main() -> ExitCode {
             python_ns / ours_ns
         );
         println!(
-            "  ours:   {} per signature ({}), median of {ROUNDS} rounds of {ours_n}; \
+            "  ours:   {} per signature ({}), median of {ROUNDS} rounds of {ours_n} (fastest {}); \
              {allocations} allocations per signature",
             micros(ours_ns),
-            per_second(ours_ns)
+            per_second(ours_ns),
+            micros(ours_fastest)
         );
         println!(
             "  python: {} per signature ({}), median of {ROUNDS} rounds of {}; {PYTHON_SDK} on {}",
@@ -423,12 +446,22 @@ fn main() -> ExitCode {
         );
     } else {
         println!(
-            "ours: {} per signature ({}), median of {ROUNDS} rounds of {ours_n}; \
+            "ours: {} per signature ({}), median of {ROUNDS} rounds of {ours_n} (fastest {}); \
              {allocations} allocations per signature",
             micros(ours_ns),
-            per_second(ours_ns)
+            per_second(ours_ns),
+            micros(ours_fastest)
         );
     }
-    println!("machine: {}", machine());
+    println!(
+        "machine: {}; this process had {:.0} % of a core during our rounds{}",
+        machine(),
+        cpu_share * 100.0,
+        if cpu_share < 0.9 {
+            " (the machine was busy: the absolute numbers are inflated)"
+        } else {
+            ""
+        }
+    );
     ExitCode::SUCCESS
 }
