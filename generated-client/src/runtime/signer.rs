@@ -32,6 +32,7 @@
 //! this signer keeps the header's four digits).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
@@ -449,8 +450,9 @@ impl CanonicalRequest {
         path: &str,
         query: &[(String, String)],
         headers: &[(String, String)],
-        names: &HeaderNames,
+        names: &HeaderNames<'_>,
         payload_hash: &str,
+        query_order: &mut Vec<usize>,
     ) -> CanonicalRequest {
         // The signed headers (every name without `_`), in the sorted order of `names`.
         let signed = || {
@@ -496,7 +498,9 @@ impl CanonicalRequest {
         text.push('\n');
         let uri = push_part(&mut text, |text| push_canonical_uri(text, path));
         text.push('\n');
-        let query = push_part(&mut text, |text| push_canonical_query(text, query));
+        let query = push_part(&mut text, |text| {
+            push_canonical_query(text, query, query_order)
+        });
         text.push('\n');
         let mut joined = String::with_capacity(joined_len);
         let mut ends = Vec::with_capacity(count);
@@ -882,11 +886,11 @@ impl Known {
 
 /// Every header name lowercased once, into one buffer, with an index sorted by lowercased name
 /// (the order of the signed headers) and where the names the signer looks up are.
-struct HeaderNames {
+struct HeaderNames<'s> {
     /// The lowercased names, one after another.
-    text: String,
+    text: &'s mut String,
     /// One entry per header, sorted by lowercased name, then by position.
-    sorted: Vec<NameEntry>,
+    sorted: &'s mut Vec<NameEntry>,
     known: Known,
 }
 
@@ -901,7 +905,7 @@ struct NameEntry {
     signed: bool,
 }
 
-impl HeaderNames {
+impl<'s> HeaderNames<'s> {
     /// Room for the names the signer may add (`x-security-token`, `x-sdk-content-sha256`,
     /// `x-sdk-date`, `host`).
     const ADDED_ROOM: usize = 50;
@@ -909,13 +913,21 @@ impl HeaderNames {
     /// Lowercases the caller's names and rejects a caller-supplied `Authorization` and names
     /// that repeat case-insensitively, with the error the first offending header (in the
     /// caller's order) calls for.
-    fn new(headers: &[(String, String)]) -> Result<HeaderNames, SigningError> {
+    fn new(
+        headers: &[(String, String)],
+        text: &'s mut String,
+        sorted: &'s mut Vec<NameEntry>,
+    ) -> Result<HeaderNames<'s>, SigningError> {
         let bytes = headers.iter().fold(Self::ADDED_ROOM, |sum, (name, _)| {
             sum.saturating_add(name.len())
         });
+        text.clear();
+        text.reserve(bytes);
+        sorted.clear();
+        sorted.reserve(headers.len().saturating_add(4));
         let mut names = HeaderNames {
-            text: String::with_capacity(bytes),
-            sorted: Vec::with_capacity(headers.len().saturating_add(4)),
+            text,
+            sorted,
             known: Known::default(),
         };
         for (index, (name, _)) in headers.iter().enumerate() {
@@ -1006,12 +1018,12 @@ fn lower_bytes<'t>(text: &'t [u8], entry: &NameEntry) -> &'t [u8] {
 }
 
 /// The final header list being built, with its lowercased names.
-struct Headers {
+struct Headers<'s> {
     list: Vec<(String, String)>,
-    names: HeaderNames,
+    names: HeaderNames<'s>,
 }
 
-impl Headers {
+impl Headers<'_> {
     /// Sets the header at `existing` (keeping the caller's spelling and position) to `value`
     /// (trimmed), or when there is none, appends it as `name`.
     fn set(&mut self, existing: Option<usize>, lower_name: &str, name: &str, value: &str) {
@@ -1044,13 +1056,82 @@ pub fn sign(
     credentials: &AkSk,
     date: SdkDate,
 ) -> Result<SignedRequest, SigningError> {
+    let sign_with = |scratch: &mut Scratch| {
+        let signed = sign_with_scratch(scratch, request, credentials, date);
+        scratch.release();
+        signed
+    };
+    SCRATCH
+        .try_with(|cell| {
+            let mut scratch = cell.try_borrow_mut().ok()?;
+            Some(sign_with(&mut scratch))
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| sign_with(&mut Scratch::default()))
+}
+
+/// Buffers a signature needs only while it is being made: the lowercased header names, their
+/// sorted index and the order of the query pairs. Each thread keeps one set and reuses it, so
+/// they are allocated once per thread rather than once per signature. They hold header names
+/// and positions, nothing secret.
+#[derive(Default)]
+struct Scratch {
+    names: String,
+    entries: Vec<NameEntry>,
+    query_order: Vec<usize>,
+}
+
+impl Scratch {
+    /// A buffer that grew beyond this many bytes is freed after use rather than kept.
+    const KEEP_BYTES: usize = 16 * 1024;
+
+    /// Empties the buffers, and frees any that an unusually large request made big.
+    fn release(&mut self) {
+        self.names.clear();
+        self.entries.clear();
+        self.query_order.clear();
+        if self.names.capacity() > Self::KEEP_BYTES {
+            self.names = String::new();
+        }
+        if self.entries.capacity() > Self::KEEP_BYTES / size_of::<NameEntry>() {
+            self.entries = Vec::new();
+        }
+        if self.query_order.capacity() > Self::KEEP_BYTES / size_of::<usize>() {
+            self.query_order = Vec::new();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch {
+            names: String::new(),
+            entries: Vec::new(),
+            query_order: Vec::new(),
+        })
+    };
+}
+
+/// [`sign`], with the thread's (or a fresh) [`Scratch`].
+fn sign_with_scratch(
+    scratch: &mut Scratch,
+    request: &SignableRequest<'_>,
+    credentials: &AkSk,
+    date: SdkDate,
+) -> Result<SignedRequest, SigningError> {
     if credentials.ak.is_empty() {
         return Err(SigningError::EmptyAccessKey);
     }
     if credentials.sk.expose().is_empty() {
         return Err(SigningError::EmptySecretKey);
     }
-    let names = HeaderNames::new(request.headers)?;
+    let Scratch {
+        names: names_text,
+        entries,
+        query_order,
+    } = scratch;
+    let names = HeaderNames::new(request.headers, names_text, entries)?;
 
     // The request's own date, validated as given (untrimmed, as the SDK parses it), before
     // anything is added. A value that parses is in the canonical form, so it is its own
@@ -1150,6 +1231,7 @@ pub fn sign(
         &headers.list,
         &headers.names,
         payload_hash,
+        query_order,
     );
     let string_to_sign = StringToSign::new(&sdk_date, &canonical_request);
     let signature = Signature::compute(credentials.sk.expose(), &string_to_sign)?;
@@ -1241,15 +1323,17 @@ fn push_canonical_uri(out: &mut String, path: &str) {
 /// Repeated keys are kept; an empty value gives `k=`; no pairs give an empty string.
 pub fn canonical_query_string(query: &[(String, String)]) -> String {
     let mut out = String::new();
-    push_canonical_query(&mut out, query);
+    push_canonical_query(&mut out, query, &mut Vec::new());
     out
 }
 
-/// Appends [`canonical_query_string`].
-fn push_canonical_query(out: &mut String, query: &[(String, String)]) {
-    let mut pairs: Vec<&(String, String)> = query.iter().collect();
-    pairs.sort_unstable();
-    for (index, (key, value)) in pairs.into_iter().enumerate() {
+/// Appends [`canonical_query_string`], sorting the pairs' positions in `order`.
+fn push_canonical_query(out: &mut String, query: &[(String, String)], order: &mut Vec<usize>) {
+    order.clear();
+    order.extend(0..query.len());
+    order.sort_unstable_by(|&a, &b| query.get(a).cmp(&query.get(b)));
+    let pairs = order.iter().filter_map(|&index| query.get(index));
+    for (index, (key, value)) in pairs.enumerate() {
         if index > 0 {
             out.push('&');
         }
@@ -1897,5 +1981,180 @@ mod tests {
         assert!(!debug.contains("secret-token"), "{debug}");
         assert!(!debug.contains("\"sec\""), "{debug}");
         assert!(!debug.contains(signed.authorization.as_str()), "{debug}");
+    }
+
+    #[test]
+    fn every_byte_is_quoted_like_python_quote_with_safe_tilde() {
+        assert_eq!(PERCENT_ESCAPES.len(), 768, "the escape table is complete");
+        for byte in 0..=255_u8 {
+            let escape = usize::from(byte) * 3;
+            assert_eq!(
+                PERCENT_ESCAPES.get(escape..escape + 3),
+                Some(format!("%{byte:02X}").as_str())
+            );
+        }
+        for c in (0..128_u8).map(char::from) {
+            let bare = c.is_ascii_alphanumeric() || "-._~".contains(c);
+            let expected = if bare {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u8)
+            };
+            assert_eq!(
+                canonical_query_string(&pairs(&[(&c.to_string(), "")])),
+                format!("{expected}="),
+                "query key {c:?}"
+            );
+            let expected_path = if c == '/' { "/".to_owned() } else { expected };
+            assert_eq!(
+                canonical_uri(&format!("/{c}/")),
+                format!("/{expected_path}/"),
+                "path segment {c:?}"
+            );
+        }
+        assert_eq!(
+            canonical_query_string(&pairs(&[("é€𝄞", "\u{0}")])),
+            "%C3%A9%E2%82%AC%F0%9D%84%9E=%00"
+        );
+    }
+
+    #[test]
+    fn the_first_offending_header_in_order_names_the_error() {
+        let check = |headers: &[(&str, &str)]| {
+            let headers = pairs(headers);
+            let request = SignableRequest {
+                method: "GET",
+                host: "h",
+                path: "/",
+                query: &[],
+                headers: &headers,
+                body: None,
+            };
+            sign(&request, &aksk("AK", "SK"), date("20230901T065021Z")).map(|_| ())
+        };
+        let duplicate = |name: &str| {
+            Err(SigningError::DuplicateHeader {
+                name: name.to_owned(),
+            })
+        };
+        let authorization = |name: &str| {
+            Err(SigningError::AuthorizationPresent {
+                name: name.to_owned(),
+            })
+        };
+        assert_eq!(
+            check(&[("X", "1"), ("Y", "2"), ("y", "3"), ("x", "4")]),
+            duplicate("y")
+        );
+        assert_eq!(
+            check(&[("a", "1"), ("Authorization", "2"), ("A", "3")]),
+            authorization("Authorization")
+        );
+        assert_eq!(
+            check(&[("a", "1"), ("A", "2"), ("authorization", "3")]),
+            duplicate("A")
+        );
+        assert_eq!(check(&[("b", "1"), ("B", "2"), ("B", "3")]), duplicate("B"));
+        assert_eq!(
+            check(&[("k", "1"), ("\u{212a}", "2")]),
+            duplicate("\u{212a}"),
+            "KELVIN SIGN lowercases to `k`, as in Python"
+        );
+        // A bad date is reported only when the names are fine.
+        assert_eq!(
+            check(&[("X-Sdk-Date", "bad"), ("x-a", "1"), ("X-A", "2")]),
+            duplicate("X-A")
+        );
+    }
+
+    #[test]
+    fn lazy_lists_agree_with_the_text_and_leave_equality_alone() {
+        let signed = sign_simple(
+            "/",
+            &[],
+            &[
+                ("X-Multi", "line one\nline two"),
+                ("X-Semi;Colon", "v"),
+                ("X-Colon:Name", "a:b"),
+                ("", "empty name"),
+            ],
+            None,
+        );
+        let untouched = signed.canonical_request.clone();
+        let headers = signed.canonical_request.headers();
+        assert_eq!(
+            headers,
+            pairs(&[
+                ("", "empty name"),
+                ("host", "127.0.0.1:8080"),
+                ("x-colon:name", "a:b"),
+                ("x-multi", "line one\nline two"),
+                ("x-sdk-date", "20230901T065021Z"),
+                ("x-semi;colon", "v"),
+            ])
+        );
+        assert_eq!(
+            signed.canonical_request.signed_headers().names(),
+            [
+                "",
+                "host",
+                "x-colon:name",
+                "x-multi",
+                "x-sdk-date",
+                "x-semi;colon"
+            ]
+        );
+        assert_eq!(
+            signed.canonical_request.signed_headers().to_string(),
+            ";host;x-colon:name;x-multi;x-sdk-date;x-semi;colon"
+        );
+        let lines: String = headers
+            .iter()
+            .map(|(name, value)| format!("{name}:{value}\n"))
+            .collect();
+        assert!(
+            signed.canonical_request.to_string().contains(&lines),
+            "the lines are the text's"
+        );
+        assert_eq!(
+            untouched, signed.canonical_request,
+            "the caches are not compared"
+        );
+    }
+
+    #[test]
+    fn scratch_buffers_are_reused_and_large_ones_released() {
+        let long_name = "X-".to_owned() + &"n".repeat(Scratch::KEEP_BYTES * 2);
+        let big = sign_simple("/", &[], &[(long_name.as_str(), "v")], None);
+        assert!(
+            big.canonical_request
+                .signed_headers()
+                .names()
+                .contains(&long_name.to_lowercase())
+        );
+        SCRATCH.with(|cell| {
+            let scratch = cell.borrow();
+            assert!(scratch.names.capacity() <= Scratch::KEEP_BYTES, "released");
+            assert!(scratch.names.is_empty() && scratch.entries.is_empty());
+        });
+        let small = sign_simple("/", &[("b", "2"), ("a", "1")], &[("X-A", "1")], None);
+        assert_eq!(small.query, "a=1&b=2");
+        assert_eq!(
+            small.canonical_request.signed_headers().to_string(),
+            "host;x-a;x-sdk-date"
+        );
+        SCRATCH.with(|cell| {
+            let scratch = cell.borrow();
+            assert!(scratch.names.capacity() > 0, "kept for the next signature");
+        });
+        // Signing while the thread's buffers are taken (never happens today) uses fresh ones.
+        SCRATCH.with(|cell| {
+            let _taken = cell.borrow_mut();
+            let signed = sign_simple("/", &[], &[("X-A", "1")], None);
+            assert_eq!(
+                signed.canonical_request.signed_headers().to_string(),
+                "host;x-a;x-sdk-date"
+            );
+        });
     }
 }
