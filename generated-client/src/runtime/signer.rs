@@ -343,14 +343,16 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 
 /// The sorted, lowercased names of the signed headers; `Display` joins them with `;`.
 ///
-/// Kept as the joined text, which the canonical request and `Authorization` both contain, plus
-/// where each name ends; the list [`SignedHeaders::names`] returns is built on its first call.
+/// Kept as the joined text, which the canonical request and `Authorization` both contain (plus
+/// where each name ends, when the `;`s cannot tell); the list [`SignedHeaders::names`] returns
+/// is built on its first call.
 #[derive(Clone)]
 pub struct SignedHeaders {
     /// The names joined with `;`.
     joined: String,
-    /// The end of each name in `joined`.
-    ends: Vec<usize>,
+    /// The end of each name in `joined`, when a name contains `;` (HTTP header names never do)
+    /// or there are none; `None` when the names are exactly the `;`-separated parts.
+    ends: Option<Vec<usize>>,
     /// [`SignedHeaders::names`], built on first use.
     names: OnceLock<Vec<String>>,
 }
@@ -364,10 +366,17 @@ impl SignedHeaders {
 
     /// The names, in order, borrowed from the joined text.
     fn iter(&self) -> impl Iterator<Item = &str> + Clone + '_ {
-        let starts = std::iter::once(0).chain(self.ends.iter().map(|end| end.saturating_add(1)));
-        starts
-            .zip(&self.ends)
-            .map(|(start, &end)| self.joined.get(start..end).unwrap_or_default())
+        let split = match self.ends {
+            None => Some(self.joined.split(';')),
+            Some(_) => None,
+        };
+        let listed = self.ends.iter().flat_map(move |ends| {
+            let starts = std::iter::once(0).chain(ends.iter().map(|end| end.saturating_add(1)));
+            starts
+                .zip(ends)
+                .map(|(start, &end)| self.joined.get(start..end).unwrap_or_default())
+        });
+        split.into_iter().flatten().chain(listed)
     }
 }
 
@@ -400,8 +409,6 @@ impl fmt::Debug for SignedHeaders {
 /// Where one signed header's line is in the canonical request's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct HeaderLine {
-    /// Start of the (lowercased) name.
-    start: usize,
     /// The `:` after the name.
     colon: usize,
     /// The `\n` after the value.
@@ -434,8 +441,11 @@ pub struct CanonicalRequest {
     uri: Range<usize>,
     query: Range<usize>,
     payload_hash: Range<usize>,
-    /// The signed header lines, in order.
-    lines: Vec<HeaderLine>,
+    /// Where the signed header lines start.
+    headers_start: usize,
+    /// Each signed header line, when a value contains `\n` (HTTP header values never do);
+    /// `None` when each value ends at the first `\n` after its name.
+    lines: Option<Vec<HeaderLine>>,
     signed_headers: SignedHeaders,
     /// [`CanonicalRequest::headers`], built on first use.
     pairs: OnceLock<Vec<(String, String)>>,
@@ -462,8 +472,12 @@ impl CanonicalRequest {
             })
         };
         let (mut count, mut joined_len, mut lines_len) = (0_usize, 0_usize, 0_usize);
+        let (mut list_ends, mut list_lines) = (false, false);
         for (lower, value) in signed() {
             count = count.saturating_add(1);
+            // Folds without an early exit, which the compiler does many bytes at a time.
+            list_ends |= lower.bytes().fold(false, |found, b| found | (b == b';'));
+            list_lines |= value.bytes().fold(false, |found, b| found | (b == b'\n'));
             joined_len = joined_len.saturating_add(lower.len()).saturating_add(1);
             lines_len = lines_len
                 .saturating_add(lower.len())
@@ -503,22 +517,27 @@ impl CanonicalRequest {
         });
         text.push('\n');
         let mut joined = String::with_capacity(joined_len);
-        let mut ends = Vec::with_capacity(count);
-        let mut lines = Vec::with_capacity(count);
-        for (lower, value) in signed() {
-            let start = text.len();
+        let list_ends = list_ends || count == 0;
+        let mut ends = Vec::with_capacity(if list_ends { count } else { 0 });
+        let mut lines = Vec::with_capacity(if list_lines { count } else { 0 });
+        let headers_start = text.len();
+        for (n, (lower, value)) in signed().enumerate() {
             text.push_str(lower);
             let colon = text.len();
             text.push(':');
             text.push_str(value);
             let end = text.len();
             text.push('\n');
-            lines.push(HeaderLine { start, colon, end });
-            if !ends.is_empty() {
+            if list_lines {
+                lines.push(HeaderLine { colon, end });
+            }
+            if n > 0 {
                 joined.push(';');
             }
             joined.push_str(lower);
-            ends.push(joined.len());
+            if list_ends {
+                ends.push(joined.len());
+            }
         }
         text.push('\n');
         text.push_str(&joined);
@@ -531,10 +550,11 @@ impl CanonicalRequest {
             uri,
             query,
             payload_hash,
-            lines,
+            headers_start,
+            lines: list_lines.then_some(lines),
             signed_headers: SignedHeaders {
                 joined,
-                ends,
+                ends: list_ends.then_some(ends),
                 names: OnceLock::new(),
             },
             pairs: OnceLock::new(),
@@ -548,12 +568,25 @@ impl CanonicalRequest {
 
     /// The signed header lines as `(name, value)`, borrowed from the text.
     fn lines(&self) -> impl Iterator<Item = (&str, &str)> + Clone + '_ {
-        self.lines.iter().map(|line| {
-            (
-                self.part(line.start..line.colon),
-                self.part(line.colon.saturating_add(1)..line.end),
-            )
-        })
+        let listed = self.lines.as_deref();
+        self.signed_headers.iter().enumerate().scan(
+            self.headers_start,
+            move |line_start, (n, name)| {
+                let (value_start, value_end) = match listed {
+                    Some(lines) => {
+                        let line = lines.get(n)?;
+                        (line.colon.saturating_add(1), line.end)
+                    }
+                    None => {
+                        let value_start = line_start.saturating_add(name.len()).saturating_add(1);
+                        let length = self.text.get(value_start..)?.find('\n')?;
+                        (value_start, value_start.saturating_add(length))
+                    }
+                };
+                *line_start = value_end.saturating_add(1);
+                Some((name, self.part(value_start..value_end)))
+            },
+        )
     }
 
     /// The method, uppercased.
@@ -601,6 +634,7 @@ impl PartialEq for CanonicalRequest {
             && self.uri == other.uri
             && self.query == other.query
             && self.payload_hash == other.payload_hash
+            && self.headers_start == other.headers_start
             && self.lines == other.lines
             && self.signed_headers == other.signed_headers
     }
@@ -899,10 +933,28 @@ struct NameEntry {
     /// Where the lowercased name is in `text`.
     start: usize,
     end: usize,
+    /// The first 8 bytes of the lowercased name (zero-padded), big-endian: comparing keys
+    /// orders names as comparing the names does, except that equal keys need the names.
+    key: u64,
     /// The header's position in the header list.
     index: usize,
     /// Whether the header is signed: its name has no `_`.
     signed: bool,
+}
+
+fn name_key(lower: &[u8]) -> u64 {
+    let mut key = [0u8; 8];
+    for (k, b) in key.iter_mut().zip(lower) {
+        *k = *b;
+    }
+    u64::from_be_bytes(key)
+}
+
+/// Orders entries by lowercased name: by key, and by the names only when the keys are equal.
+fn cmp_names(text: &[u8], a: &NameEntry, b: &NameEntry) -> std::cmp::Ordering {
+    a.key
+        .cmp(&b.key)
+        .then_with(|| lower_bytes(text, a).cmp(lower_bytes(text, b)))
 }
 
 impl<'s> HeaderNames<'s> {
@@ -943,11 +995,9 @@ impl<'s> HeaderNames<'s> {
             names.push_entry(start, index, name);
         }
         let text = names.text.as_bytes();
-        names.sorted.sort_unstable_by(|a, b| {
-            lower_bytes(text, a)
-                .cmp(lower_bytes(text, b))
-                .then(a.index.cmp(&b.index))
-        });
+        names
+            .sorted
+            .sort_unstable_by(|a, b| cmp_names(text, a, b).then(a.index.cmp(&b.index)));
 
         // The first `authorization` in the caller's order, and the first header whose name an
         // earlier one already had (the second of a pair of equal names, sorted by position).
@@ -955,7 +1005,7 @@ impl<'s> HeaderNames<'s> {
         let repeated = names
             .sorted
             .windows(2)
-            .filter(|pair| lower_bytes(text, &pair[0]) == lower_bytes(text, &pair[1]))
+            .filter(|pair| cmp_names(text, &pair[0], &pair[1]).is_eq())
             .map(|pair| pair[1].index)
             .min();
         let (index, error): (usize, fn(String) -> SigningError) = match (authorization, repeated) {
@@ -975,11 +1025,13 @@ impl<'s> HeaderNames<'s> {
 
     /// Records the name `text[start..]` of the header at `index`, spelled `name` in the list.
     fn push_entry(&mut self, start: usize, index: usize, name: &str) {
+        let lower = self.text.as_bytes().get(start..).unwrap_or_default();
         let entry = NameEntry {
             start,
             end: self.text.len(),
+            key: name_key(lower),
             index,
-            signed: !name.bytes().any(|b| b == b'_'),
+            signed: !name.bytes().fold(false, |found, b| found | (b == b'_')),
         };
         self.known
             .note(lower_bytes(self.text.as_bytes(), &entry), index);
@@ -994,9 +1046,9 @@ impl<'s> HeaderNames<'s> {
         self.push_entry(start, index, lower_name);
         let text = self.text.as_bytes();
         if let Some(entry) = self.sorted.pop() {
-            let at = self.sorted.partition_point(|e| {
-                (lower_bytes(text, e), e.index) < (lower_name.as_bytes(), index)
-            });
+            let at = self
+                .sorted
+                .partition_point(|e| cmp_names(text, e, &entry).then(e.index.cmp(&index)).is_lt());
             self.sorted.insert(at, entry);
         }
     }
@@ -1259,6 +1311,12 @@ fn sign_with_scratch(
 
 /// Python's `str.strip()`: Unicode whitespace plus the separators `\x1c`–`\x1f`.
 pub fn trim_header_value(value: &str) -> &str {
+    // Every character `strip()` removes is at most U+0020 or outside ASCII, so a value that
+    // starts and ends with a visible ASCII character has nothing to strip.
+    let visible = |byte: Option<&u8>| matches!(byte, Some(b'!'..=b'~'));
+    if visible(value.as_bytes().first()) && visible(value.as_bytes().last()) {
+        return value;
+    }
     value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
@@ -1280,19 +1338,36 @@ fn push_uppercase(out: &mut String, value: &str) {
 fn push_quoted(out: &mut String, value: &str, bare: &[bool; 256]) {
     // Runs of bare bytes are copied whole. They are ASCII, so they start and end on character
     // boundaries.
+    let bytes = value.as_bytes();
     let mut run = 0;
-    for (at, &byte) in value.as_bytes().iter().enumerate() {
-        if bare[usize::from(byte)] {
-            continue;
-        }
-        if run < at {
-            out.push_str(value.get(run..at).unwrap_or_default());
-        }
+    while let Some(rest) = bytes.get(run..) {
+        let end = run.saturating_add(bare_prefix(rest, bare));
+        out.push_str(value.get(run..end).unwrap_or_default());
+        let Some(&byte) = bytes.get(end) else {
+            break;
+        };
+        // At most 255 * 3 + 3: no overflow.
         let escape = usize::from(byte) * 3;
         out.push_str(PERCENT_ESCAPES.get(escape..escape + 3).unwrap_or_default());
-        run = at.saturating_add(1);
+        run = end.saturating_add(1);
     }
-    out.push_str(value.get(run..).unwrap_or_default());
+}
+
+/// How many bytes at the start of `bytes` are bare. Whole blocks of 16 are tested without
+/// branches, which the compiler can do several bytes at a time.
+fn bare_prefix(bytes: &[u8], bare: &[bool; 256]) -> usize {
+    let mut count = 0_usize;
+    for block in bytes.chunks_exact(16) {
+        if !block
+            .iter()
+            .fold(true, |all, &b| all & bare[usize::from(b)])
+        {
+            break;
+        }
+        count = count.saturating_add(16);
+    }
+    let tail = bytes.get(count..).unwrap_or_default();
+    count.saturating_add(tail.iter().take_while(|&&b| bare[usize::from(b)]).count())
 }
 
 /// The canonical URI of a wire path: percent-decoded (invalid UTF-8 becomes U+FFFD, `+` stays
@@ -2120,6 +2195,26 @@ mod tests {
             untouched, signed.canonical_request,
             "the caches are not compared"
         );
+
+        // Without `;` in a name or a line break in a value, the lists are read off the text.
+        let plain = sign_simple("/", &[], &[("X-B", "b:c"), ("X-A", "a")], None);
+        assert_eq!(
+            plain.canonical_request.headers(),
+            pairs(&[
+                ("host", "127.0.0.1:8080"),
+                ("x-a", "a"),
+                ("x-b", "b:c"),
+                ("x-sdk-date", "20230901T065021Z"),
+            ])
+        );
+        assert_eq!(
+            plain.canonical_request.signed_headers().names(),
+            ["host", "x-a", "x-b", "x-sdk-date"]
+        );
+        assert_eq!(
+            format!("{:?}", plain.canonical_request.signed_headers()),
+            r#"SignedHeaders(["host", "x-a", "x-b", "x-sdk-date"])"#
+        );
     }
 
     #[test]
@@ -2156,5 +2251,46 @@ mod tests {
                 "host;x-a;x-sdk-date"
             );
         });
+    }
+
+    #[test]
+    fn name_keys_order_names_as_the_names_do() {
+        let names = [
+            "",
+            "\0",
+            "\0\0",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "host",
+            "host\0",
+            "host-x",
+            "x-sdk-da",
+            "x-sdk-date",
+            "x-sdk-dat\0",
+            "x-sdk-content-sha256",
+            "\u{ff}",
+            "é",
+            "zzzzzzzzz",
+        ];
+        for a in names {
+            for b in names {
+                let text = format!("{a}{b}");
+                let entry = |start: usize, end: usize| NameEntry {
+                    start,
+                    end,
+                    key: name_key(&text.as_bytes()[start..end]),
+                    index: 0,
+                    signed: true,
+                };
+                let (ea, eb) = (entry(0, a.len()), entry(a.len(), text.len()));
+                assert_eq!(
+                    cmp_names(text.as_bytes(), &ea, &eb),
+                    a.as_bytes().cmp(b.as_bytes()),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
     }
 }
