@@ -31,12 +31,16 @@
 //! years before 1000 Python's `strftime` writes an unpadded year in the string to sign, where
 //! this signer keeps the header's four digits).
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
+use std::sync::OnceLock;
 use std::time::{Duration, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
 
 use crate::runtime::credentials::AkSk;
@@ -62,12 +66,44 @@ pub const HEADER_AUTHORIZATION: &str = "Authorization";
 /// Header naming the endpoint's authority.
 pub const HEADER_HOST: &str = "Host";
 
-/// Python's `quote(x, safe='~')`: everything but the RFC 3986 unreserved set is `%XX`-encoded.
-const QUOTE_SAFE_TILDE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// Python's `quote(x, safe='~')` leaves only the RFC 3986 unreserved set `A-Z a-z 0-9 - . _ ~`
+/// bare; every other byte of the UTF-8 becomes `%XX`. One flag per byte value.
+const QUOTE_BARE: [bool; 256] = bare_bytes(false);
+/// [`QUOTE_BARE`] with `/` also bare: quoting a whole path this way is the same as quoting each
+/// `/`-separated segment and joining them with `/`.
+const QUOTE_BARE_OR_SLASH: [bool; 256] = bare_bytes(true);
+
+const fn bare_bytes(slash: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (slash && b == b'/');
+        byte += 1;
+    }
+    table
+}
+
+/// `%00%01…%FF`: the escape of byte `b` is the 3 characters at `3 * b`.
+const PERCENT_ESCAPES: &str = match std::str::from_utf8(&percent_escapes()) {
+    Ok(escapes) => escapes,
+    Err(_) => "",
+};
+
+const fn percent_escapes() -> [u8; 768] {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut escapes = [0u8; 768];
+    let mut byte = 0;
+    while byte < 256 {
+        escapes[3 * byte] = b'%';
+        escapes[3 * byte + 1] = HEX[byte >> 4];
+        escapes[3 * byte + 2] = HEX[byte & 0x0f];
+        byte += 1;
+    }
+    escapes
+}
 
 /// Header names whose values are secrets or bearer-like; `Debug` output redacts them.
 const SENSITIVE_HEADERS: &[&str] = &["authorization", "x-auth-token", "x-security-token"];
@@ -148,7 +184,7 @@ impl fmt::Debug for SignableRequest<'_> {
             .field("host", &self.host)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("headers", &RedactedHeaders(self.headers))
+            .field("headers", &RedactedHeaders(pairs_as_str(self.headers)))
             .field("body_len", &self.body.map(<[u8]>::len))
             .finish()
     }
@@ -306,20 +342,77 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 /// The sorted, lowercased names of the signed headers; `Display` joins them with `;`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedHeaders(Vec<String>);
+///
+/// Kept as the joined text, which the canonical request and `Authorization` both contain (plus
+/// where each name ends, when the `;`s cannot tell); the list [`SignedHeaders::names`] returns
+/// is built on its first call.
+#[derive(Clone)]
+pub struct SignedHeaders {
+    /// The names joined with `;`.
+    joined: String,
+    /// The end of each name in `joined`, when a name contains `;` (HTTP header names never do)
+    /// or there are none; `None` when the names are exactly the `;`-separated parts.
+    ends: Option<Vec<usize>>,
+    /// [`SignedHeaders::names`], built on first use.
+    names: OnceLock<Vec<String>>,
+}
 
 impl SignedHeaders {
     /// The names, lowercased and sorted by code point.
     pub fn names(&self) -> &[String] {
-        &self.0
+        self.names
+            .get_or_init(|| self.iter().map(str::to_owned).collect())
+    }
+
+    /// The names, in order, borrowed from the joined text.
+    fn iter(&self) -> impl Iterator<Item = &str> + Clone + '_ {
+        let split = match self.ends {
+            None => Some(self.joined.split(';')),
+            Some(_) => None,
+        };
+        let listed = self.ends.iter().flat_map(move |ends| {
+            let starts = std::iter::once(0).chain(ends.iter().map(|end| end.saturating_add(1)));
+            starts
+                .zip(ends)
+                .map(|(start, &end)| self.joined.get(start..end).unwrap_or_default())
+        });
+        split.into_iter().flatten().chain(listed)
     }
 }
 
+impl PartialEq for SignedHeaders {
+    fn eq(&self, other: &SignedHeaders) -> bool {
+        self.joined == other.joined && self.ends == other.ends
+    }
+}
+
+impl Eq for SignedHeaders {}
+
 impl fmt::Display for SignedHeaders {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join(";"))
+        f.write_str(&self.joined)
     }
+}
+
+impl fmt::Debug for SignedHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Names<'a>(&'a SignedHeaders);
+        impl fmt::Debug for Names<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list().entries(self.0.iter()).finish()
+            }
+        }
+        f.debug_tuple("SignedHeaders").field(&Names(self)).finish()
+    }
+}
+
+/// Where one signed header's line is in the canonical request's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct HeaderLine {
+    /// The `:` after the name.
+    colon: usize,
+    /// The `\n` after the value.
+    end: usize,
 }
 
 /// Stage 1: the canonical request. `Display` is exactly the text whose SHA-256 is signed:
@@ -336,61 +429,188 @@ impl fmt::Display for SignedHeaders {
 ///
 /// The text contains the signed header values, `X-Security-Token` included: do not log it.
 /// `Debug` redacts sensitive values.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// The text is written once, into one buffer sized up front, and the accessors borrow from it;
+/// the list [`CanonicalRequest::headers`] returns is built on its first call.
+#[derive(Clone)]
 pub struct CanonicalRequest {
-    method: String,
-    uri: String,
-    query: String,
-    headers: Vec<(String, String)>,
+    /// The whole canonical request.
+    text: String,
+    /// Where the method, the URI, the query and the payload hash are in `text`.
+    method: Range<usize>,
+    uri: Range<usize>,
+    query: Range<usize>,
+    payload_hash: Range<usize>,
+    /// Where the signed header lines start.
+    headers_start: usize,
+    /// Each signed header line, when a value contains `\n` (HTTP header values never do);
+    /// `None` when each value ends at the first `\n` after its name.
+    lines: Option<Vec<HeaderLine>>,
     signed_headers: SignedHeaders,
-    payload_hash: String,
+    /// [`CanonicalRequest::headers`], built on first use.
+    pairs: OnceLock<Vec<(String, String)>>,
 }
 
 impl CanonicalRequest {
-    /// Builds the canonical request from the final header list (values already trimmed, every
-    /// header the signer adds already present).
+    /// Writes the canonical request. `headers` are the final headers to send (values trimmed,
+    /// every header the signer adds present), `names` their lowercased names, and `payload_hash`
+    /// the last line.
     fn new(
         method: &str,
         path: &str,
         query: &[(String, String)],
         headers: &[(String, String)],
-        body: Option<&[u8]>,
+        names: &HeaderNames<'_>,
+        payload_hash: &str,
+        query_order: &mut Vec<usize>,
     ) -> CanonicalRequest {
-        let mut signed: Vec<(String, String)> = headers
-            .iter()
-            .filter(|(name, _)| !name.contains('_'))
-            .map(|(name, value)| (name.to_lowercase(), value.clone()))
-            .collect();
-        signed.sort();
-        let signed_headers = SignedHeaders(signed.iter().map(|(name, _)| name.clone()).collect());
-        CanonicalRequest {
-            method: method.to_uppercase(),
-            uri: canonical_uri(path),
-            query: canonical_query_string(query),
-            headers: signed,
-            signed_headers,
-            payload_hash: payload_hash(headers, body),
+        // The signed headers (every name without `_`), in the sorted order of `names`.
+        let signed = || {
+            names.signed().filter_map(|(lower, index)| {
+                let (_, value) = headers.get(index)?;
+                Some((lower, value.as_str()))
+            })
+        };
+        let (mut count, mut joined_len, mut lines_len) = (0_usize, 0_usize, 0_usize);
+        let (mut list_ends, mut list_lines) = (false, false);
+        for (lower, value) in signed() {
+            count = count.saturating_add(1);
+            // Folds without an early exit, which the compiler does many bytes at a time.
+            list_ends |= lower.bytes().fold(false, |found, b| found | (b == b';'));
+            list_lines |= value.bytes().fold(false, |found, b| found | (b == b'\n'));
+            joined_len = joined_len.saturating_add(lower.len()).saturating_add(1);
+            lines_len = lines_len
+                .saturating_add(lower.len())
+                .saturating_add(value.len())
+                .saturating_add(2);
         }
+        // One `;` fewer than names.
+        let joined_len = joined_len.saturating_sub(1);
+
+        // The URI and the query grow when encoded; half again their raw size is room enough for
+        // most, and the buffer grows if not.
+        let raw_query_len = query.iter().fold(0_usize, |sum, (key, value)| {
+            sum.saturating_add(key.len())
+                .saturating_add(value.len())
+                .saturating_add(2)
+        });
+        let encoded_room = path.len().saturating_add(raw_query_len);
+        let capacity = [
+            method.len(),
+            encoded_room,
+            encoded_room / 2,
+            lines_len,
+            joined_len,
+            payload_hash.len(),
+            8,
+        ]
+        .iter()
+        .fold(0_usize, |sum, len| sum.saturating_add(*len));
+        let mut text = String::with_capacity(capacity);
+
+        let method = push_part(&mut text, |text| push_uppercase(text, method));
+        text.push('\n');
+        let uri = push_part(&mut text, |text| push_canonical_uri(text, path));
+        text.push('\n');
+        let query = push_part(&mut text, |text| {
+            push_canonical_query(text, query, query_order)
+        });
+        text.push('\n');
+        let mut joined = String::with_capacity(joined_len);
+        let list_ends = list_ends || count == 0;
+        let mut ends = Vec::with_capacity(if list_ends { count } else { 0 });
+        let mut lines = Vec::with_capacity(if list_lines { count } else { 0 });
+        let headers_start = text.len();
+        for (n, (lower, value)) in signed().enumerate() {
+            text.push_str(lower);
+            let colon = text.len();
+            text.push(':');
+            text.push_str(value);
+            let end = text.len();
+            text.push('\n');
+            if list_lines {
+                lines.push(HeaderLine { colon, end });
+            }
+            if n > 0 {
+                joined.push(';');
+            }
+            joined.push_str(lower);
+            if list_ends {
+                ends.push(joined.len());
+            }
+        }
+        text.push('\n');
+        text.push_str(&joined);
+        text.push('\n');
+        let payload_hash = push_part(&mut text, |text| text.push_str(payload_hash));
+
+        CanonicalRequest {
+            text,
+            method,
+            uri,
+            query,
+            payload_hash,
+            headers_start,
+            lines: list_lines.then_some(lines),
+            signed_headers: SignedHeaders {
+                joined,
+                ends: list_ends.then_some(ends),
+                names: OnceLock::new(),
+            },
+            pairs: OnceLock::new(),
+        }
+    }
+
+    /// A part of the text (the ranges are recorded as it is written, so always within it).
+    fn part(&self, range: Range<usize>) -> &str {
+        self.text.get(range).unwrap_or_default()
+    }
+
+    /// The signed header lines as `(name, value)`, borrowed from the text.
+    fn lines(&self) -> impl Iterator<Item = (&str, &str)> + Clone + '_ {
+        let listed = self.lines.as_deref();
+        self.signed_headers.iter().enumerate().scan(
+            self.headers_start,
+            move |line_start, (n, name)| {
+                let (value_start, value_end) = match listed {
+                    Some(lines) => {
+                        let line = lines.get(n)?;
+                        (line.colon.saturating_add(1), line.end)
+                    }
+                    None => {
+                        let value_start = line_start.saturating_add(name.len()).saturating_add(1);
+                        let length = self.text.get(value_start..)?.find('\n')?;
+                        (value_start, value_start.saturating_add(length))
+                    }
+                };
+                *line_start = value_end.saturating_add(1);
+                Some((name, self.part(value_start..value_end)))
+            },
+        )
     }
 
     /// The method, uppercased.
     pub fn method(&self) -> &str {
-        &self.method
+        self.part(self.method.clone())
     }
 
     /// The canonical URI (see [`canonical_uri`]).
     pub fn uri(&self) -> &str {
-        &self.uri
+        self.part(self.uri.clone())
     }
 
     /// The canonical query string (see [`canonical_query_string`]); also what goes on the wire.
     pub fn query(&self) -> &str {
-        &self.query
+        self.part(self.query.clone())
     }
 
     /// The signed headers as `(lowercased name, trimmed value)`, sorted by name.
     pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+        self.pairs.get_or_init(|| {
+            self.lines()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect()
+        })
     }
 
     /// The signed header names.
@@ -402,46 +622,97 @@ impl CanonicalRequest {
     /// `X-Sdk-Content-Sha256` value verbatim (e.g. [`UNSIGNED_PAYLOAD`]), else the hex SHA-256
     /// of the body.
     pub fn payload_hash(&self) -> &str {
-        &self.payload_hash
+        self.part(self.payload_hash.clone())
     }
 }
 
+impl PartialEq for CanonicalRequest {
+    fn eq(&self, other: &CanonicalRequest) -> bool {
+        // Everything but the `headers()` cache, which is derived from the rest.
+        self.text == other.text
+            && self.method == other.method
+            && self.uri == other.uri
+            && self.query == other.query
+            && self.payload_hash == other.payload_hash
+            && self.headers_start == other.headers_start
+            && self.lines == other.lines
+            && self.signed_headers == other.signed_headers
+    }
+}
+
+impl Eq for CanonicalRequest {}
+
 impl fmt::Display for CanonicalRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n{}\n{}\n", self.method, self.uri, self.query)?;
-        let lines: Vec<String> = self
-            .headers
-            .iter()
-            .map(|(name, value)| format!("{name}:{value}"))
-            .collect();
-        write!(
-            f,
-            "{}\n\n{}\n{}",
-            lines.join("\n"),
-            self.signed_headers,
-            self.payload_hash
-        )
+        f.write_str(&self.text)
     }
 }
 
 impl fmt::Debug for CanonicalRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CanonicalRequest")
-            .field("method", &self.method)
-            .field("uri", &self.uri)
-            .field("query", &self.query)
-            .field("headers", &RedactedHeaders(&self.headers))
+            .field("method", &self.method())
+            .field("uri", &self.uri())
+            .field("query", &self.query())
+            .field("headers", &RedactedHeaders(self.lines()))
             .field("signed_headers", &self.signed_headers)
-            .field("payload_hash", &self.payload_hash)
+            .field("payload_hash", &self.payload_hash())
             .finish()
     }
 }
 
+/// Appends what `write` writes and returns where it is.
+fn push_part(text: &mut String, write: impl FnOnce(&mut String)) -> Range<usize> {
+    let start = text.len();
+    write(text);
+    start..text.len()
+}
+
+/// A SHA-256 or HMAC-SHA256 result as 64 lowercase hex digits, kept inline.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct HexDigest([u8; 64]);
+
+impl HexDigest {
+    /// The hex of a 32-byte digest.
+    fn new(digest: &[u8]) -> HexDigest {
+        let mut hex = [b'0'; 64];
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(digest) {
+            pair.copy_from_slice(&HEX_PAIRS[usize::from(*byte)]);
+        }
+        HexDigest(hex)
+    }
+
+    fn as_str(&self) -> &str {
+        // Only hex digits are ever stored, so this is always `Ok`.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for HexDigest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// The two lowercase hex digits of every byte value.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pairs[byte] = [DIGITS[byte >> 4], DIGITS[byte & 0x0f]];
+        byte += 1;
+    }
+    pairs
+};
+
 /// Stage 2: the string to sign, `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex sha256(canonical request)>`.
+///
+/// It is never built as one string: [`Signature::compute`] feeds its three lines to the HMAC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StringToSign {
     date: String,
-    canonical_request_hash: String,
+    canonical_request_hash: HexDigest,
 }
 
 impl StringToSign {
@@ -449,8 +720,8 @@ impl StringToSign {
     pub fn new(date: &str, canonical_request: &CanonicalRequest) -> StringToSign {
         StringToSign {
             date: date.to_owned(),
-            canonical_request_hash: hex::encode(Sha256::digest(
-                canonical_request.to_string().as_bytes(),
+            canonical_request_hash: HexDigest::new(&Sha256::digest(
+                canonical_request.text.as_bytes(),
             )),
         }
     }
@@ -462,7 +733,7 @@ impl StringToSign {
 
     /// The lowercase hex SHA-256 of the canonical request, on the third line.
     pub fn canonical_request_hash(&self) -> &str {
-        &self.canonical_request_hash
+        self.canonical_request_hash.as_str()
     }
 }
 
@@ -471,33 +742,39 @@ impl fmt::Display for StringToSign {
         write!(
             f,
             "{ALGORITHM}\n{}\n{}",
-            self.date, self.canonical_request_hash
+            self.date,
+            self.canonical_request_hash()
         )
     }
 }
 
 /// Stage 3: the signature, lowercase hex of `HMAC-SHA256(key = SK, message = string to sign)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signature(String);
+pub struct Signature(HexDigest);
 
 impl Signature {
     /// Signs `string_to_sign` with the secret key `sk` (no key derivation).
     pub fn compute(sk: &str, string_to_sign: &StringToSign) -> Result<Signature, SigningError> {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(sk.as_bytes()).map_err(|_| SigningError::InvalidKey)?;
-        mac.update(string_to_sign.to_string().as_bytes());
-        Ok(Signature(hex::encode(mac.finalize().into_bytes())))
+        // The string to sign's `Display`, line by line.
+        mac.update(ALGORITHM.as_bytes());
+        mac.update(b"\n");
+        mac.update(string_to_sign.date.as_bytes());
+        mac.update(b"\n");
+        mac.update(&string_to_sign.canonical_request_hash.0);
+        Ok(Signature(HexDigest::new(&mac.finalize().into_bytes())))
     }
 
     /// The lowercase hex signature.
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 }
 
 impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -511,6 +788,40 @@ pub struct Authorization<'a> {
     pub signed_headers: &'a SignedHeaders,
     /// The signature.
     pub signature: &'a Signature,
+}
+
+impl Authorization<'_> {
+    /// The `Display` text, written into a string of exactly its length.
+    fn to_header_value(&self) -> String {
+        const ACCESS: &str = " Access=";
+        const SIGNED_HEADERS: &str = ", SignedHeaders=";
+        const SIGNATURE: &str = ", Signature=";
+        let signature = self.signature.as_str();
+        let capacity = [
+            ALGORITHM.len(),
+            ACCESS.len(),
+            self.access_key.len(),
+            SIGNED_HEADERS.len(),
+            self.signed_headers.joined.len(),
+            SIGNATURE.len(),
+            signature.len(),
+        ]
+        .iter()
+        .fold(0_usize, |sum, len| sum.saturating_add(*len));
+        let mut value = String::with_capacity(capacity);
+        for part in [
+            ALGORITHM,
+            ACCESS,
+            self.access_key,
+            SIGNED_HEADERS,
+            &self.signed_headers.joined,
+            SIGNATURE,
+            signature,
+        ] {
+            value.push_str(part);
+        }
+        value
+    }
 }
 
 impl fmt::Display for Authorization<'_> {
@@ -546,7 +857,7 @@ pub struct SignedRequest {
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignedRequest")
-            .field("headers", &RedactedHeaders(&self.headers))
+            .field("headers", &RedactedHeaders(pairs_as_str(&self.headers)))
             .field("query", &self.query)
             .field("canonical_request", &self.canonical_request)
             .field("string_to_sign", &self.string_to_sign)
@@ -557,18 +868,233 @@ impl fmt::Debug for SignedRequest {
 }
 
 /// Formats a header list with the values of sensitive headers redacted.
-struct RedactedHeaders<'a>(&'a [(String, String)]);
+struct RedactedHeaders<I>(I);
 
-impl fmt::Debug for RedactedHeaders<'_> {
+impl<'a, I> fmt::Debug for RedactedHeaders<I>
+where
+    I: Iterator<Item = (&'a str, &'a str)> + Clone,
+{
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.0.iter().map(|(name, value)| {
+            .entries(self.0.clone().map(|(name, value)| {
                 let sensitive = SENSITIVE_HEADERS
                     .iter()
                     .any(|s| name.eq_ignore_ascii_case(s));
                 (name, if sensitive { "** redacted **" } else { value })
             }))
             .finish()
+    }
+}
+
+fn pairs_as_str(pairs: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> + Clone {
+    pairs
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+}
+
+/// Where the headers the signer looks up (by lowercased name) are in the header list: the first
+/// of each name, in list order.
+#[derive(Clone, Copy, Default)]
+struct Known {
+    authorization: Option<usize>,
+    security_token: Option<usize>,
+    content_sha256: Option<usize>,
+    sdk_date: Option<usize>,
+    host: Option<usize>,
+}
+
+impl Known {
+    /// Notes that the header at `index` has the lowercased name `lower`.
+    fn note(&mut self, lower: &[u8], index: usize) {
+        let slot = match lower {
+            b"authorization" => &mut self.authorization,
+            b"x-security-token" => &mut self.security_token,
+            b"x-sdk-content-sha256" => &mut self.content_sha256,
+            b"x-sdk-date" => &mut self.sdk_date,
+            b"host" => &mut self.host,
+            _ => return,
+        };
+        slot.get_or_insert(index);
+    }
+}
+
+/// Every header name lowercased once, into one buffer, with an index sorted by lowercased name
+/// (the order of the signed headers) and where the names the signer looks up are.
+struct HeaderNames<'s> {
+    /// The lowercased names, one after another.
+    text: &'s mut String,
+    /// One entry per header, sorted by lowercased name, then by position.
+    sorted: &'s mut Vec<NameEntry>,
+    known: Known,
+}
+
+#[derive(Clone, Copy)]
+struct NameEntry {
+    /// Where the lowercased name is in `text`.
+    start: usize,
+    end: usize,
+    /// The first 8 bytes of the lowercased name (zero-padded), big-endian: comparing keys
+    /// orders names as comparing the names does, except that equal keys need the names.
+    key: u64,
+    /// The header's position in the header list.
+    index: usize,
+    /// Whether the header is signed: its name has no `_`.
+    signed: bool,
+}
+
+fn name_key(lower: &[u8]) -> u64 {
+    let mut key = [0u8; 8];
+    for (k, b) in key.iter_mut().zip(lower) {
+        *k = *b;
+    }
+    u64::from_be_bytes(key)
+}
+
+/// Orders entries by lowercased name: by key, and by the names only when the keys are equal.
+fn cmp_names(text: &[u8], a: &NameEntry, b: &NameEntry) -> std::cmp::Ordering {
+    a.key
+        .cmp(&b.key)
+        .then_with(|| lower_bytes(text, a).cmp(lower_bytes(text, b)))
+}
+
+impl<'s> HeaderNames<'s> {
+    /// Room for the names the signer may add (`x-security-token`, `x-sdk-content-sha256`,
+    /// `x-sdk-date`, `host`).
+    const ADDED_ROOM: usize = 50;
+
+    /// Lowercases the caller's names and rejects a caller-supplied `Authorization` and names
+    /// that repeat case-insensitively, with the error the first offending header (in the
+    /// caller's order) calls for.
+    fn new(
+        headers: &[(String, String)],
+        text: &'s mut String,
+        sorted: &'s mut Vec<NameEntry>,
+    ) -> Result<HeaderNames<'s>, SigningError> {
+        let bytes = headers.iter().fold(Self::ADDED_ROOM, |sum, (name, _)| {
+            sum.saturating_add(name.len())
+        });
+        text.clear();
+        text.reserve(bytes);
+        sorted.clear();
+        sorted.reserve(headers.len().saturating_add(4));
+        let mut names = HeaderNames {
+            text,
+            sorted,
+            known: Known::default(),
+        };
+        for (index, (name, _)) in headers.iter().enumerate() {
+            let start = names.text.len();
+            if name.is_ascii() {
+                names.text.push_str(name);
+                if let Some(pushed) = names.text.get_mut(start..) {
+                    pushed.make_ascii_lowercase();
+                }
+            } else {
+                names.text.push_str(&name.to_lowercase());
+            }
+            names.push_entry(start, index, name);
+        }
+        let text = names.text.as_bytes();
+        names
+            .sorted
+            .sort_unstable_by(|a, b| cmp_names(text, a, b).then(a.index.cmp(&b.index)));
+
+        // The first `authorization` in the caller's order, and the first header whose name an
+        // earlier one already had (the second of a pair of equal names, sorted by position).
+        let authorization = names.known.authorization;
+        let repeated = names
+            .sorted
+            .windows(2)
+            .filter(|pair| cmp_names(text, &pair[0], &pair[1]).is_eq())
+            .map(|pair| pair[1].index)
+            .min();
+        let (index, error): (usize, fn(String) -> SigningError) = match (authorization, repeated) {
+            (None, None) => return Ok(names),
+            (Some(auth), Some(repeat)) if repeat < auth => {
+                (repeat, |name| SigningError::DuplicateHeader { name })
+            }
+            (Some(auth), _) => (auth, |name| SigningError::AuthorizationPresent { name }),
+            (None, Some(repeat)) => (repeat, |name| SigningError::DuplicateHeader { name }),
+        };
+        let name = headers
+            .get(index)
+            .map(|(name, _)| name.clone())
+            .unwrap_or_default();
+        Err(error(name))
+    }
+
+    /// Records the name `text[start..]` of the header at `index`, spelled `name` in the list.
+    fn push_entry(&mut self, start: usize, index: usize, name: &str) {
+        let lower = self.text.as_bytes().get(start..).unwrap_or_default();
+        let entry = NameEntry {
+            start,
+            end: self.text.len(),
+            key: name_key(lower),
+            index,
+            signed: !name.bytes().fold(false, |found, b| found | (b == b'_')),
+        };
+        self.known
+            .note(lower_bytes(self.text.as_bytes(), &entry), index);
+        self.sorted.push(entry);
+    }
+
+    /// Records a header the signer appended at `index`, its name `lower_name` already lowercase,
+    /// in its sorted place.
+    fn append(&mut self, lower_name: &str, index: usize) {
+        let start = self.text.len();
+        self.text.push_str(lower_name);
+        self.push_entry(start, index, lower_name);
+        let text = self.text.as_bytes();
+        if let Some(entry) = self.sorted.pop() {
+            let at = self
+                .sorted
+                .partition_point(|e| cmp_names(text, e, &entry).then(e.index.cmp(&index)).is_lt());
+            self.sorted.insert(at, entry);
+        }
+    }
+
+    /// `(lowercased name, position)` of every signed header, sorted by name.
+    fn signed(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        self.sorted
+            .iter()
+            .filter(|entry| entry.signed)
+            .map(|entry| {
+                let name = self.text.get(entry.start..entry.end).unwrap_or_default();
+                (name, entry.index)
+            })
+    }
+}
+
+fn lower_bytes<'t>(text: &'t [u8], entry: &NameEntry) -> &'t [u8] {
+    text.get(entry.start..entry.end).unwrap_or_default()
+}
+
+/// The final header list being built, with its lowercased names.
+struct Headers<'s> {
+    list: Vec<(String, String)>,
+    names: HeaderNames<'s>,
+}
+
+impl Headers<'_> {
+    /// Sets the header at `existing` (keeping the caller's spelling and position) to `value`
+    /// (trimmed), or when there is none, appends it as `name`.
+    fn set(&mut self, existing: Option<usize>, lower_name: &str, name: &str, value: &str) {
+        let value = trim_header_value(value);
+        match existing.and_then(|index| self.list.get_mut(index)) {
+            Some((_, old)) => value.clone_into(old),
+            None => self.append(lower_name, name, value.to_owned()),
+        }
+    }
+
+    /// Appends a header the caller does not have.
+    fn append(&mut self, lower_name: &str, name: &str, value: String) {
+        self.names.append(lower_name, self.list.len());
+        self.list.push((name.to_owned(), value));
+    }
+
+    /// The value of the header at `index`.
+    fn value(&self, index: Option<usize>) -> Option<&str> {
+        self.list.get(index?).map(|(_, value)| value.as_str())
     }
 }
 
@@ -582,68 +1108,182 @@ pub fn sign(
     credentials: &AkSk,
     date: SdkDate,
 ) -> Result<SignedRequest, SigningError> {
+    let sign_with = |scratch: &mut Scratch| {
+        let signed = sign_with_scratch(scratch, request, credentials, date);
+        scratch.release();
+        signed
+    };
+    SCRATCH
+        .try_with(|cell| {
+            let mut scratch = cell.try_borrow_mut().ok()?;
+            Some(sign_with(&mut scratch))
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| sign_with(&mut Scratch::default()))
+}
+
+/// Buffers a signature needs only while it is being made: the lowercased header names, their
+/// sorted index and the order of the query pairs. Each thread keeps one set and reuses it, so
+/// they are allocated once per thread rather than once per signature. They hold header names
+/// and positions, nothing secret.
+#[derive(Default)]
+struct Scratch {
+    names: String,
+    entries: Vec<NameEntry>,
+    query_order: Vec<usize>,
+}
+
+impl Scratch {
+    /// A buffer that grew beyond this many bytes is freed after use rather than kept.
+    const KEEP_BYTES: usize = 16 * 1024;
+
+    /// Empties the buffers, and frees any that an unusually large request made big.
+    fn release(&mut self) {
+        self.names.clear();
+        self.entries.clear();
+        self.query_order.clear();
+        if self.names.capacity() > Self::KEEP_BYTES {
+            self.names = String::new();
+        }
+        if self.entries.capacity() > Self::KEEP_BYTES / size_of::<NameEntry>() {
+            self.entries = Vec::new();
+        }
+        if self.query_order.capacity() > Self::KEEP_BYTES / size_of::<usize>() {
+            self.query_order = Vec::new();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch {
+            names: String::new(),
+            entries: Vec::new(),
+            query_order: Vec::new(),
+        })
+    };
+}
+
+/// [`sign`], with the thread's (or a fresh) [`Scratch`].
+fn sign_with_scratch(
+    scratch: &mut Scratch,
+    request: &SignableRequest<'_>,
+    credentials: &AkSk,
+    date: SdkDate,
+) -> Result<SignedRequest, SigningError> {
     if credentials.ak.is_empty() {
         return Err(SigningError::EmptyAccessKey);
     }
     if credentials.sk.expose().is_empty() {
         return Err(SigningError::EmptySecretKey);
     }
-    let mut headers = request.headers.to_vec();
-    check_header_names(&headers)?;
+    let Scratch {
+        names: names_text,
+        entries,
+        query_order,
+    } = scratch;
+    let names = HeaderNames::new(request.headers, names_text, entries)?;
+
+    // The request's own date, validated as given (untrimmed, as the SDK parses it), before
+    // anything is added. A value that parses is in the canonical form, so it is its own
+    // re-rendering.
+    let own_date = match names
+        .known
+        .sdk_date
+        .and_then(|index| request.headers.get(index))
+    {
+        Some((name, value)) if parse_sdk_date(value).is_none() => {
+            return Err(SigningError::InvalidSdkDate {
+                name: name.clone(),
+                value: value.clone(),
+            });
+        }
+        Some((_, value)) => Some(value),
+        None if !date.is_representable() => return Err(SigningError::DateOutOfRange),
+        None => None,
+    };
+
+    // The headers to send: the caller's, values trimmed (step 5: the trimmed values are both
+    // signed and sent), then what steps 1 to 4 add, then `Authorization`.
+    let mut list = Vec::with_capacity(request.headers.len().saturating_add(5));
+    list.extend(
+        request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone(), trim_header_value(value).to_owned())),
+    );
+    let mut headers = Headers { list, names };
 
     // 1. Temporary credentials.
     if let Some(token) = &credentials.security_token {
-        set_header(&mut headers, HEADER_SECURITY_TOKEN, token.expose());
+        let existing = headers.names.known.security_token;
+        headers.set(
+            existing,
+            "x-security-token",
+            HEADER_SECURITY_TOKEN,
+            token.expose(),
+        );
     }
 
-    // 2. UNSIGNED-PAYLOAD for non-JSON bodies: an exact, case-sensitive `Content-Type` lookup.
-    if let Some((_, content_type)) = headers.iter().find(|(name, _)| name == "Content-Type")
+    // 2. UNSIGNED-PAYLOAD for non-JSON bodies: an exact, case-sensitive `Content-Type` lookup,
+    //    on the value as given.
+    if let Some((_, content_type)) = request
+        .headers
+        .iter()
+        .find(|(name, _)| name == "Content-Type")
         && !content_type.is_empty()
         && !content_type.starts_with("application/json")
         && !content_type.starts_with("application/bson")
     {
-        set_header(&mut headers, HEADER_CONTENT_SHA256, UNSIGNED_PAYLOAD);
+        let existing = headers.names.known.content_sha256;
+        headers.set(
+            existing,
+            "x-sdk-content-sha256",
+            HEADER_CONTENT_SHA256,
+            UNSIGNED_PAYLOAD,
+        );
     }
 
-    // 3. The date: the request's own (validated, untrimmed as the SDK parses it) or `date`.
-    let sdk_date = match find_header(&headers, HEADER_SDK_DATE) {
-        Some((name, value)) => {
-            let parsed = parse_sdk_date(value).ok_or_else(|| SigningError::InvalidSdkDate {
-                name: name.to_owned(),
-                value: value.to_owned(),
-            })?;
-            parsed.to_string()
-        }
+    // 3. The date: the request's own, or `date`.
+    let sdk_date = match own_date {
+        Some(value) => value.clone(),
         None => {
-            if !date.is_representable() {
-                return Err(SigningError::DateOutOfRange);
-            }
             let value = date.to_string();
-            headers.push((HEADER_SDK_DATE.to_owned(), value.clone()));
+            headers.append("x-sdk-date", HEADER_SDK_DATE, value.clone());
             value
         }
     };
 
     // 4. Host, from the endpoint's authority, unless the caller set one.
-    if find_header(&headers, HEADER_HOST).is_none() {
-        headers.push((HEADER_HOST.to_owned(), request.host.to_owned()));
-    }
-
-    // 5. Trimmed values are signed and sent.
-    for (_, value) in &mut headers {
-        let trimmed = trim_header_value(value);
-        if trimmed.len() != value.len() {
-            *value = trimmed.to_owned();
-        }
+    if headers.names.known.host.is_none() {
+        headers.append(
+            "host",
+            HEADER_HOST,
+            trim_header_value(request.host).to_owned(),
+        );
     }
 
     // 6.–8. The stages.
+    let body_hash;
+    let payload_hash = match request.body {
+        None | Some([]) => EMPTY_PAYLOAD_HASH,
+        Some(body) => match headers.value(headers.names.known.content_sha256) {
+            Some(declared) if !declared.is_empty() => declared,
+            _ => {
+                body_hash = HexDigest::new(&Sha256::digest(body));
+                body_hash.as_str()
+            }
+        },
+    };
     let canonical_request = CanonicalRequest::new(
         request.method,
         request.path,
         request.query,
-        &headers,
-        request.body,
+        &headers.list,
+        &headers.names,
+        payload_hash,
+        query_order,
     );
     let string_to_sign = StringToSign::new(&sdk_date, &canonical_request);
     let signature = Signature::compute(credentials.sk.expose(), &string_to_sign)?;
@@ -654,7 +1294,8 @@ pub fn sign(
         signed_headers: canonical_request.signed_headers(),
         signature: &signature,
     }
-    .to_string();
+    .to_header_value();
+    let mut headers = headers.list;
     headers.push((HEADER_AUTHORIZATION.to_owned(), authorization.clone()));
     let query = canonical_request.query().to_owned();
 
@@ -668,85 +1309,112 @@ pub fn sign(
     })
 }
 
-/// Rejects names that repeat case-insensitively and a caller-supplied `Authorization`.
-fn check_header_names(headers: &[(String, String)]) -> Result<(), SigningError> {
-    let mut seen: Vec<String> = Vec::with_capacity(headers.len());
-    for (name, _) in headers {
-        let lower = name.to_lowercase();
-        if lower == "authorization" {
-            return Err(SigningError::AuthorizationPresent { name: name.clone() });
-        }
-        if seen.contains(&lower) {
-            return Err(SigningError::DuplicateHeader { name: name.clone() });
-        }
-        seen.push(lower);
-    }
-    Ok(())
-}
-
-/// The first header named `name`, compared case-insensitively: `(name as given, value)`.
-fn find_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<(&'h str, &'h str)> {
-    headers
-        .iter()
-        .find(|(n, _)| n.to_lowercase() == name.to_lowercase())
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-}
-
-/// Sets `name` to `value`: in place (keeping the caller's spelling and position) when a header of
-/// that name exists in any case, else appended.
-fn set_header(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
-    let lower = name.to_lowercase();
-    match headers.iter_mut().find(|(n, _)| n.to_lowercase() == lower) {
-        Some((_, existing)) => value.clone_into(existing),
-        None => headers.push((name.to_owned(), value.to_owned())),
-    }
-}
-
 /// Python's `str.strip()`: Unicode whitespace plus the separators `\x1c`–`\x1f`.
 pub fn trim_header_value(value: &str) -> &str {
+    // Every character `strip()` removes is at most U+0020 or outside ASCII, so a value that
+    // starts and ends with a visible ASCII character has nothing to strip.
+    let visible = |byte: Option<&u8>| matches!(byte, Some(b'!'..=b'~'));
+    if visible(value.as_bytes().first()) && visible(value.as_bytes().last()) {
+        return value;
+    }
     value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
-/// Python's `quote(x, safe='~')`.
-fn quote(value: &str) -> String {
-    utf8_percent_encode(value, QUOTE_SAFE_TILDE).to_string()
+/// Appends `value` uppercased as `str::to_uppercase` does (which maps each character on its
+/// own, so character by character is the same).
+fn push_uppercase(out: &mut String, value: &str) {
+    if value.is_ascii() {
+        let start = out.len();
+        out.push_str(value);
+        if let Some(pushed) = out.get_mut(start..) {
+            pushed.make_ascii_uppercase();
+        }
+    } else {
+        out.extend(value.chars().flat_map(char::to_uppercase));
+    }
+}
+
+/// Appends Python's `quote(value, safe)`, `bare` saying which bytes `safe` leaves as they are.
+fn push_quoted(out: &mut String, value: &str, bare: &[bool; 256]) {
+    // Runs of bare bytes are copied whole. They are ASCII, so they start and end on character
+    // boundaries.
+    let bytes = value.as_bytes();
+    let mut run = 0;
+    while let Some(rest) = bytes.get(run..) {
+        let end = run.saturating_add(bare_prefix(rest, bare));
+        out.push_str(value.get(run..end).unwrap_or_default());
+        let Some(&byte) = bytes.get(end) else {
+            break;
+        };
+        // At most 255 * 3 + 3: no overflow.
+        let escape = usize::from(byte) * 3;
+        out.push_str(PERCENT_ESCAPES.get(escape..escape + 3).unwrap_or_default());
+        run = end.saturating_add(1);
+    }
+}
+
+/// How many bytes at the start of `bytes` are bare. Whole blocks of 16 are tested without
+/// branches, which the compiler can do several bytes at a time.
+fn bare_prefix(bytes: &[u8], bare: &[bool; 256]) -> usize {
+    let mut count = 0_usize;
+    for block in bytes.chunks_exact(16) {
+        if !block
+            .iter()
+            .fold(true, |all, &b| all & bare[usize::from(b)])
+        {
+            break;
+        }
+        count = count.saturating_add(16);
+    }
+    let tail = bytes.get(count..).unwrap_or_default();
+    count.saturating_add(tail.iter().take_while(|&&b| bare[usize::from(b)]).count())
 }
 
 /// The canonical URI of a wire path: percent-decoded (invalid UTF-8 becomes U+FFFD, `+` stays
 /// `+`), split on `/`, each segment re-encoded with only `A-Z a-z 0-9 - . _ ~` left bare, joined
 /// with `/`, and ending in `/`. So `a%2Fb` becomes `a/b`, `//` is kept, and `` becomes `/`.
 pub fn canonical_uri(path: &str) -> String {
-    let decoded: Vec<u8> = percent_decode_str(path).collect();
-    let decoded = String::from_utf8_lossy(&decoded);
-    let mut uri = decoded.split('/').map(quote).collect::<Vec<_>>().join("/");
-    if !uri.ends_with('/') {
-        uri.push('/');
-    }
+    let mut uri = String::with_capacity(path.len().saturating_add(1));
+    push_canonical_uri(&mut uri, path);
     uri
+}
+
+/// Appends [`canonical_uri`]. Encoding the decoded path with `/` left bare is the same as
+/// splitting it on `/`, encoding each segment and joining them with `/`.
+fn push_canonical_uri(out: &mut String, path: &str) {
+    let decoded = if path.as_bytes().contains(&b'%') {
+        percent_decode_str(path).decode_utf8_lossy()
+    } else {
+        Cow::Borrowed(path)
+    };
+    push_quoted(out, &decoded, &QUOTE_BARE_OR_SLASH);
+    if !decoded.ends_with('/') {
+        out.push('/');
+    }
 }
 
 /// The canonical query string: the decoded pairs sorted by key then value (code point order,
 /// before encoding), each side encoded like [`canonical_uri`]'s segments, as `k=v` joined by `&`.
 /// Repeated keys are kept; an empty value gives `k=`; no pairs give an empty string.
 pub fn canonical_query_string(query: &[(String, String)]) -> String {
-    let mut pairs: Vec<&(String, String)> = query.iter().collect();
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(key, value)| format!("{}={}", quote(key), quote(value)))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut out = String::new();
+    push_canonical_query(&mut out, query, &mut Vec::new());
+    out
 }
 
-/// The payload hash (see [`CanonicalRequest::payload_hash`]); `headers` are trimmed.
-fn payload_hash(headers: &[(String, String)], body: Option<&[u8]>) -> String {
-    let body = match body {
-        None | Some([]) => return EMPTY_PAYLOAD_HASH.to_owned(),
-        Some(body) => body,
-    };
-    match find_header(headers, HEADER_CONTENT_SHA256) {
-        Some((_, value)) if !value.is_empty() => value.to_owned(),
-        _ => hex::encode(Sha256::digest(body)),
+/// Appends [`canonical_query_string`], sorting the pairs' positions in `order`.
+fn push_canonical_query(out: &mut String, query: &[(String, String)], order: &mut Vec<usize>) {
+    order.clear();
+    order.extend(0..query.len());
+    order.sort_unstable_by(|&a, &b| query.get(a).cmp(&query.get(b)));
+    let pairs = order.iter().filter_map(|&index| query.get(index));
+    for (index, (key, value)) in pairs.enumerate() {
+        if index > 0 {
+            out.push('&');
+        }
+        push_quoted(out, key, &QUOTE_BARE);
+        out.push('=');
+        push_quoted(out, value, &QUOTE_BARE);
     }
 }
 
@@ -832,8 +1500,9 @@ mod tests {
         );
         let reference_string_to_sign = StringToSign {
             date: "20230901T065021Z".into(),
-            canonical_request_hash:
-                "bc010036bf7124a9e2aa94c4a2c8b34333504fb4a84038172980491b03c9665a".into(),
+            canonical_request_hash: HexDigest(
+                *b"bc010036bf7124a9e2aa94c4a2c8b34333504fb4a84038172980491b03c9665a",
+            ),
         };
         assert_eq!(
             Signature::compute(credentials.sk.expose(), &reference_string_to_sign)
@@ -1387,5 +2056,241 @@ mod tests {
         assert!(!debug.contains("secret-token"), "{debug}");
         assert!(!debug.contains("\"sec\""), "{debug}");
         assert!(!debug.contains(signed.authorization.as_str()), "{debug}");
+    }
+
+    #[test]
+    fn every_byte_is_quoted_like_python_quote_with_safe_tilde() {
+        assert_eq!(PERCENT_ESCAPES.len(), 768, "the escape table is complete");
+        for byte in 0..=255_u8 {
+            let escape = usize::from(byte) * 3;
+            assert_eq!(
+                PERCENT_ESCAPES.get(escape..escape + 3),
+                Some(format!("%{byte:02X}").as_str())
+            );
+        }
+        for c in (0..128_u8).map(char::from) {
+            let bare = c.is_ascii_alphanumeric() || "-._~".contains(c);
+            let expected = if bare {
+                c.to_string()
+            } else {
+                format!("%{:02X}", c as u8)
+            };
+            assert_eq!(
+                canonical_query_string(&pairs(&[(&c.to_string(), "")])),
+                format!("{expected}="),
+                "query key {c:?}"
+            );
+            let expected_path = if c == '/' { "/".to_owned() } else { expected };
+            assert_eq!(
+                canonical_uri(&format!("/{c}/")),
+                format!("/{expected_path}/"),
+                "path segment {c:?}"
+            );
+        }
+        assert_eq!(
+            canonical_query_string(&pairs(&[("é€𝄞", "\u{0}")])),
+            "%C3%A9%E2%82%AC%F0%9D%84%9E=%00"
+        );
+    }
+
+    #[test]
+    fn the_first_offending_header_in_order_names_the_error() {
+        let check = |headers: &[(&str, &str)]| {
+            let headers = pairs(headers);
+            let request = SignableRequest {
+                method: "GET",
+                host: "h",
+                path: "/",
+                query: &[],
+                headers: &headers,
+                body: None,
+            };
+            sign(&request, &aksk("AK", "SK"), date("20230901T065021Z")).map(|_| ())
+        };
+        let duplicate = |name: &str| {
+            Err(SigningError::DuplicateHeader {
+                name: name.to_owned(),
+            })
+        };
+        let authorization = |name: &str| {
+            Err(SigningError::AuthorizationPresent {
+                name: name.to_owned(),
+            })
+        };
+        assert_eq!(
+            check(&[("X", "1"), ("Y", "2"), ("y", "3"), ("x", "4")]),
+            duplicate("y")
+        );
+        assert_eq!(
+            check(&[("a", "1"), ("Authorization", "2"), ("A", "3")]),
+            authorization("Authorization")
+        );
+        assert_eq!(
+            check(&[("a", "1"), ("A", "2"), ("authorization", "3")]),
+            duplicate("A")
+        );
+        assert_eq!(check(&[("b", "1"), ("B", "2"), ("B", "3")]), duplicate("B"));
+        assert_eq!(
+            check(&[("k", "1"), ("\u{212a}", "2")]),
+            duplicate("\u{212a}"),
+            "KELVIN SIGN lowercases to `k`, as in Python"
+        );
+        // A bad date is reported only when the names are fine.
+        assert_eq!(
+            check(&[("X-Sdk-Date", "bad"), ("x-a", "1"), ("X-A", "2")]),
+            duplicate("X-A")
+        );
+    }
+
+    #[test]
+    fn lazy_lists_agree_with_the_text_and_leave_equality_alone() {
+        let signed = sign_simple(
+            "/",
+            &[],
+            &[
+                ("X-Multi", "line one\nline two"),
+                ("X-Semi;Colon", "v"),
+                ("X-Colon:Name", "a:b"),
+                ("", "empty name"),
+            ],
+            None,
+        );
+        let untouched = signed.canonical_request.clone();
+        let headers = signed.canonical_request.headers();
+        assert_eq!(
+            headers,
+            pairs(&[
+                ("", "empty name"),
+                ("host", "127.0.0.1:8080"),
+                ("x-colon:name", "a:b"),
+                ("x-multi", "line one\nline two"),
+                ("x-sdk-date", "20230901T065021Z"),
+                ("x-semi;colon", "v"),
+            ])
+        );
+        assert_eq!(
+            signed.canonical_request.signed_headers().names(),
+            [
+                "",
+                "host",
+                "x-colon:name",
+                "x-multi",
+                "x-sdk-date",
+                "x-semi;colon"
+            ]
+        );
+        assert_eq!(
+            signed.canonical_request.signed_headers().to_string(),
+            ";host;x-colon:name;x-multi;x-sdk-date;x-semi;colon"
+        );
+        let lines: String = headers
+            .iter()
+            .map(|(name, value)| format!("{name}:{value}\n"))
+            .collect();
+        assert!(
+            signed.canonical_request.to_string().contains(&lines),
+            "the lines are the text's"
+        );
+        assert_eq!(
+            untouched, signed.canonical_request,
+            "the caches are not compared"
+        );
+
+        // Without `;` in a name or a line break in a value, the lists are read off the text.
+        let plain = sign_simple("/", &[], &[("X-B", "b:c"), ("X-A", "a")], None);
+        assert_eq!(
+            plain.canonical_request.headers(),
+            pairs(&[
+                ("host", "127.0.0.1:8080"),
+                ("x-a", "a"),
+                ("x-b", "b:c"),
+                ("x-sdk-date", "20230901T065021Z"),
+            ])
+        );
+        assert_eq!(
+            plain.canonical_request.signed_headers().names(),
+            ["host", "x-a", "x-b", "x-sdk-date"]
+        );
+        assert_eq!(
+            format!("{:?}", plain.canonical_request.signed_headers()),
+            r#"SignedHeaders(["host", "x-a", "x-b", "x-sdk-date"])"#
+        );
+    }
+
+    #[test]
+    fn scratch_buffers_are_reused_and_large_ones_released() {
+        let long_name = "X-".to_owned() + &"n".repeat(Scratch::KEEP_BYTES * 2);
+        let big = sign_simple("/", &[], &[(long_name.as_str(), "v")], None);
+        assert!(
+            big.canonical_request
+                .signed_headers()
+                .names()
+                .contains(&long_name.to_lowercase())
+        );
+        SCRATCH.with(|cell| {
+            let scratch = cell.borrow();
+            assert!(scratch.names.capacity() <= Scratch::KEEP_BYTES, "released");
+            assert!(scratch.names.is_empty() && scratch.entries.is_empty());
+        });
+        let small = sign_simple("/", &[("b", "2"), ("a", "1")], &[("X-A", "1")], None);
+        assert_eq!(small.query, "a=1&b=2");
+        assert_eq!(
+            small.canonical_request.signed_headers().to_string(),
+            "host;x-a;x-sdk-date"
+        );
+        SCRATCH.with(|cell| {
+            let scratch = cell.borrow();
+            assert!(scratch.names.capacity() > 0, "kept for the next signature");
+        });
+        // Signing while the thread's buffers are taken (never happens today) uses fresh ones.
+        SCRATCH.with(|cell| {
+            let _taken = cell.borrow_mut();
+            let signed = sign_simple("/", &[], &[("X-A", "1")], None);
+            assert_eq!(
+                signed.canonical_request.signed_headers().to_string(),
+                "host;x-a;x-sdk-date"
+            );
+        });
+    }
+
+    #[test]
+    fn name_keys_order_names_as_the_names_do() {
+        let names = [
+            "",
+            "\0",
+            "\0\0",
+            "a",
+            "a\0",
+            "a\0b",
+            "ab",
+            "host",
+            "host\0",
+            "host-x",
+            "x-sdk-da",
+            "x-sdk-date",
+            "x-sdk-dat\0",
+            "x-sdk-content-sha256",
+            "\u{ff}",
+            "é",
+            "zzzzzzzzz",
+        ];
+        for a in names {
+            for b in names {
+                let text = format!("{a}{b}");
+                let entry = |start: usize, end: usize| NameEntry {
+                    start,
+                    end,
+                    key: name_key(&text.as_bytes()[start..end]),
+                    index: 0,
+                    signed: true,
+                };
+                let (ea, eb) = (entry(0, a.len()), entry(a.len(), text.len()));
+                assert_eq!(
+                    cmp_names(text.as_bytes(), &ea, &eb),
+                    a.as_bytes().cmp(b.as_bytes()),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
     }
 }
