@@ -299,4 +299,40 @@ components:
             TypeKind::Alias { target: TypeRef::Array(item), .. } if **item == TypeRef::Json
         ));
     }
+
+    #[test]
+    fn names_differ_from_the_spec_only_on_a_real_collision() {
+        let model = lower_text(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreatePetRequest'}
+      responses:
+        '400':
+          description: bad
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
+components:
+  schemas:
+    Error: {type: object, properties: {message: {type: string}}}
+    Response: {type: object, properties: {ok: {type: boolean}}}
+    Client: {type: object, properties: {id: {type: string}}}
+    CreatePetRequest: {type: object, properties: {name: {type: string}}}
+",
+        );
+        let types: Vec<&str> = model.types.iter().map(|t| t.name.as_str()).collect();
+        // Schemas keep their names, even those of runtime items, in their own module.
+        assert_eq!(types, ["Client", "CreatePetRequest", "Error", "Response"]);
+        let op = &model.operations[0];
+        // The operation's own types live in `operations`: no clash with the schema of the same name.
+        assert_eq!(op.request_type, "CreatePetRequest");
+        assert_eq!(op.error_type.as_deref(), Some("CreatePetError"));
+    }
 }
