@@ -2,7 +2,10 @@
 //! bodies (and the other body encodings the spec needs).
 
 use crate::runtime::error::Error;
+use crate::runtime::request::{CallOptions, OperationRequest, RequestBody};
+use http::Method;
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::borrow::Cow;
 
 #[cfg(feature = "multipart")]
 mod multipart;
@@ -191,6 +194,204 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
     }
+}
+
+/// How generated code fills an [`OperationRequest`], one statement per parameter: each takes
+/// the value when it is set (`None` adds nothing) and writes it as the spec says.
+impl OperationRequest {
+    /// An empty request for one operation: no path yet, no parameters, no body.
+    pub fn new(operation_id: &'static str, method: Method, idempotent: bool) -> Self {
+        OperationRequest {
+            operation_id,
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Literal text of the path template, as it is.
+    pub fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// A path parameter: its text percent-encoded as one segment.
+    pub fn path_param<T: ParamValue + ?Sized>(&mut self, value: &T) {
+        self.path.push_str(&path_segment(&value.to_param()));
+    }
+
+    /// A path parameter declared with `content: application/json`: its JSON text, encoded.
+    pub fn path_json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.path.push_str(&path_segment(&json_param(value)?));
+        Ok(())
+    }
+
+    /// A query parameter: one pair (an array: the items joined with commas).
+    pub fn query<T: ParamValue + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.query.push((name.to_owned(), value.to_param()));
+        }
+    }
+
+    /// An array query parameter with `explode: true`: one pair per item.
+    pub fn query_exploded<T: ParamValue>(&mut self, name: &str, value: Option<&Vec<T>>) {
+        for item in value.into_iter().flatten() {
+            self.query.push((name.to_owned(), item.to_param()));
+        }
+    }
+
+    /// An array query parameter without `explode`: one pair, the items joined with
+    /// `separator` (`,`, ` `, `|` or a tab, by style).
+    pub fn query_joined<T: ParamValue>(
+        &mut self,
+        name: &str,
+        value: Option<&Vec<T>>,
+        separator: &str,
+    ) {
+        if let Some(items) = value {
+            self.query.push((name.to_owned(), joined(items, separator)));
+        }
+    }
+
+    /// A query parameter declared with `content: application/json`: its JSON text.
+    pub fn query_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> Result<(), Error> {
+        if let Some(value) = value {
+            self.query.push((name.to_owned(), json_param(value)?));
+        }
+        Ok(())
+    }
+
+    /// A query parameter of any other type (an object, a map, a union), written in `style`.
+    pub fn query_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+        style: QueryStyle,
+    ) -> Result<(), Error> {
+        match value {
+            Some(value) => query_value(&mut self.query, name, value, style),
+            None => Ok(()),
+        }
+    }
+
+    /// A header parameter (an array: the items joined with commas).
+    pub fn header<T: ParamValue + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_param()));
+        }
+    }
+
+    /// An array header parameter, the items joined with `separator`.
+    pub fn header_joined<T: ParamValue>(
+        &mut self,
+        name: &'static str,
+        value: Option<&Vec<T>>,
+        separator: &str,
+    ) {
+        if let Some(items) = value {
+            self.headers.push((name, joined(items, separator)));
+        }
+    }
+
+    /// A header parameter declared with `content: application/json`: its JSON text.
+    pub fn header_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Result<(), Error> {
+        if let Some(value) = value {
+            self.headers.push((name, json_param(value)?));
+        }
+        Ok(())
+    }
+
+    /// A cookie parameter: `name=value` (the value encoded so it stays one cookie) in the one
+    /// `Cookie` header, after the cookies before it.
+    pub fn cookie<T: ParamValue + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.push_cookie(name, &value.to_param());
+        }
+    }
+
+    /// A cookie parameter declared with `content: application/json`: its JSON text.
+    pub fn cookie_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> Result<(), Error> {
+        if let Some(value) = value {
+            self.push_cookie(name, &json_param(value)?);
+        }
+        Ok(())
+    }
+
+    fn push_cookie(&mut self, name: &str, text: &str) {
+        let cookie = [name, "=", &cookie_value(text)].concat();
+        match self
+            .headers
+            .iter_mut()
+            .find(|(header, _)| *header == "Cookie")
+        {
+            Some((_, cookies)) => {
+                cookies.push_str("; ");
+                cookies.push_str(&cookie);
+            }
+            None => self.headers.push(("Cookie", cookie)),
+        }
+    }
+}
+
+impl RequestBody {
+    /// `value` as JSON, sent as `content_type`.
+    pub fn json_as<T: serde::Serialize + ?Sized>(
+        value: &T,
+        content_type: &'static str,
+    ) -> Result<Self, Error> {
+        Ok(RequestBody {
+            content_type: Cow::Borrowed(content_type),
+            bytes: serde_json::to_vec(value).map_err(Error::serialize)?,
+        })
+    }
+
+    /// `value` as `application/x-www-form-urlencoded`, sent as `content_type`.
+    pub fn form_as<T: serde::Serialize + ?Sized>(
+        value: &T,
+        content_type: &'static str,
+    ) -> Result<Self, Error> {
+        Ok(RequestBody {
+            content_type: Cow::Borrowed(content_type),
+            bytes: form(value)?,
+        })
+    }
+
+    /// Text, sent as `content_type`.
+    pub fn text_as(value: &str, content_type: &'static str) -> Self {
+        RequestBody {
+            content_type: Cow::Borrowed(content_type),
+            bytes: value.as_bytes().to_vec(),
+        }
+    }
+
+    /// Bytes, sent as `content_type`.
+    pub fn bytes_as(value: &[u8], content_type: &'static str) -> Self {
+        RequestBody {
+            content_type: Cow::Borrowed(content_type),
+            bytes: value.to_vec(),
+        }
+    }
+}
+
+/// The items' texts joined with `separator`.
+fn joined<T: ParamValue>(items: &[T], separator: &str) -> String {
+    let texts: Vec<String> = items.iter().map(ParamValue::to_param).collect();
+    texts.join(separator)
 }
 
 #[cfg(test)]
