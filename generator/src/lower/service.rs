@@ -95,7 +95,12 @@ impl<'a> Lowering<'a> {
         Service {
             title: doc.info.title.clone(),
             version: doc.info.version.clone(),
-            description: doc.info.description.clone(),
+            // Doc text: tabs, which clippy rejects in doc comments, are four spaces.
+            description: doc
+                .info
+                .description
+                .as_ref()
+                .map(|d| d.replace('\t', "    ")),
             server_url,
             server_variables,
             region_env_prefix: ext_str(&doc.extensions, "x-region-env-prefix").map(str::to_owned),
