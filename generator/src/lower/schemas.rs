@@ -889,7 +889,13 @@ impl<'a> Lowering<'a> {
             };
             let ty = self.schema_type(part, &hint, &part_at);
             let variant_base = if variant_base.is_empty() {
-                ty.word().to_owned()
+                // A union is never a multipart body: a binary variant is text (see
+                // `binary_in_json_as_text`), and named so.
+                match ty {
+                    TypeRef::Bytes => TypeRef::String.word(),
+                    _ => ty.word(),
+                }
+                .to_owned()
             } else {
                 variant_base
             };
