@@ -43,10 +43,32 @@ pub fn cookie_value(value: &str) -> String {
     utf8_percent_encode(value, COOKIE).to_string()
 }
 
-/// Serialises a body as `application/x-www-form-urlencoded`. Only flat objects of scalars
-/// (and sequences of them) can be written; anything else is a serialisation error.
+/// Serialises a body as `application/x-www-form-urlencoded`, as OpenAPI's default for form
+/// bodies (`style: form, explode: true`) has it: each property `name=value` in the order of
+/// the type, an array one pair per item (`tags=a&tags=b`), an absent or null property
+/// left out, and an object (or an array inside an array) as JSON text. A value that is not an
+/// object is a serialisation error.
 pub fn form<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
-    serde_urlencoded::to_string(value)
+    let value = serde_json::to_value(value).map_err(Error::serialize)?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err(serialize_error(
+            "form body: only an object can be sent as a form".to_owned(),
+        ));
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (name, value) in fields {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => pairs.extend(
+                items
+                    .iter()
+                    .filter(|item| !item.is_null())
+                    .map(|item| (name.clone(), scalar_text(item))),
+            ),
+            other => pairs.push((name, scalar_text(&other))),
+        }
+    }
+    serde_urlencoded::to_string(&pairs)
         .map(String::into_bytes)
         .map_err(|error| serialize_error(format!("form body: {error}")))
 }
@@ -396,6 +418,32 @@ fn joined<T: ParamValue>(items: &[T], separator: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn form_bodies_repeat_array_properties_and_skip_absent_ones() {
+        #[derive(serde::Serialize)]
+        struct Login<'a> {
+            username: &'a str,
+            tags: Vec<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            code: Option<u32>,
+            remember: Option<bool>,
+            filter: serde_json::Value,
+        }
+        let body = super::form(&Login {
+            username: "a b&c",
+            tags: vec!["x", "y=z"],
+            code: None,
+            remember: None,
+            filter: serde_json::json!({"k": 1}),
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "username=a+b%26c&tags=x&tags=y%3Dz&filter=%7B%22k%22%3A1%7D"
+        );
+        assert!(super::form(&[1, 2]).is_err());
+    }
+
     use super::*;
 
     #[test]
