@@ -12,6 +12,7 @@ const FIXTURES: &[&str] = &[
     "maps",
     "media_types",
     "nullable_and_defaults",
+    "nullable_items",
     "oneof_anyof",
     "recursive",
     "string_enums",

@@ -259,6 +259,9 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// `Box<T>`, to break a recursive cycle.
     Boxed(Box<TypeRef>),
+    /// `Option<T>`: an array item, a map value or a response body that may be `null`
+    /// (`nullable: true`, or `type: [T, "null"]`).
+    Nullable(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -277,6 +280,7 @@ impl TypeRef {
             TypeRef::Named(_) | TypeRef::Boxed(_) => "Object",
             TypeRef::Array(_) | TypeRef::Tuple(_) => "Array",
             TypeRef::Map(_) => "Map",
+            TypeRef::Nullable(inner) => inner.word(),
         }
     }
 
@@ -284,9 +288,10 @@ impl TypeRef {
     pub fn contains_named(&self) -> bool {
         match self {
             TypeRef::Named(_) => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                inner.contains_named()
-            }
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Nullable(inner) => inner.contains_named(),
             TypeRef::Tuple(items) => items.iter().any(TypeRef::contains_named),
             _ => false,
         }
@@ -374,6 +379,7 @@ impl Constraints {
                         .as_ref()
                         .is_some_and(|items| items.apply_to(item))
             }
+            TypeRef::Nullable(inner) => self.apply_to(inner),
             _ => false,
         }
     }

@@ -26,6 +26,9 @@ mod maps {
 mod nullable {
     include!(concat!(env!("OUT_DIR"), "/nullable_and_defaults_types.rs"));
 }
+mod nullable_items {
+    include!(concat!(env!("OUT_DIR"), "/nullable_items_types.rs"));
+}
 mod oneof {
     include!(concat!(env!("OUT_DIR"), "/oneof_anyof_types.rs"));
 }
@@ -164,6 +167,24 @@ fn optional_nullable_fields_tell_absent_null_and_value_apart() {
     );
     let written = serde_json::to_value(&absent).unwrap();
     assert_eq!(written.get("timeout"), None, "absent is not sent");
+}
+
+#[test]
+fn null_array_items_and_map_values_decode_and_only_values_are_checked() {
+    use nullable_items::Scores;
+    let body =
+        json!({"scores": [1, null, 3], "by_name": {"a": null, "b": "x"}, "anything": [null]});
+    let scores: Scores = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(scores.scores, Some(vec![Some(1), None, Some(3)]));
+    let by_name = scores.by_name.as_ref().unwrap();
+    assert_eq!(by_name["a"], None);
+    assert_eq!(by_name["b"].as_deref(), Some("x"));
+    assert_eq!(serde_json::to_value(&scores).unwrap(), body);
+    assert!(scores.validate_at("body").is_ok());
+
+    let negative: Scores = serde_json::from_value(json!({"scores": [null, -1]})).unwrap();
+    let error = rule(negative.validate_at("body"));
+    assert!(error.contains("scores[1]"), "{error}");
 }
 
 #[test]

@@ -515,6 +515,18 @@ pub(crate) fn value_checks(
 ) -> bool {
     let v = "crate::runtime::validate";
     let start = code.len();
+    if let TypeRef::Nullable(inner) = ty {
+        // A null has nothing to check; a value is checked as the type it is.
+        let mut inner_checks = Code::default();
+        if value_checks(&mut inner_checks, inner, constraints, "value", name, types) {
+            code.open(format_args!(
+                "if let ::std::option::Option::Some(value) = {value} {{"
+            ));
+            code.lines_of(&inner_checks.into_text());
+            code.close("}");
+        }
+        return code.len() > start;
+    }
     if *ty == TypeRef::String {
         if let Some(min) = constraints.min_length {
             code.line(format_args!("{v}::min_length({name}, {value}, {min})?;"));

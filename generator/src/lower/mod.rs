@@ -75,9 +75,10 @@ fn plain_aliases_in_place(types: &mut [TypeDef], operations: &mut [Operation]) {
                     *ty = target.clone();
                 }
             }
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                substitute(inner, plain)
-            }
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Nullable(inner) => substitute(inner, plain),
             TypeRef::Tuple(items) => items.iter_mut().for_each(|item| substitute(item, plain)),
             _ => {}
         }

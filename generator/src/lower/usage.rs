@@ -35,7 +35,10 @@ pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
 fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
     match ty {
         TypeRef::Named(name) => out.push(name),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::Nullable(inner) => named_in(inner, out),
         TypeRef::Tuple(items) => {
             for item in items {
                 named_in(item, out);
