@@ -613,6 +613,7 @@ mod tests {
             error_type: None,
             idempotent: true,
             pagination: None,
+            tags: Vec::new(),
         }
     }
 
@@ -746,6 +747,7 @@ mod tests {
                 },
             ],
             operations: vec![show, add, list],
+            features: None,
         }
     }
 

@@ -12,6 +12,37 @@ pub struct Model {
     pub types: Vec<TypeDef>,
     /// Operations, sorted by method name.
     pub operations: Vec<Operation>,
+    /// The Cargo features that gate operations by tag and the types only they reach; `None`
+    /// when every item is always compiled (the default of `generate`).
+    pub features: Option<TagFeatures>,
+}
+
+/// One Cargo feature per operation tag: an operation is compiled when one of its tags'
+/// features is on, a type when some compiled operation (or an always-compiled item) reaches
+/// it. Operations without tags, and the types they or nothing reach, are always compiled.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TagFeatures {
+    /// Every feature, sorted, with the tag it stands for.
+    pub features: Vec<(String, String)>,
+    /// The features gating each operation, by method name (absent: always compiled).
+    pub operations: std::collections::HashMap<String, Vec<String>>,
+    /// The features gating each type, by name (absent: always compiled).
+    pub types: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl TagFeatures {
+    /// The `#[cfg(…)]` line for an item gated by `features` (`None` when it is always on).
+    pub fn cfg(features: Option<&Vec<String>>) -> Option<String> {
+        let features = features.filter(|f| !f.is_empty())?;
+        let list: Vec<String> = features
+            .iter()
+            .map(|f| format!("feature = {f:?}"))
+            .collect();
+        Some(match list.as_slice() {
+            [one] => format!("#[cfg({one})]"),
+            _ => format!("#[cfg(any({}))]", list.join(", ")),
+        })
+    }
 }
 
 /// Service-level facts from `info`, `servers`, security schemes and root extensions.
@@ -589,4 +620,6 @@ pub struct Operation {
     pub idempotent: bool,
     /// `x-pagination`.
     pub pagination: Option<Pagination>,
+    /// The operation's `tags`, in the spec's order.
+    pub tags: Vec<String>,
 }

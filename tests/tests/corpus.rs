@@ -129,9 +129,14 @@ fn compat_crates(root: &Path, workspace: &Path) -> Vec<String> {
         let spec = fixtures.join(format!("{version}.yaml"));
         let loaded = generator::load::load(&spec).unwrap_or_else(|d| panic!("{d}"));
         let client = format!("compat-{version}");
-        let files = generator::standalone::standalone_crate(&loaded, "spec.yaml", Some(&client))
-            .unwrap_or_else(|error| panic!("{}: {error}", spec.display()))
-            .files;
+        let files = generator::standalone::standalone_crate(
+            &loaded,
+            "spec.yaml",
+            Some(&client),
+            &generator::Options { tag_features: true },
+        )
+        .unwrap_or_else(|error| panic!("{}: {error}", spec.display()))
+        .files;
         let listing = files
             .iter()
             .find(|file| file.path.ends_with("public-api.txt"))
@@ -164,6 +169,35 @@ fn compat_crates(root: &Path, workspace: &Path) -> Vec<String> {
         Some(generator::report::Verdict::Minor),
         "base.yaml → edited.yaml must be additive:\n{report}"
     );
+    names
+}
+
+/// The crate of `tags.yaml` with only some of its per-tag features on (the corpus compiles
+/// every crate with all of them): `pets` alone, and none at all.
+fn tag_subset_crates(root: &Path, workspace: &Path) -> Vec<String> {
+    let spec = root.join("tests/fixtures/specs/tags.yaml");
+    let loaded = generator::load::load(&spec).unwrap_or_else(|d| panic!("{d}"));
+    let mut names = Vec::new();
+    for (name, default) in [("tags-pets-only", "[\"pets\"]"), ("tags-none", "[]")] {
+        let mut files = generator::standalone::standalone_crate(
+            &loaded,
+            "tags.yaml",
+            Some(name),
+            &generator::Options { tag_features: true },
+        )
+        .unwrap_or_else(|error| panic!("{}: {error}", spec.display()))
+        .files;
+        for file in &mut files {
+            if file.path.as_os_str() == "Cargo.toml" {
+                let all = "default = [\"pets\", \"users\"]";
+                assert!(file.contents.contains(all), "{}", file.contents);
+                file.contents = file.contents.replace(all, &format!("default = {default}"));
+            }
+        }
+        generator::write::write_files(&workspace.join(name), &files, generator::write::Mode::Write)
+            .unwrap_or_else(|e| panic!("writing {name}: {e}"));
+        names.push(name.to_owned());
+    }
     names
 }
 
@@ -204,13 +238,15 @@ fn every_spec_generates_a_crate_that_passes_clippy() {
                 continue;
             }
         };
-        let files = match generator::standalone::standalone_crate(&loaded, stem, Some(&name)) {
-            Ok(generated) => generated.files,
-            Err(error) => {
-                failures.push(format!("{}: {error}", spec.display()));
-                continue;
-            }
-        };
+        let options = generator::Options { tag_features: true };
+        let files =
+            match generator::standalone::standalone_crate(&loaded, stem, Some(&name), &options) {
+                Ok(generated) => generated.files,
+                Err(error) => {
+                    failures.push(format!("{}: {error}", spec.display()));
+                    continue;
+                }
+            };
         generator::write::write_files(
             &workspace.path().join(&name),
             &files,
@@ -225,6 +261,7 @@ fn every_spec_generates_a_crate_that_passes_clippy() {
         failures.join("\n")
     );
     members.extend(compat_crates(&root, workspace.path()));
+    members.extend(tag_subset_crates(&root, workspace.path()));
 
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",

@@ -20,9 +20,21 @@ fn render(spec: &Path) -> String {
         .expect("specs live in the workspace")
         .to_string_lossy()
         .replace('\\', "/");
-    match generator::generate(spec, &name) {
+    // `tags*.yaml` fixtures are about per-tag features, so they are generated with them.
+    let options = generator::Options {
+        tag_features: spec
+            .file_name()
+            .is_some_and(|file| file.to_string_lossy().starts_with("tags")),
+    };
+    match generator::generate_with(spec, &name, &options) {
         Ok(generated) => {
             let mut out = String::new();
+            if !generated.features.is_empty() {
+                out.push_str("// ---- features ----\n");
+                for (feature, tag) in &generated.features {
+                    out.push_str(&format!("{feature}: {tag}\n"));
+                }
+            }
             if !generated.warnings.is_empty() {
                 // Warnings name files as given; show them relative to the workspace.
                 let root = format!("{}/", workspace_root().display());

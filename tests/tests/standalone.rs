@@ -15,7 +15,8 @@ fn workspace_root() -> PathBuf {
 /// Every file of the crate `generator new` writes for `spec`: (path, contents).
 fn standalone(spec: &Path) -> Vec<(String, String)> {
     let loaded = generator::load::load(spec).unwrap_or_else(|d| panic!("{}: {d}", spec.display()));
-    generator::standalone::standalone_crate(&loaded, "spec.yaml", Some("client"))
+    let options = generator::Options { tag_features: true };
+    generator::standalone::standalone_crate(&loaded, "spec.yaml", Some("client"), &options)
         .unwrap_or_else(|error| panic!("{}: {error}", spec.display()))
         .files
         .into_iter()
@@ -113,7 +114,11 @@ fn the_parts_a_spec_uses_are_there() {
     for dependency in ["hmac =", "sha2 =", "hex ="] {
         assert!(cargo.contains(dependency), "{dependency} in:\n{cargo}");
     }
-    assert!(!cargo.contains("[features]"), "no features: {cargo}");
+    // The runtime needs no features; the one tag of the spec is one, on by default.
+    assert!(
+        cargo.ends_with("[features]\ndefault = [\"active-code\"]\n# The operations tagged `ActiveCode`.\nactive-code = []\n"),
+        "{cargo}"
+    );
 
     let media = standalone(&root.join("tests/fixtures/specs/media_types.yaml"));
     assert!(has(&media, "src/runtime/encode/multipart.rs"));

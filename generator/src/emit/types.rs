@@ -1,8 +1,11 @@
 //! `types.rs`: one Rust type per named schema, with serde and, where the spec constrains
 //! something inside it, a check of those constraints.
 
+use super::code::gated;
 use super::{Code, Types, lit, type_text};
-use crate::model::{Constraints, Field, Limit, Model, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::model::{
+    Constraints, Field, Limit, Model, TagFeatures, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 use crate::names::Namespace;
 
 /// Every named type, in name order.
@@ -12,7 +15,18 @@ pub fn emit(model: &Model, types: &Types<'_>) -> String {
         if index > 0 {
             code.blank();
         }
-        type_def(&mut code, def, types);
+        let gate = model
+            .features
+            .as_ref()
+            .and_then(|features| TagFeatures::cfg(features.types.get(&def.name)));
+        match gate {
+            None => type_def(&mut code, def, types),
+            Some(cfg) => {
+                let mut items = Code::default();
+                type_def(&mut items, def, types);
+                code.lines_of(&gated(&items.into_text(), &cfg));
+            }
+        }
     }
     code.into_text()
 }

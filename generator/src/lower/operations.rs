@@ -160,6 +160,7 @@ impl<'a> Lowering<'a> {
             error_type,
             idempotent,
             pagination,
+            tags: operation.tags.clone(),
         })
     }
 

@@ -32,7 +32,7 @@ pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
 }
 
 /// The named types a value of `ty` may hold, directly or inside containers.
-fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+pub(super) fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
     match ty {
         TypeRef::Named(name) => out.push(name),
         TypeRef::Array(inner)
@@ -49,7 +49,7 @@ fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
 }
 
 /// The types each type refers to.
-fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
+pub(super) fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
     model
         .types
         .iter()
