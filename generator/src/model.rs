@@ -171,6 +171,10 @@ pub struct Usage {
     /// For an input struct with two or more required fields: the name of the struct of those
     /// fields its constructor takes (named at the call site, so two strings cannot be swapped).
     pub required_type: Option<String>,
+    /// For a string enum with the same values as one named earlier (the same inline enum
+    /// repeated across operations): that enum's name. This one is emitted as an alias of it,
+    /// so its name stays while the code is written once.
+    pub same_as: Option<String>,
 }
 
 /// The shape of a named type.
