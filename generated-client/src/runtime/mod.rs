@@ -44,7 +44,7 @@ pub mod config;
 
 pub mod call;
 
-pub use call::Call;
+pub use call::{Call, Operation};
 pub use client::Client;
 pub use config::ClientBuilder;
 pub use credentials::Credentials;
