@@ -383,6 +383,7 @@ mod tests {
         assert!(parts_used(&model).is_empty());
         model.service.auth_schemes.push(AuthScheme::SdkHmacSha256 {
             parameter_headers: Vec::new(),
+            signature_errors: Default::default(),
         });
         assert_eq!(parts_used(&model), BTreeSet::from(["aksk"]));
     }

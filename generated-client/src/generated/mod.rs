@@ -33,6 +33,14 @@ pub const SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
                     parameter: "project_id",
                 },
             ],
+            signature_errors: crate::runtime::SignatureErrors {
+                expired: &["signature expired"],
+                mismatch: &["verify aksk signature fail"],
+                canonical_request: ::std::option::Option::Some(crate::runtime::CanonicalRequestEcho {
+                    after: "canonicalRequest:",
+                    separator: "|",
+                }),
+            },
         },
     ],
     environment: crate::runtime::Environment {

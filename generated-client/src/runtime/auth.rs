@@ -137,7 +137,9 @@ fn signed_auth(service: &ServiceInfo, aksk: &AkSk) -> Result<Auth, Error> {
         .auth_schemes
         .iter()
         .find_map(|scheme| match scheme {
-            AuthScheme::SdkHmacSha256 { parameter_headers } => Some(*parameter_headers),
+            AuthScheme::SdkHmacSha256 {
+                parameter_headers, ..
+            } => Some(*parameter_headers),
             _ => None,
         })
         .ok_or_else(|| {

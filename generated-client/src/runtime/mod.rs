@@ -53,7 +53,7 @@ pub use request::{CallOptions, OperationRequest, RequestBody};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 #[cfg(feature = "aksk")]
-pub use service::{AkSkVariables, ParameterHeader};
+pub use service::{AkSkVariables, CanonicalRequestEcho, ParameterHeader, SignatureErrors};
 pub use service::{
     AuthScheme, ClientParameter, Environment, ErrorFields, ParameterVariables, ServerVariable,
     ServiceInfo,

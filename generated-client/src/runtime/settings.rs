@@ -311,7 +311,9 @@ fn reserved_header(service: &ServiceInfo, name: &str) -> Option<String> {
             Some("it carries the token; use .credentials(Credentials::token(...))".to_owned())
         }
         #[cfg(feature = "aksk")]
-        AuthScheme::SdkHmacSha256 { parameter_headers } => parameter_headers
+        AuthScheme::SdkHmacSha256 {
+            parameter_headers, ..
+        } => parameter_headers
             .iter()
             .find(|header| header.header.eq_ignore_ascii_case(name))
             .map(|header| {

@@ -1,7 +1,7 @@
 //! `mod.rs`: the module tree, the `SERVICE` constant and `Client::builder`.
 
 use super::{doc_attrs, ident};
-use crate::model::{AuthScheme, ClientParameter, Service};
+use crate::model::{AuthScheme, ClientParameter, Service, SignatureErrors};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -39,15 +39,20 @@ pub fn emit(service: &Service) -> TokenStream {
         }
         AuthScheme::Bearer => quote! { crate::runtime::AuthScheme::Bearer },
         AuthScheme::Basic => quote! { crate::runtime::AuthScheme::Basic },
-        AuthScheme::SdkHmacSha256 { parameter_headers } => {
+        AuthScheme::SdkHmacSha256 {
+            parameter_headers,
+            signature_errors,
+        } => {
             let headers = parameter_headers.iter().map(|(header, parameter)| {
                 quote! {
                     crate::runtime::ParameterHeader { header: #header, parameter: #parameter }
                 }
             });
+            let signature_errors = signature_errors_value(signature_errors);
             quote! {
                 crate::runtime::AuthScheme::SdkHmacSha256 {
                     parameter_headers: &[#(#headers),*],
+                    signature_errors: #signature_errors,
                 }
             }
         }
@@ -147,6 +152,31 @@ pub fn emit(service: &Service) -> TokenStream {
         }
 
         #setters
+    }
+}
+
+/// A signed scheme's `x-signature-errors` in `SERVICE`; `SignatureErrors::NONE` without one.
+fn signature_errors_value(errors: &SignatureErrors) -> TokenStream {
+    if *errors == SignatureErrors::default() {
+        return quote! { crate::runtime::SignatureErrors::NONE };
+    }
+    let expired = &errors.expired;
+    let mismatch = &errors.mismatch;
+    let canonical_request = match &errors.canonical_request {
+        Some((after, separator)) => quote! {
+            ::std::option::Option::Some(crate::runtime::CanonicalRequestEcho {
+                after: #after,
+                separator: #separator,
+            })
+        },
+        None => quote! { ::std::option::Option::None },
+    };
+    quote! {
+        crate::runtime::SignatureErrors {
+            expired: &[#(#expired),*],
+            mismatch: &[#(#mismatch),*],
+            canonical_request: #canonical_request,
+        }
     }
 }
 
