@@ -40,7 +40,7 @@ pub struct RuntimePart {
 pub const RUNTIME_PARTS: &[RuntimePart] = &[
     RuntimePart {
         feature: "aksk",
-        files: &["signer.rs"],
+        files: &["signer.rs", "refusal.rs"],
         dependencies: &[r#"hex = "0.4""#, r#"hmac = "0.13""#, r#"sha2 = "0.11""#],
     },
     RuntimePart {

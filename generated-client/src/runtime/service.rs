@@ -230,7 +230,8 @@ pub struct ParameterHeader {
 
 /// How a service words its refusal of a signature (a signed scheme's `x-signature-errors`):
 /// texts its error messages contain, compared ignoring ASCII case. The runtime recognizes
-/// nothing a spec does not name here.
+/// nothing a spec does not name here; see [`refusal`](crate::runtime::refusal) for what it
+/// does with them.
 #[cfg(feature = "aksk")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignatureErrors {
