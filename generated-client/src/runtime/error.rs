@@ -418,11 +418,13 @@ impl<E: std::fmt::Debug> Error<E> {
     }
 
     /// A request body could not be serialised.
+    #[doc(hidden)]
     pub fn serialize(source: serde_json::Error) -> Self {
         Error::Serialize(source)
     }
 
     /// A JSON body could not be decoded.
+    #[doc(hidden)]
     pub fn decode(
         status: StatusCode,
         request_id: Option<String>,
@@ -438,6 +440,7 @@ impl<E: std::fmt::Debug> Error<E> {
     }
 
     /// A text body was not UTF-8.
+    #[doc(hidden)]
     pub fn decode_text(
         status: StatusCode,
         request_id: Option<String>,
