@@ -269,16 +269,17 @@ fn answered(
             reason: format!("HTTP {}", status.as_u16()),
         };
     }
+    let mut sent = sent;
+    if status.is_client_error() || status.is_server_error() {
+        // Before anything reads it: the diagnosis quotes the body's message.
+        let body = std::mem::take(&mut sent.received.body);
+        sent.received.body = without_secrets(body, &sent.auth);
+    }
     #[cfg(feature = "aksk")]
     let diagnosis = signature_diagnosis(settings, &sent);
-    let Sent { received, auth, .. } = sent;
-    let body = if status.is_client_error() || status.is_server_error() {
-        without_secrets(received.body, &auth)
-    } else {
-        received.body
-    };
+    let received = sent.received;
     let request_id = request_id(&received.headers, settings.service.request_id_header);
-    let response = RawResponse::new(status, received.headers, body, request_id, attempt)
+    let response = RawResponse::new(status, received.headers, received.body, request_id, attempt)
         .with_operation(request.operation_id)
         .with_error_fields(settings.service.error_fields);
     #[cfg(feature = "aksk")]
