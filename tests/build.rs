@@ -1,5 +1,5 @@
 //! Generates the types of a few fixture specs into `OUT_DIR`, so that
-//! `tests/generated_behaviour.rs` can compile them against the real runtime and check what
+//! `tests/client/generated_behaviour.rs` can compile them against the real runtime and check what
 //! they do at run time (tagged unions, enum fallbacks, three-state nullables, recursion, maps,
 //! constraints), beyond what the snapshots show.
 
@@ -12,6 +12,7 @@ const FIXTURES: &[&str] = &[
     "maps",
     "media_types",
     "nullable_and_defaults",
+    "nullable_items",
     "oneof_anyof",
     "recursive",
     "string_enums",

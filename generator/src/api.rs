@@ -133,10 +133,14 @@ fn write_type(out: &mut String, ty: &TypeRef) {
             out.push(')');
             return;
         }
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::Nullable(inner) => {
             out.push_str(match ty {
                 TypeRef::Array(_) => "Vec<",
                 TypeRef::Map(_) => "Map<",
+                TypeRef::Nullable(_) => "Option<",
                 _ => "Box<",
             });
             write_type(out, inner);
@@ -480,7 +484,10 @@ pub fn directions(model: &Model) -> HashMap<&str, Direction> {
         while let Some(ty) = stack.pop() {
             let name = match ty {
                 TypeRef::Named(name) => name.as_str(),
-                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
+                TypeRef::Array(inner)
+                | TypeRef::Map(inner)
+                | TypeRef::Boxed(inner)
+                | TypeRef::Nullable(inner) => {
                     stack.push(inner);
                     continue;
                 }
@@ -606,6 +613,7 @@ mod tests {
             error_type: None,
             idempotent: true,
             pagination: None,
+            tags: Vec::new(),
         }
     }
 
@@ -739,6 +747,7 @@ mod tests {
                 },
             ],
             operations: vec![show, add, list],
+            features: None,
         }
     }
 

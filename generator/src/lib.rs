@@ -61,6 +61,9 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// Located warnings, sorted.
     pub warnings: Diagnostics,
+    /// The Cargo features the code is gated by (feature, tag), sorted; empty without
+    /// [`Options::tag_features`].
+    pub features: Vec<(String, String)>,
 }
 
 /// Runs the pipeline from a spec file (and the files it refers to) to the text of every
@@ -69,8 +72,25 @@ pub struct Generated {
 /// `source_name` is how the header names the spec (e.g. `spec/metastudio.yaml`); it is part of
 /// the output, so pass the same name wherever output is compared.
 pub fn generate(spec_path: &Path, source_name: &str) -> Result<Generated, GenerateError> {
+    generate_with(spec_path, source_name, &Options::default())
+}
+
+/// What a run may do beyond the defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Gate each operation, and the types only it reaches, behind a Cargo feature per tag
+    /// ([`model::TagFeatures`]); the crate must declare those features.
+    pub tag_features: bool,
+}
+
+/// [`generate`] with `options`.
+pub fn generate_with(
+    spec_path: &Path,
+    source_name: &str,
+    options: &Options,
+) -> Result<Generated, GenerateError> {
     let spec = load::load(spec_path).map_err(GenerateError::Spec)?;
-    generate_from_spec(&spec, source_name)
+    generate_from_spec_with(&spec, source_name, options)
 }
 
 /// Runs the pipeline from an already loaded spec.
@@ -78,11 +98,33 @@ pub fn generate_from_spec(
     spec: &load::Spec,
     source_name: &str,
 ) -> Result<Generated, GenerateError> {
-    let (model, warnings) = model_of(spec)?;
+    generate_from_spec_with(spec, source_name, &Options::default())
+}
+
+/// [`generate_from_spec`] with `options`.
+pub fn generate_from_spec_with(
+    spec: &load::Spec,
+    source_name: &str,
+    options: &Options,
+) -> Result<Generated, GenerateError> {
+    let (mut model, warnings) = model_of(spec)?;
+    if options.tag_features {
+        model.features = lower::tag_features(&model);
+    }
     Ok(Generated {
         files: files_of(&model, source_name)?,
         warnings,
+        features: features_of(&model),
     })
+}
+
+/// The (feature, tag) pairs that gate `model`'s items.
+pub fn features_of(model: &model::Model) -> Vec<(String, String)> {
+    model
+        .features
+        .as_ref()
+        .map(|features| features.features.clone())
+        .unwrap_or_default()
 }
 
 /// Validates and lowers a loaded spec: the model, and every warning so far (loading's too).

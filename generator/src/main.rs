@@ -2,8 +2,8 @@
 //! [`generator::write::write_files`].
 //!
 //! ```text
-//! generator generate --spec FILE --out DIR [--check] [--deny-warnings] [--deny-breaking]
-//! generator new --spec FILE --out DIR [--name CRATE] [--deny-warnings] [--deny-breaking]
+//! generator generate --spec FILE --out DIR [--check] [--tag-features] [--deny-warnings] [--deny-breaking]
+//! generator new --spec FILE --out DIR [--name CRATE] [--no-tag-features] [--deny-warnings] [--deny-breaking]
 //! ```
 //!
 //! Warnings (constructs the generator could not type well, with the fallback it used) go to
@@ -24,8 +24,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: generator generate --spec FILE --out DIR [--check] [--deny-warnings] [--deny-breaking]
-       generator new --spec FILE --out DIR [--name CRATE] [--deny-warnings] [--deny-breaking]";
+    "usage: generator generate --spec FILE --out DIR [--check] [--tag-features] [--deny-warnings] [--deny-breaking]
+       generator new --spec FILE --out DIR [--name CRATE] [--no-tag-features] [--deny-warnings] [--deny-breaking]";
 
 const HELP: &str = "Generates a Rust client from a Swagger 2.0, OpenAPI 3.0 or OpenAPI 3.1
 description (one file, or several joined by relative $refs).
@@ -40,6 +40,10 @@ Options:
   --out DIR         the output directory
   --check           change nothing; exit 1 if a file in DIR is stale
   --name CRATE      the crate name for `new`
+  --tag-features    (`generate`) gate each operation, and the types only it reaches, behind
+                    a Cargo feature per tag; prints the `[features]` section to declare
+  --no-tag-features (`new`) compile every operation, without the per-tag features `new`
+                    otherwise declares (all on by default)
   --deny-warnings   treat warnings (constructs typed with a fallback) as errors
   --deny-breaking   refuse a breaking change to the public API: write nothing, exit 3
   -h, --help        print this help
@@ -59,6 +63,7 @@ enum Command {
         spec: PathBuf,
         out: PathBuf,
         check: bool,
+        tag_features: bool,
         deny_warnings: bool,
         deny_breaking: bool,
     },
@@ -66,6 +71,7 @@ enum Command {
         spec: PathBuf,
         out: PathBuf,
         name: Option<String>,
+        tag_features: bool,
         deny_warnings: bool,
         deny_breaking: bool,
     },
@@ -91,6 +97,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
     let mut spec = None;
     let mut out = None;
     let mut check = false;
+    let mut tag_features = command == "new";
     let mut deny_warnings = false;
     let mut deny_breaking = false;
     let mut name = None;
@@ -109,6 +116,8 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
             "--spec" => value(&mut spec)?,
             "--out" => value(&mut out)?,
             "--check" if command == "generate" => check = true,
+            "--tag-features" if command == "generate" => tag_features = true,
+            "--no-tag-features" if command == "new" => tag_features = false,
             "--deny-warnings" => deny_warnings = true,
             "--deny-breaking" => deny_breaking = true,
             "--name" if command == "new" => value(&mut name)?,
@@ -122,6 +131,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
             spec,
             out,
             check,
+            tag_features,
             deny_warnings,
             deny_breaking,
         })
@@ -136,6 +146,7 @@ fn parse(args: Vec<OsString>) -> Result<Command, String> {
             spec,
             out,
             name,
+            tag_features,
             deny_warnings,
             deny_breaking,
         })
@@ -159,16 +170,30 @@ fn main() -> ExitCode {
             spec,
             out,
             name,
+            tag_features,
             deny_warnings,
             deny_breaking,
-        } => new_crate(spec, out, name, deny_warnings, deny_breaking),
+        } => new_crate(
+            spec,
+            out,
+            name,
+            generator::Options { tag_features },
+            (deny_warnings, deny_breaking),
+        ),
         Command::Generate {
             spec,
             out,
             check,
+            tag_features,
             deny_warnings,
             deny_breaking,
-        } => generate(spec, out, check, deny_warnings, deny_breaking),
+        } => generate(
+            spec,
+            out,
+            check,
+            generator::Options { tag_features },
+            (deny_warnings, deny_breaking),
+        ),
     }
 }
 
@@ -204,17 +229,18 @@ fn print_api(api: &generator::report::Report) {
     let _ = write!(std::io::stdout().lock(), "{api}");
 }
 
+/// `deny` is (`--deny-warnings`, `--deny-breaking`).
 fn generate(
     spec: PathBuf,
     out: PathBuf,
     check: bool,
-    deny_warnings: bool,
-    deny_breaking: bool,
+    options: generator::Options,
+    (deny_warnings, deny_breaking): (bool, bool),
 ) -> ExitCode {
     // The spec path as given is what the generated header names, so the output does not
     // depend on where the workspace lives.
     let source_name = spec.to_string_lossy().replace('\\', "/");
-    let generated = match generator::generate(&spec, &source_name) {
+    let generated = match generator::generate_with(&spec, &source_name, &options) {
         Ok(generated) => generated,
         Err(error) => {
             eprintln!("{error}");
@@ -223,6 +249,12 @@ fn generate(
     };
     if !warnings_allowed(&generated, deny_warnings) {
         return ExitCode::from(2);
+    }
+    if !generated.features.is_empty() {
+        eprintln!(
+            "the code is gated by per-tag features; declare them in the crate's Cargo.toml:\n{}",
+            generator::standalone::features_section(&generated.features)
+        );
     }
     let files = generated.files;
     // Read the committed listing before anything is written over it.
@@ -244,12 +276,13 @@ fn generate(
     }
 }
 
+/// `deny` is (`--deny-warnings`, `--deny-breaking`).
 fn new_crate(
     spec: PathBuf,
     out: PathBuf,
     name: Option<String>,
-    deny_warnings: bool,
-    deny_breaking: bool,
+    options: generator::Options,
+    (deny_warnings, deny_breaking): (bool, bool),
 ) -> ExitCode {
     if let Some(name) = &name
         && !generator::standalone::is_valid_crate_name(name)
@@ -270,14 +303,18 @@ fn new_crate(
             return ExitCode::from(2);
         }
     };
-    let generated =
-        match generator::standalone::standalone_crate(&loaded, &source_name, name.as_deref()) {
-            Ok(generated) => generated,
-            Err(error) => {
-                eprintln!("{error}");
-                return ExitCode::from(2);
-            }
-        };
+    let generated = match generator::standalone::standalone_crate(
+        &loaded,
+        &source_name,
+        name.as_deref(),
+        &options,
+    ) {
+        Ok(generated) => generated,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
     if !warnings_allowed(&generated, deny_warnings) {
         return ExitCode::from(2);
     }
@@ -349,6 +386,7 @@ mod tests {
                 spec: "s.yaml".into(),
                 out: "o".into(),
                 check: true,
+                tag_features: false,
                 deny_warnings: false,
                 deny_breaking: false,
             })
@@ -359,6 +397,7 @@ mod tests {
                 spec: "s.yaml".into(),
                 out: "o".into(),
                 check: false,
+                tag_features: false,
                 deny_warnings: false,
                 deny_breaking: false,
             })
@@ -371,6 +410,7 @@ mod tests {
                 spec: "s.yaml".into(),
                 out: "o".into(),
                 name: Some("my-client".into()),
+                tag_features: true,
                 deny_warnings: true,
                 deny_breaking: false,
             })
@@ -383,6 +423,7 @@ mod tests {
                 spec: "s.yaml".into(),
                 out: "o".into(),
                 check: true,
+                tag_features: false,
                 deny_warnings: false,
                 deny_breaking: true,
             })
@@ -393,10 +434,35 @@ mod tests {
                 spec: "s.yaml".into(),
                 out: "o".into(),
                 name: None,
+                tag_features: true,
                 deny_warnings: false,
                 deny_breaking: true,
             })
         );
+        assert_eq!(
+            parse(args("new --spec s.yaml --out o --no-tag-features")),
+            Ok(Command::New {
+                spec: "s.yaml".into(),
+                out: "o".into(),
+                name: None,
+                tag_features: false,
+                deny_warnings: false,
+                deny_breaking: false,
+            })
+        );
+        assert_eq!(
+            parse(args("generate --spec s.yaml --out o --tag-features")),
+            Ok(Command::Generate {
+                spec: "s.yaml".into(),
+                out: "o".into(),
+                check: false,
+                tag_features: true,
+                deny_warnings: false,
+                deny_breaking: false,
+            })
+        );
+        assert!(parse(args("generate --spec s --out o --no-tag-features")).is_err());
+        assert!(parse(args("new --spec s --out o --tag-features")).is_err());
         assert_eq!(parse(args("--help")), Ok(Command::Help));
         assert_eq!(parse(args("generate --spec s -h")), Ok(Command::Help));
     }

@@ -12,6 +12,37 @@ pub struct Model {
     pub types: Vec<TypeDef>,
     /// Operations, sorted by method name.
     pub operations: Vec<Operation>,
+    /// The Cargo features that gate operations by tag and the types only they reach; `None`
+    /// when every item is always compiled (the default of `generate`).
+    pub features: Option<TagFeatures>,
+}
+
+/// One Cargo feature per operation tag: an operation is compiled when one of its tags'
+/// features is on, a type when some compiled operation (or an always-compiled item) reaches
+/// it. Operations without tags, and the types they or nothing reach, are always compiled.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TagFeatures {
+    /// Every feature, sorted, with the tag it stands for.
+    pub features: Vec<(String, String)>,
+    /// The features gating each operation, by method name (absent: always compiled).
+    pub operations: std::collections::HashMap<String, Vec<String>>,
+    /// The features gating each type, by name (absent: always compiled).
+    pub types: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl TagFeatures {
+    /// The `#[cfg(…)]` line for an item gated by `features` (`None` when it is always on).
+    pub fn cfg(features: Option<&Vec<String>>) -> Option<String> {
+        let features = features.filter(|f| !f.is_empty())?;
+        let list: Vec<String> = features
+            .iter()
+            .map(|f| format!("feature = {f:?}"))
+            .collect();
+        Some(match list.as_slice() {
+            [one] => format!("#[cfg({one})]"),
+            _ => format!("#[cfg(any({}))]", list.join(", ")),
+        })
+    }
 }
 
 /// Service-level facts from `info`, `servers`, security schemes and root extensions.
@@ -154,6 +185,10 @@ pub struct Usage {
     /// For an input struct with two or more required fields: the name of the struct of those
     /// fields its constructor takes (named at the call site, so two strings cannot be swapped).
     pub required_type: Option<String>,
+    /// For a string enum with the same values as one named earlier (the same inline enum
+    /// repeated across operations): that enum's name. This one is emitted as an alias of it,
+    /// so its name stays while the code is written once.
+    pub same_as: Option<String>,
 }
 
 /// The shape of a named type.
@@ -273,6 +308,9 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// `Box<T>`, to break a recursive cycle.
     Boxed(Box<TypeRef>),
+    /// `Option<T>`: an array item, a map value or a response body that may be `null`
+    /// (`nullable: true`, or `type: [T, "null"]`).
+    Nullable(Box<TypeRef>),
 }
 
 impl TypeRef {
@@ -291,6 +329,7 @@ impl TypeRef {
             TypeRef::Named(_) | TypeRef::Boxed(_) => "Object",
             TypeRef::Array(_) | TypeRef::Tuple(_) => "Array",
             TypeRef::Map(_) => "Map",
+            TypeRef::Nullable(inner) => inner.word(),
         }
     }
 
@@ -298,9 +337,10 @@ impl TypeRef {
     pub fn contains_named(&self) -> bool {
         match self {
             TypeRef::Named(_) => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                inner.contains_named()
-            }
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Nullable(inner) => inner.contains_named(),
             TypeRef::Tuple(items) => items.iter().any(TypeRef::contains_named),
             _ => false,
         }
@@ -388,6 +428,7 @@ impl Constraints {
                         .as_ref()
                         .is_some_and(|items| items.apply_to(item))
             }
+            TypeRef::Nullable(inner) => self.apply_to(inner),
             _ => false,
         }
     }
@@ -597,4 +638,6 @@ pub struct Operation {
     pub idempotent: bool,
     /// `x-pagination`.
     pub pagination: Option<Pagination>,
+    /// The operation's `tags`, in the spec's order.
+    pub tags: Vec<String>,
 }

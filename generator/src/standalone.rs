@@ -166,13 +166,18 @@ pub fn standalone_crate(
     spec: &load::Spec,
     source_name: &str,
     name: Option<&str>,
+    options: &crate::Options,
 ) -> Result<crate::Generated, GenerateError> {
     let title = spec.document.info.title.clone();
     let name = match name {
         Some(name) => name.to_owned(),
         None => crate_name(&title),
     };
-    let (model, warnings) = crate::model_of(spec)?;
+    let (mut model, warnings) = crate::model_of(spec)?;
+    if options.tag_features {
+        model.features = crate::lower::tag_features(&model);
+    }
+    let features = crate::features_of(&model);
     let generated = crate::files_of(&model, source_name)?;
     let used = parts_used(&model);
     let mut files = Vec::new();
@@ -184,8 +189,9 @@ pub fn standalone_crate(
     files.push(GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
         contents: format!(
-            "# {header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = \"Async Rust client for {}\"\npublish = false\n\n[dependencies]\n{dependencies}",
-            title.replace(['"', '\\', '\n'], " ")
+            "# {header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = \"Async Rust client for {}\"\npublish = false\n\n[dependencies]\n{dependencies}{}",
+            title.replace(['"', '\\', '\n'], " "),
+            features_section(&features)
         ),
     });
     files.push(GeneratedFile {
@@ -207,7 +213,31 @@ pub fn standalone_crate(
             contents: format!("// {header}\n// Copied from the generator's runtime, generated-client/src/runtime/{file}.\n{text}"),
         });
     }
-    Ok(crate::Generated { files, warnings })
+    Ok(crate::Generated {
+        files,
+        warnings,
+        features,
+    })
+}
+
+/// The `[features]` section for tag features (empty without them): every tag's feature, all
+/// on by default.
+pub fn features_section(features: &[(String, String)]) -> String {
+    if features.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = features.iter().map(|(f, _)| format!("{f:?}")).collect();
+    let mut section = format!(
+        "\n# One feature per tag of the spec: turn off `default` and pick the parts you use.\n[features]\ndefault = [{}]\n",
+        names.join(", ")
+    );
+    for (feature, tag) in features {
+        let tag = tag.replace(['\n', '\r'], " ");
+        section.push_str(&format!(
+            "# The operations tagged `{tag}`.\n{feature} = []\n"
+        ));
+    }
+    section
 }
 
 #[cfg(test)]

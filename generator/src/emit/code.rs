@@ -148,9 +148,38 @@ pub(crate) fn comma_list<T>(
     text
 }
 
+/// `items` (top-level items written by a [`Code`]) with `cfg` before each of them: an item
+/// starts at a line without indentation that follows the start, a blank line or the end of
+/// another item (a `}` or a `;` without indentation).
+pub(crate) fn gated(items: &str, cfg: &str) -> String {
+    let mut out = String::with_capacity(items.len().saturating_add(cfg.len() * 4));
+    let mut after_item = true;
+    for line in items.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let top_level = !body.is_empty() && !body.starts_with(char::is_whitespace);
+        if after_item && top_level && !body.starts_with(['}', ')', ']']) {
+            out.push_str(cfg);
+            out.push('\n');
+        }
+        after_item =
+            body.is_empty() || (top_level && (body.starts_with('}') || body.ends_with(';')));
+        out.push_str(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gated_puts_the_cfg_before_every_item() {
+        let items = "/// A.\n#[derive(Debug)]\npub struct A {\n    x: i32,\n}\nimpl A {\n    fn f() {}\n}\n\npub type B = A;\npub type C = A;\n";
+        assert_eq!(
+            gated(items, "#[cfg(x)]"),
+            "#[cfg(x)]\n/// A.\n#[derive(Debug)]\npub struct A {\n    x: i32,\n}\n#[cfg(x)]\nimpl A {\n    fn f() {}\n}\n\n#[cfg(x)]\npub type B = A;\n#[cfg(x)]\npub type C = A;\n"
+        );
+    }
 
     #[test]
     fn blank_lines_never_double() {

@@ -39,9 +39,10 @@ impl<'m> Types<'m> {
     pub(crate) fn validated(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Named(name) => self.get(name).is_some_and(|t| t.usage.validated),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                self.validated(inner)
-            }
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Nullable(inner) => self.validated(inner),
             TypeRef::Tuple(items) => items.iter().any(|item| self.validated(item)),
             _ => false,
         }
@@ -168,6 +169,11 @@ fn write_type(text: &mut String, ty: &TypeRef, types_path: &str) {
         }
         TypeRef::Boxed(inner) => {
             text.push_str("::std::boxed::Box<");
+            write_type(text, inner, types_path);
+            text.push('>');
+        }
+        TypeRef::Nullable(inner) => {
+            text.push_str("::std::option::Option<");
             write_type(text, inner, types_path);
             text.push('>');
         }

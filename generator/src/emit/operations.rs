@@ -14,12 +14,13 @@
 //! `Error`, `Response`, `ResponseHeaders` or `Body`), so `Some`, `None`, `Ok` and `Err` are
 //! written short.
 
+use super::code::gated;
 use super::types::{validate_variants, value_arg, value_checks};
 use super::{Code, Types, lit, type_text};
 use crate::lower::needs_response_enum;
 use crate::model::{
     Body, BodyEncoding, BodyMedia, Model, Operation, Pagination, Param, ParamLocation, PathPart,
-    ResponseCase, StatusMatch, TypeRef,
+    ResponseCase, StatusMatch, TagFeatures, TypeRef,
 };
 
 /// How `operations.rs` reaches the types.
@@ -28,14 +29,28 @@ const TYPES: &str = "super::types::";
 /// Every operation, in method-name order, then the `Client` methods that start them.
 pub fn emit(model: &Model, types: &Types<'_>) -> String {
     let mut code = Code::with_capacity(model.operations.len().saturating_mul(3000));
+    let gate = |op: &Operation| {
+        let features = model.features.as_ref()?;
+        TagFeatures::cfg(features.operations.get(&op.method_name))
+    };
     for op in &model.operations {
-        operation(&mut code, op, types);
+        match gate(op) {
+            None => operation(&mut code, op, types),
+            Some(cfg) => {
+                let mut items = Code::default();
+                operation(&mut items, op, types);
+                code.lines_of(&gated(&items.into_text(), &cfg));
+            }
+        }
     }
     if !model.operations.is_empty() {
         code.open("impl crate::runtime::Client {");
         for (index, op) in model.operations.iter().enumerate() {
             if index > 0 {
                 code.blank();
+            }
+            if let Some(cfg) = gate(op) {
+                code.line(cfg);
             }
             client_method(&mut code, op);
         }

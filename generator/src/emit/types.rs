@@ -1,8 +1,11 @@
 //! `types.rs`: one Rust type per named schema, with serde and, where the spec constrains
 //! something inside it, a check of those constraints.
 
+use super::code::gated;
 use super::{Code, Types, lit, type_text};
-use crate::model::{Constraints, Field, Limit, Model, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::model::{
+    Constraints, Field, Limit, Model, TagFeatures, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 use crate::names::Namespace;
 
 /// Every named type, in name order.
@@ -12,7 +15,18 @@ pub fn emit(model: &Model, types: &Types<'_>) -> String {
         if index > 0 {
             code.blank();
         }
-        type_def(&mut code, def, types);
+        let gate = model
+            .features
+            .as_ref()
+            .and_then(|features| TagFeatures::cfg(features.types.get(&def.name)));
+        match gate {
+            None => type_def(&mut code, def, types),
+            Some(cfg) => {
+                let mut items = Code::default();
+                type_def(&mut items, def, types);
+                code.lines_of(&gated(&items.into_text(), &cfg));
+            }
+        }
     }
     code.into_text()
 }
@@ -28,6 +42,13 @@ fn type_def(code: &mut Code, def: &TypeDef, types: &Types<'_>) {
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             struct_def(code, def, fields, additional.as_ref(), types)
+        }
+        TypeKind::StringEnum { .. } if def.usage.same_as.is_some() => {
+            let canonical = def.usage.same_as.as_deref().unwrap_or_default();
+            code.line("///").line(format_args!(
+                "/// The same values as [`{canonical}`], whose code it shares."
+            ));
+            code.line(format_args!("pub type {} = {canonical};", def.name));
         }
         TypeKind::StringEnum { variants } => string_enum(code, def, variants),
         TypeKind::Union { variants, tag } => union_def(code, def, variants, tag.as_deref(), types),
@@ -515,6 +536,18 @@ pub(crate) fn value_checks(
 ) -> bool {
     let v = "crate::runtime::validate";
     let start = code.len();
+    if let TypeRef::Nullable(inner) = ty {
+        // A null has nothing to check; a value is checked as the type it is.
+        let mut inner_checks = Code::default();
+        if value_checks(&mut inner_checks, inner, constraints, "value", name, types) {
+            code.open(format_args!(
+                "if let ::std::option::Option::Some(value) = {value} {{"
+            ));
+            code.lines_of(&inner_checks.into_text());
+            code.close("}");
+        }
+        return code.len() > start;
+    }
     if *ty == TypeRef::String {
         if let Some(min) = constraints.min_length {
             code.line(format_args!("{v}::min_length({name}, {value}, {min})?;"));

@@ -21,12 +21,14 @@ use openapiv3::{
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod features;
 mod operations;
 mod schemas;
 mod service;
 mod usage;
 mod webhooks;
 
+pub use features::{feature_name, tag_features};
 pub use operations::needs_response_enum;
 
 /// Method names generated operations must not take: every method the hand-written runtime's
@@ -58,6 +60,7 @@ pub fn lower(spec: &Spec, proven: &Proven) -> (Model, Problems) {
         service,
         types,
         operations,
+        features: None,
     };
     usage::compute(&mut model, &mut lowering.type_names);
     (model, lowering.problems)
@@ -75,9 +78,10 @@ fn plain_aliases_in_place(types: &mut [TypeDef], operations: &mut [Operation]) {
                     *ty = target.clone();
                 }
             }
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => {
-                substitute(inner, plain)
-            }
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Nullable(inner) => substitute(inner, plain),
             TypeRef::Tuple(items) => items.iter_mut().for_each(|item| substitute(item, plain)),
             _ => {}
         }

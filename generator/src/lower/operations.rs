@@ -160,6 +160,7 @@ impl<'a> Lowering<'a> {
             error_type,
             idempotent,
             pagination,
+            tags: operation.tags.clone(),
         })
     }
 
@@ -209,7 +210,9 @@ impl<'a> Lowering<'a> {
         let mut json = false;
         let (ty, constraints, default) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                let ty = self.schema_type(schema, &hint, &format!("{at}/schema"));
+                // A parameter's items are written as text: a null item has no form there.
+                let ty =
+                    schemas::without_null(self.schema_type(schema, &hint, &format!("{at}/schema")));
                 let resolved = self.resolve(schema);
                 let constraints = resolved.map(|s| self.constraints(s)).unwrap_or_default();
                 let constraints = self.checkable(constraints, &format!("{at}/schema"));
@@ -470,14 +473,17 @@ impl<'a> Lowering<'a> {
             let ty = match (encoding, &media.schema) {
                 (BodyEncoding::Bytes, _) => TypeRef::Bytes,
                 (BodyEncoding::Text, _) => TypeRef::String,
-                (_, Some(schema)) => self.schema_type(
-                    schema,
-                    hint,
-                    &format!(
-                        "{response_at}/content/{}/schema",
-                        escape_token(content_type)
-                    ),
-                ),
+                (_, Some(schema)) => {
+                    let ty = self.schema_type(
+                        schema,
+                        hint,
+                        &format!(
+                            "{response_at}/content/{}/schema",
+                            escape_token(content_type)
+                        ),
+                    );
+                    schemas::or_null(ty, schemas::may_be_null(schema))
+                }
                 (_, None) => TypeRef::Json,
             };
             (encoding, ty)

@@ -295,7 +295,7 @@ impl<'a> Lowering<'a> {
                         &format!("{hint}Item"),
                         &format!("{at}/items"),
                     );
-                    TypeRef::Array(Box::new(item))
+                    TypeRef::Array(Box::new(or_null(item, boxed_may_be_null(items))))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
             },
@@ -309,7 +309,7 @@ impl<'a> Lowering<'a> {
                         &format!("{hint}Item"),
                         &format!("{at}/items"),
                     );
-                    return TypeRef::Array(Box::new(item));
+                    return TypeRef::Array(Box::new(or_null(item, boxed_may_be_null(items))));
                 }
                 match any.typ.as_deref() {
                     Some("string") => TypeRef::String,
@@ -390,7 +390,7 @@ impl<'a> Lowering<'a> {
                     &format!("{hint}Value"),
                     &format!("{at}/additionalProperties"),
                 );
-                Some(TypeRef::Map(Box::new(value)))
+                Some(TypeRef::Map(Box::new(or_null(value, may_be_null(schema)))))
             }
         }
     }
@@ -1086,6 +1086,35 @@ fn merge_properties(merged: &mut Vec<Property>, more: impl IntoIterator<Item = P
     }
 }
 
+/// Whether an inline schema says its value may be `null` (`nullable: true`, which 3.1's
+/// `type: [T, "null"]` is normalized into). A reference's target says so in its own place.
+pub(super) fn may_be_null(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(schema) if schema.schema_data.nullable)
+}
+
+fn boxed_may_be_null(schema: &ReferenceOr<Box<Schema>>) -> bool {
+    matches!(schema, ReferenceOr::Item(schema) if schema.schema_data.nullable)
+}
+
+/// `ty` with every `Option` inside it removed (parameters, whose text has no `null`).
+pub(super) fn without_null(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => without_null(*inner),
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(without_null(*inner))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(without_null(*inner))),
+        other => other,
+    }
+}
+
+/// `ty`, or `Option<ty>` when the value may be `null` (a JSON value holds `null` itself).
+pub(super) fn or_null(ty: TypeRef, nullable: bool) -> TypeRef {
+    match ty {
+        TypeRef::Json | TypeRef::Nullable(_) => ty,
+        ty if nullable => TypeRef::Nullable(Box::new(ty)),
+        ty => ty,
+    }
+}
+
 /// Wraps in `Box` every struct field through which a struct can contain itself without an
 /// indirection (`Vec` and maps already are one).
 /// `format: binary` inside a JSON value (a property of an object no multipart body sends, a
@@ -1096,7 +1125,10 @@ pub(super) fn binary_in_json_as_text(types: &mut [TypeDef]) {
     fn text(ty: &mut TypeRef) {
         match ty {
             TypeRef::Bytes => *ty = TypeRef::String,
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => text(inner),
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Boxed(inner)
+            | TypeRef::Nullable(inner) => text(inner),
             TypeRef::Tuple(items) => items.iter_mut().for_each(text),
             _ => {}
         }

@@ -5,13 +5,22 @@
 
 use crate::model::{Model, TypeKind, TypeRef};
 use crate::names::Namespace;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// Fills in every type's [`Usage`](crate::model::Usage); `type_names` holds the names taken
 /// in `types`, for the structs of required fields.
 pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
+    share_identical_enums(model);
     let input = reachable(model, input_roots(model));
-    let params = param_types(model);
+    let mut params = param_types(model);
+    // An enum that others alias is a parameter wherever one of them is.
+    for def in &model.types {
+        if let Some(canonical) = &def.usage.same_as
+            && params.contains(&def.name)
+        {
+            params.insert(canonical.clone());
+        }
+    }
     let validated = validated(model);
     for def in &mut model.types {
         let usage = &mut def.usage;
@@ -31,11 +40,36 @@ pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
     }
 }
 
+/// Marks each string enum whose values (names, wire values and docs) equal those of one
+/// earlier in name order as the same as that one. Names stay as they are; only the code is
+/// shared.
+fn share_identical_enums(model: &mut Model) {
+    let mut first: HashMap<Vec<(String, String, Option<String>)>, String> = HashMap::new();
+    for def in &mut model.types {
+        let TypeKind::StringEnum { variants } = &def.kind else {
+            continue;
+        };
+        let key: Vec<_> = variants
+            .iter()
+            .map(|v| (v.name.clone(), v.wire.clone(), v.doc.clone()))
+            .collect();
+        match first.get(&key) {
+            Some(canonical) => def.usage.same_as = Some(canonical.clone()),
+            None => {
+                first.insert(key, def.name.clone());
+            }
+        }
+    }
+}
+
 /// The named types a value of `ty` may hold, directly or inside containers.
-fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
+pub(super) fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
     match ty {
         TypeRef::Named(name) => out.push(name),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => named_in(inner, out),
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::Nullable(inner) => named_in(inner, out),
         TypeRef::Tuple(items) => {
             for item in items {
                 named_in(item, out);
@@ -46,7 +80,7 @@ fn named_in<'t>(ty: &'t TypeRef, out: &mut Vec<&'t str>) {
 }
 
 /// The types each type refers to.
-fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
+pub(super) fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
     model
         .types
         .iter()
@@ -67,7 +101,7 @@ fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
                     }
                 }
                 TypeKind::Alias { target, .. } => named_in(target, &mut targets),
-                TypeKind::StringEnum { .. } => {}
+                TypeKind::StringEnum { .. } => targets.extend(def.usage.same_as.as_deref()),
             }
             (def.name.as_str(), targets)
         })

@@ -1,0 +1,10 @@
+//! The generator's tests, in one binary: snapshots of the generated code and of the errors for
+//! broken specs, freshness of the committed client, the regeneration report, standalone crates,
+//! and the corpus (every real-world and fixture spec gives a crate that passes clippy).
+
+mod corpus;
+mod diagnostics;
+mod freshness;
+mod regeneration_report;
+mod snapshots;
+mod standalone;
