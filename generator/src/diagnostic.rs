@@ -207,7 +207,16 @@ where
 pub fn join(at: &str, token: &str) -> String {
     let mut out = String::with_capacity(at.len() + token.len() + 1);
     out.push_str(at);
-    out.push('/');
-    out.push_str(&escape_token(token));
+    push_token(&mut out, token);
     out
+}
+
+/// Appends `/` and `token`, escaped (`~` → `~0`, `/` → `~1`), to the pointer in `out`.
+pub fn push_token(out: &mut String, token: &str) {
+    out.push('/');
+    if token.contains(['~', '/']) {
+        out.push_str(&escape_token(token));
+    } else {
+        out.push_str(token);
+    }
 }

@@ -7,8 +7,9 @@
 //! (`example`, `default`, `enum`, `const` and, inside schemas, `examples` hold data; so do `x-`
 //! extensions, except the ones converters write). It reads Swagger 2.0 and OpenAPI 3.x alike.
 
-use crate::diagnostic::join;
+use crate::diagnostic::{join, push_token};
 use serde_json::Value;
+use std::fmt::Write as _;
 
 /// What a `$ref` must point to, by where it stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -110,7 +111,14 @@ pub fn sites(document: &Value) -> Vec<Site> {
 /// Every reference in a part of a document, `value`, found at `at` and expected to be of `kind`.
 pub fn sites_in(value: &Value, at: &str, kind: Option<Kind>) -> Vec<Site> {
     let mut found = Found::default();
-    walk(value, at, Context::Keywords, kind, &mut found, 0);
+    walk(
+        value,
+        &mut at.to_owned(),
+        Context::Keywords,
+        kind,
+        &mut found,
+        0,
+    );
     found.sites
 }
 
@@ -121,7 +129,14 @@ pub fn objects(document: &Value) -> Vec<(String, Kind)> {
         objects: Some(Vec::new()),
         ..Found::default()
     };
-    walk(document, "#", Context::Keywords, None, &mut found, 0);
+    walk(
+        document,
+        &mut "#".to_owned(),
+        Context::Keywords,
+        None,
+        &mut found,
+        0,
+    );
     found.objects.unwrap_or_default()
 }
 
@@ -207,9 +222,11 @@ fn is_converter_extension(key: &str) -> bool {
     matches!(key, "x-webhooks" | "x-prefix-items" | "x-item-schema")
 }
 
+/// Walks `value`, whose pointer is `at`; `at` is one buffer for the whole walk, each child's
+/// token appended before its visit and cut off after.
 fn walk(
     value: &Value,
-    at: &str,
+    at: &mut String,
     context: Context,
     kind: Option<Kind>,
     out: &mut Found,
@@ -218,36 +235,27 @@ fn walk(
     if depth > MAX_DEPTH {
         return;
     }
+    let parent_len = at.len();
     match value {
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                walk(
-                    item,
-                    &format!("{at}/{index}"),
-                    Context::Keywords,
-                    kind,
-                    out,
-                    depth + 1,
-                );
+                let _ = write!(at, "/{index}");
+                walk(item, at, Context::Keywords, kind, out, depth + 1);
+                at.truncate(parent_len);
             }
         }
         Value::Object(map) => {
             if context == Context::Names {
                 for (name, child) in map {
-                    walk(
-                        child,
-                        &join(at, name),
-                        Context::Keywords,
-                        kind,
-                        out,
-                        depth + 1,
-                    );
+                    push_token(at, name);
+                    walk(child, at, Context::Keywords, kind, out, depth + 1);
+                    at.truncate(parent_len);
                 }
                 return;
             }
             if let Some(reference) = map.get("$ref") {
                 out.sites.push(Site {
-                    at: at.to_owned(),
+                    at: at.clone(),
                     reference: reference.as_str().map(str::to_owned),
                     kind,
                     mapping: false,
@@ -255,37 +263,32 @@ fn walk(
                 return;
             }
             if let (Some(objects), Some(kind)) = (&mut out.objects, kind) {
-                objects.push((at.to_owned(), kind));
+                objects.push((at.clone(), kind));
             }
             for (key, child) in map {
                 if is_data(key, kind) {
                     continue;
                 }
-                let child_at = join(at, key);
+                push_token(at, key);
                 if key == "discriminator" {
-                    mapping_sites(child, &child_at, out);
-                    continue;
-                }
-                let in_schema = kind == Some(Kind::Schema);
-                if let Some(names) = names_kind(key, in_schema)
-                    && child.is_object()
-                {
-                    walk(child, &child_at, Context::Names, names, out, depth + 1);
-                    continue;
-                }
-                let child_kind = if child.is_array() {
-                    list_kind(key)
+                    mapping_sites(child, at, out);
                 } else {
-                    keyword_kind(key)
-                };
-                walk(
-                    child,
-                    &child_at,
-                    Context::Keywords,
-                    child_kind,
-                    out,
-                    depth + 1,
-                );
+                    let in_schema = kind == Some(Kind::Schema);
+                    match names_kind(key, in_schema) {
+                        Some(names) if child.is_object() => {
+                            walk(child, at, Context::Names, names, out, depth + 1)
+                        }
+                        _ => {
+                            let child_kind = if child.is_array() {
+                                list_kind(key)
+                            } else {
+                                keyword_kind(key)
+                            };
+                            walk(child, at, Context::Keywords, child_kind, out, depth + 1);
+                        }
+                    }
+                }
+                at.truncate(parent_len);
             }
         }
         _ => {}

@@ -1,6 +1,6 @@
 //! Phase 4: Rust source text from the model. Pure functions; nothing here can fail.
 //!
-//! The emitters write text directly ([`code`]), each output file on its own thread where
+//! The emitters write text directly (the `code` module), each output file on its own thread where
 //! there are two. Generated code names the standard library by absolute paths
 //! (`::std::string::String`, `::serde::Serialize`) wherever a schema's name could shadow one
 //! (`types.rs`), and reaches the hand-written runtime through `crate::runtime`.
