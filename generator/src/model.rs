@@ -138,7 +138,21 @@ pub enum AuthScheme {
     SdkHmacSha256 {
         /// (header name, client parameter) pairs, in spec order.
         parameter_headers: Vec<(String, String)>,
+        /// `x-signature-errors`: how the service words a refusal of a signature.
+        signature_errors: SignatureErrors,
     },
+}
+
+/// A signed scheme's `x-signature-errors`: texts of the service's error messages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SignatureErrors {
+    /// Texts meaning the signature's time was refused (`expired`).
+    pub expired: Vec<String>,
+    /// Texts meaning the signature does not match (`mismatch`).
+    pub mismatch: Vec<String>,
+    /// `canonical_request`: (the text the echoed canonical request follows, its line
+    /// separator).
+    pub canonical_request: Option<(String, String)>,
 }
 
 /// A named Rust type.

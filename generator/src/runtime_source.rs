@@ -26,6 +26,8 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "mod.rs",
     "nullable.rs",
     "paginate.rs",
+    "refresh.rs",
+    "refusal.rs",
     "request.rs",
     "response.rs",
     "retry.rs",

@@ -40,7 +40,7 @@ pub struct RuntimePart {
 pub const RUNTIME_PARTS: &[RuntimePart] = &[
     RuntimePart {
         feature: "aksk",
-        files: &["signer.rs"],
+        files: &["signer.rs", "refusal.rs"],
         dependencies: &[r#"hex = "0.4""#, r#"hmac = "0.13""#, r#"sha2 = "0.11""#],
     },
     RuntimePart {
@@ -413,6 +413,7 @@ mod tests {
         assert!(parts_used(&model).is_empty());
         model.service.auth_schemes.push(AuthScheme::SdkHmacSha256 {
             parameter_headers: Vec::new(),
+            signature_errors: Default::default(),
         });
         assert_eq!(parts_used(&model), BTreeSet::from(["aksk"]));
     }

@@ -55,14 +55,55 @@ pub fn verify(
         ));
     }
 
+    let (canonical_request, date) =
+        canonical(method, target, headers, body, parsed.signed_headers)?;
+    let string_to_sign = format!(
+        "SDK-HMAC-SHA256\n{date}\n{}",
+        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(sk.as_bytes())
+        .map_err(|e| format!("[signature] HMAC key rejected: {e}"))?;
+    mac.update(string_to_sign.as_bytes());
+    let expected = hex::encode(mac.finalize().into_bytes());
+    if parsed.signature != expected {
+        return Err(format!(
+            "[signature] Authorization has Signature={} but the received request signs to {expected}\n\
+             --- canonical request as received ---\n{canonical_request}\n\
+             --- string to sign as received ---\n{string_to_sign}",
+            parsed.signature
+        ));
+    }
+    Ok(())
+}
+
+/// The canonical request a gateway derives from a received request (the headers its
+/// `Authorization` lists as signed), as [`verify`] does: what a test server echoes when it
+/// refuses a signature.
+pub fn canonical_request(
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<String, String> {
+    let authorization =
+        single_header(headers, "authorization").map_err(|e| format!("[authorization] {e}"))?;
+    let parsed = parse_authorization(authorization)
+        .map_err(|e| format!("[authorization] {e}: `{authorization}`"))?;
+    canonical(method, target, headers, body, parsed.signed_headers).map(|(request, _)| request)
+}
+
+/// The canonical request over `signed_headers`, and the `X-Sdk-Date` it carries.
+fn canonical(
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    signed_headers: &str,
+) -> Result<(String, String), String> {
     // The signed headers: well formed, and all present in what was received.
-    let names: Vec<&str> = parsed.signed_headers.split(';').collect();
-    check_signed_header_names(&names).map_err(|e| {
-        format!(
-            "[signed-headers] {e} (SignedHeaders={})",
-            parsed.signed_headers
-        )
-    })?;
+    let names: Vec<&str> = signed_headers.split(';').collect();
+    check_signed_header_names(&names)
+        .map_err(|e| format!("[signed-headers] {e} (SignedHeaders={signed_headers})"))?;
     let mut canonical_headers = String::new();
     let mut date = "";
     for name in &names {
@@ -120,27 +161,10 @@ pub fn verify(
     let canonical_query = canonical_query(query);
 
     let canonical_request = format!(
-        "{}\n{canonical_uri}\n{canonical_query}\n{canonical_headers}\n{}\n{payload_hash}",
+        "{}\n{canonical_uri}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
         method.to_uppercase(),
-        parsed.signed_headers
     );
-    let string_to_sign = format!(
-        "SDK-HMAC-SHA256\n{date}\n{}",
-        hex::encode(Sha256::digest(canonical_request.as_bytes()))
-    );
-    let mut mac = Hmac::<Sha256>::new_from_slice(sk.as_bytes())
-        .map_err(|e| format!("[signature] HMAC key rejected: {e}"))?;
-    mac.update(string_to_sign.as_bytes());
-    let expected = hex::encode(mac.finalize().into_bytes());
-    if parsed.signature != expected {
-        return Err(format!(
-            "[signature] Authorization has Signature={} but the received request signs to {expected}\n\
-             --- canonical request as received ---\n{canonical_request}\n\
-             --- string to sign as received ---\n{string_to_sign}",
-            parsed.signature
-        ));
-    }
-    Ok(())
+    Ok((canonical_request, date.to_owned()))
 }
 
 /// The parts of `SDK-HMAC-SHA256 Access=<ak>, SignedHeaders=<a;b>, Signature=<hex>`.

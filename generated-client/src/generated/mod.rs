@@ -17,7 +17,7 @@ pub const SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
     server_variables: &[crate::runtime::ServerVariable { name: "region", default: "cn-north-4", allowed: &["cn-north-4", "cn-east-3"] }],
     region_env_prefix: ::std::option::Option::Some("HUAWEICLOUD_SDK_REGION_METASTUDIO_"),
     request_id_header: "X-Request-Id",
-    auth_schemes: &[crate::runtime::AuthScheme::ApiKeyHeader { name: "X-Auth-Token" }, crate::runtime::AuthScheme::SdkHmacSha256 { parameter_headers: &[crate::runtime::ParameterHeader { header: "X-Project-Id", parameter: "project_id" }] }],
+    auth_schemes: &[crate::runtime::AuthScheme::ApiKeyHeader { name: "X-Auth-Token" }, crate::runtime::AuthScheme::SdkHmacSha256 { parameter_headers: &[crate::runtime::ParameterHeader { header: "X-Project-Id", parameter: "project_id" }], signature_errors: crate::runtime::SignatureErrors { expired: &["signature expired"], mismatch: &["verify aksk signature fail"], canonical_request: ::std::option::Option::Some(crate::runtime::CanonicalRequestEcho { after: "canonicalRequest:", separator: "|" }) } }],
     environment: crate::runtime::Environment {
         region: &["CLOUD_SDK_REGION"],
         endpoint: &["CLOUD_SDK_ENDPOINT"],

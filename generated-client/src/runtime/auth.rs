@@ -6,9 +6,9 @@ use crate::runtime::credentials::AkSk;
 use crate::runtime::credentials::{Credentials, Secret};
 use crate::runtime::endpoint::list;
 use crate::runtime::error::Error;
-#[cfg(feature = "aksk")]
-use crate::runtime::service::ParameterHeader;
 use crate::runtime::service::{AuthScheme, ServiceInfo};
+#[cfg(feature = "aksk")]
+use crate::runtime::service::{ParameterHeader, SignatureErrors};
 use http::HeaderValue;
 
 /// How requests are authenticated, resolved from the credentials and the spec's schemes.
@@ -26,12 +26,38 @@ pub(crate) enum Auth {
     Bearer(Secret),
     /// `Authorization: Basic <base64(user:password)>`, encoded once when the client is built.
     Basic(Secret),
-    /// SDK-HMAC-SHA256, with the headers the scheme fills from client parameters.
+    /// SDK-HMAC-SHA256, with the headers the scheme fills from client parameters and how the
+    /// service words a refusal of the signature.
     #[cfg(feature = "aksk")]
     Signed {
         aksk: AkSk,
         parameter_headers: &'static [ParameterHeader],
+        signature_errors: SignatureErrors,
     },
+}
+
+impl Auth {
+    /// The secrets this authentication sends (or signs with), to keep out of what the client
+    /// shows: tokens, the encoded basic credentials, the secret key and the security token.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        match self {
+            Auth::None => Vec::new(),
+            Auth::Header { token, .. }
+            | Auth::Query { token, .. }
+            | Auth::Cookie { token, .. }
+            | Auth::Bearer(token) => vec![token.expose()],
+            Auth::Basic(value) => {
+                let value = value.expose();
+                vec![value.strip_prefix("Basic ").unwrap_or(value)]
+            }
+            #[cfg(feature = "aksk")]
+            Auth::Signed { aksk, .. } => {
+                let mut secrets = vec![aksk.sk.expose()];
+                secrets.extend(aksk.security_token.as_ref().map(Secret::expose));
+                secrets
+            }
+        }
+    }
 }
 
 /// Picks how the credentials are applied, from the schemes the spec declares.
@@ -133,11 +159,14 @@ fn token_auth(service: &ServiceInfo, token: &Secret) -> Result<Auth, Error> {
 /// AK/SK credentials need a signed scheme and a usable key pair.
 #[cfg(feature = "aksk")]
 fn signed_auth(service: &ServiceInfo, aksk: &AkSk) -> Result<Auth, Error> {
-    let parameter_headers = service
+    let (parameter_headers, signature_errors) = service
         .auth_schemes
         .iter()
         .find_map(|scheme| match scheme {
-            AuthScheme::SdkHmacSha256 { parameter_headers } => Some(*parameter_headers),
+            AuthScheme::SdkHmacSha256 {
+                parameter_headers,
+                signature_errors,
+            } => Some((*parameter_headers, *signature_errors)),
             _ => None,
         })
         .ok_or_else(|| {
@@ -165,6 +194,7 @@ fn signed_auth(service: &ServiceInfo, aksk: &AkSk) -> Result<Auth, Error> {
     Ok(Auth::Signed {
         aksk: aksk.clone(),
         parameter_headers,
+        signature_errors,
     })
 }
 

@@ -121,6 +121,15 @@ impl Client {
         &self.settings.user_agent
     }
 
+    /// How far the server's clock is from this machine's, as the client learned it from a
+    /// server that refused a signature's time (zero until one does; shared by every clone).
+    /// The client adds it to its clock when it signs. A `tracing` warning reports each
+    /// correction.
+    #[cfg(feature = "aksk")]
+    pub fn clock_offset(&self) -> crate::runtime::refusal::ClockOffset {
+        self.settings.clock_offset()
+    }
+
     /// The largest response body the client reads, in bytes.
     pub fn max_response_size(&self) -> u64 {
         self.settings.max_response_size

@@ -14,7 +14,9 @@
 //! Every parameter the spec marks `x-client-parameter` also has a setter of its own name,
 //! generated with the client.
 
-use crate::runtime::credentials::Credentials;
+use crate::runtime::credentials::{Credentials, ProvideCredentials};
+use crate::runtime::refresh::CredentialSource;
+pub use crate::runtime::refresh::DEFAULT_REFRESH_MARGIN;
 use crate::runtime::retry::RetryPolicy;
 use crate::runtime::service::ServiceInfo;
 pub use crate::runtime::settings::{
@@ -48,6 +50,10 @@ impl fmt::Debug for ClientBuilder {
             .field("server_variables", &requested.server_variables)
             .field("client_parameters", &requested.client_parameters)
             .field("credentials", &requested.credentials)
+            .field(
+                "credentials_refresh_margin",
+                &requested.credentials_refresh_margin,
+            )
             .field("user_agent", &requested.user_agent)
             .field("default_headers", &header_names(&requested.default_headers))
             .field("connect_timeout", &requested.connect_timeout)
@@ -116,9 +122,33 @@ impl ClientBuilder {
     }
 
     /// How the client authenticates, as one of the spec's security schemes accepts it, e.g.
-    /// [`Credentials::token`].
+    /// [`Credentials::token`]. They are checked at `build` and used for every request; to
+    /// change them while the client runs (temporary credentials), give a provider instead
+    /// ([`credentials_provider`](ClientBuilder::credentials_provider)). Replaces an earlier
+    /// provider.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.requested.credentials = Some(credentials);
+        self.requested.credentials = Some(CredentialSource::Fixed(credentials));
+        self
+    }
+
+    /// Where the client gets its credentials: asked when the first request needs them, again
+    /// before credentials with an expiry expire (see
+    /// [`credentials_refresh_margin`](ClientBuilder::credentials_refresh_margin)), and once for
+    /// all the requests that need them at the same time; see
+    /// [`credentials`](crate::runtime::credentials) for the rules. What it gives is checked
+    /// each time, and a failure is
+    /// [`Error::Credentials`](crate::runtime::Error::Credentials), naming the provider.
+    /// Replaces earlier [`credentials`](ClientBuilder::credentials).
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.requested.credentials = Some(CredentialSource::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// How long before a provider's credentials expire the client asks it again (at most half
+    /// the time they were valid for when they arrived). Default 5 minutes
+    /// ([`DEFAULT_REFRESH_MARGIN`]).
+    pub fn credentials_refresh_margin(mut self, margin: Duration) -> Self {
+        self.requested.credentials_refresh_margin = margin;
         self
     }
 
@@ -189,8 +219,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Where the time is read from (signing dates, `Retry-After` dates). Default
-    /// [`SystemTime::now`]; tests pin it.
+    /// Where the time is read from (signing dates, `Retry-After` dates, credential expiry).
+    /// Default [`SystemTime::now`]; tests pin it. When a server refuses a signature's time
+    /// and says its own, the client adds the difference to this clock from then on
+    /// (`Client::clock_offset`).
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.requested.clock = Arc::new(clock);
         self
@@ -247,7 +279,9 @@ impl ClientBuilder {
             requested.endpoint = Some(endpoint);
         }
         match Credentials::from_lookup(variables, |name| env(name)) {
-            Ok(Some(credentials)) => requested.credentials = Some(credentials),
+            Ok(Some(credentials)) => {
+                requested.credentials = Some(CredentialSource::Fixed(credentials));
+            }
             Ok(None) => {}
             Err(error) => requested.deferred.push(error.to_string()),
         }

@@ -1,12 +1,39 @@
 //! Credentials: a token, a user name and password, or an access key / secret key pair (with
-//! an optional security token) for request signing, whichever the spec's schemes accept.
+//! an optional security token) for request signing, whichever the spec's schemes accept; and
+//! the providers a client asks for them.
 //!
 //! Secrets (passwords, tokens, secret keys) are wrapped in [`Secret`], whose `Debug` prints
 //! `** redacted **`, so `{:?}` of any credentials value is safe to log. An access key is not
 //! secret and is shown.
+//!
+//! # Providers
+//!
+//! A client gets its credentials from a [`ProvideCredentials`]: fixed [`Credentials`] are one
+//! (given with `ClientBuilder::credentials`, checked when the client is built),
+//! [`EnvironmentProvider`] another, and your own type (one that fetches temporary keys and a
+//! security token from an agency or a federation, say) a third, given with
+//! `ClientBuilder::credentials_provider`. The client asks a provider:
+//!
+//! * when it first needs credentials;
+//! * again before credentials that carry an expiry ([`ProvidedCredentials::expires_at`])
+//!   expire: once the time left is under the client's refresh margin (5 minutes by default,
+//!   `ClientBuilder::credentials_refresh_margin`; at most half of the time they were valid for
+//!   when they arrived);
+//! * once for all the requests that need credentials at the same time: they wait for one
+//!   answer, and the provider is never asked twice at once by one client.
+//!
+//! Credentials without an expiry are kept as long as the client. When asking fails while the
+//! credentials the client has are still valid, it keeps using them (and logs a warning);
+//! otherwise the request fails with
+//! [`Error::Credentials`](crate::runtime::error::Error::Credentials), naming the provider.
 
 use crate::runtime::service::Environment;
+use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 /// How the client authenticates.
 #[derive(Clone)]
@@ -131,6 +158,248 @@ pub enum CredentialsError {
         "a security token only applies to AK/SK credentials, not to token or basic credentials"
     )]
     SecurityTokenWithoutAkSk,
+}
+
+/// What a provider gives: credentials, and when they expire (temporary credentials).
+#[derive(Clone, Debug)]
+pub struct ProvidedCredentials {
+    credentials: Credentials,
+    expires_at: Option<SystemTime>,
+}
+
+impl ProvidedCredentials {
+    /// Credentials that do not expire: the client keeps them.
+    pub fn new(credentials: Credentials) -> Self {
+        ProvidedCredentials {
+            credentials,
+            expires_at: None,
+        }
+    }
+
+    /// Credentials valid until `expires_at` (by the server's clock, as the issuer states it):
+    /// the client asks its provider again before then.
+    pub fn expiring(credentials: Credentials, expires_at: SystemTime) -> Self {
+        ProvidedCredentials {
+            credentials,
+            expires_at: Some(expires_at),
+        }
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// When they expire, if they do.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.expires_at
+    }
+
+    /// The credentials and their expiry.
+    pub fn into_parts(self) -> (Credentials, Option<SystemTime>) {
+        (self.credentials, self.expires_at)
+    }
+}
+
+/// Why a provider gave no credentials. Its message is the provider's own: never put a secret
+/// in it.
+#[derive(Clone)]
+pub struct ProviderError {
+    message: Cow<'static, str>,
+    transient: bool,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl ProviderError {
+    /// A failure that asking again will not cure (a refused request, a missing setting).
+    pub fn new(message: impl Into<Cow<'static, str>>) -> Self {
+        ProviderError {
+            message: message.into(),
+            transient: false,
+            source: None,
+        }
+    }
+
+    /// A failure that may pass (a timeout, a 503 from the issuer): the client's error says
+    /// it is retryable.
+    pub fn transient(message: impl Into<Cow<'static, str>>) -> Self {
+        ProviderError {
+            transient: true,
+            ..ProviderError::new(message)
+        }
+    }
+
+    /// The same failure, caused by `source` (shown after the message, and as
+    /// [`std::error::Error::source`]).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// Whether asking again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        self.transient
+    }
+
+    /// The provider's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderError")
+            .field("message", &self.message)
+            .field("transient", &self.transient)
+            .field("source", &self.source.as_ref().map(ToString::to_string))
+            .finish()
+    }
+}
+
+impl std::error::Error for ProviderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What [`ProvideCredentials::provide`] returns.
+pub type ProvideFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<ProvidedCredentials, ProviderError>> + Send + 'a>>;
+
+/// Where a client gets its credentials (see the [module docs](self) for when it asks).
+///
+/// ```text
+/// /// Temporary credentials from an issuer, valid for as long as it says.
+/// struct Issuer { /* an HTTP client, the issuer's URL, … */ }
+///
+/// impl ProvideCredentials for Issuer {
+///     fn name(&self) -> &str {
+///         "issuer"
+///     }
+///     fn provide(&self) -> ProvideFuture<'_> {
+///         Box::pin(async move {
+///             let issued = self.fetch().await.map_err(|error| {
+///                 ProviderError::transient("the issuer did not answer").with_source(error)
+///             })?;
+///             Ok(ProvidedCredentials::expiring(
+///                 Credentials::token(issued.token),
+///                 issued.expires_at,
+///             ))
+///         })
+///     }
+/// }
+///
+/// let client = Client::builder().credentials_provider(Issuer { … }).build()?;
+/// ```
+pub trait ProvideCredentials: Send + Sync {
+    /// A short name for errors and logs, e.g. `environment` or `agency`.
+    fn name(&self) -> &str;
+
+    /// Fresh credentials. One client never calls this again before the previous call ended.
+    fn provide(&self) -> ProvideFuture<'_>;
+}
+
+/// Fixed credentials are a provider that always gives them, without an expiry.
+impl ProvideCredentials for Credentials {
+    fn name(&self) -> &str {
+        "static"
+    }
+
+    fn provide(&self) -> ProvideFuture<'_> {
+        Box::pin(std::future::ready(Ok(ProvidedCredentials::new(
+            self.clone(),
+        ))))
+    }
+}
+
+/// Reads an environment variable; `None` when it is unset.
+type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Credentials from the environment variables a spec names (its `x-environment`, as
+/// [`Credentials::from_lookup`] reads them), without an expiry: read once, when the client
+/// first needs them.
+#[derive(Clone)]
+pub struct EnvironmentProvider {
+    variables: &'static Environment,
+    lookup: Lookup,
+}
+
+impl EnvironmentProvider {
+    /// From the process environment, e.g. `EnvironmentProvider::new(&SERVICE.environment)`.
+    pub fn new(variables: &'static Environment) -> Self {
+        EnvironmentProvider::with_lookup(variables, |name| std::env::var(name).ok())
+    }
+
+    /// With `lookup` in place of the process environment.
+    pub fn with_lookup(
+        variables: &'static Environment,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        EnvironmentProvider {
+            variables,
+            lookup: Arc::new(lookup),
+        }
+    }
+
+    /// The credentials the variables hold now; `Ok(None)` when none are set.
+    pub fn read(&self) -> Result<Option<Credentials>, CredentialsError> {
+        Credentials::from_lookup(self.variables, |name| (self.lookup)(name))
+    }
+
+    /// The variables this provider reads, in order, for messages.
+    fn names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Vec::new();
+        #[cfg(feature = "aksk")]
+        for pair in self.variables.ak_sk {
+            names.push(pair.ak);
+            names.push(pair.sk);
+        }
+        names.extend(self.variables.token);
+        names
+    }
+}
+
+impl fmt::Debug for EnvironmentProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnvironmentProvider")
+            .field("variables", &self.names())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProvideCredentials for EnvironmentProvider {
+    fn name(&self) -> &str {
+        "environment"
+    }
+
+    fn provide(&self) -> ProvideFuture<'_> {
+        let names = self.names();
+        let read = match self.read() {
+            Ok(Some(credentials)) => Ok(ProvidedCredentials::new(credentials)),
+            Ok(None) if names.is_empty() => Err(ProviderError::new(
+                "the spec names no environment variables for credentials (`x-environment`)",
+            )),
+            Ok(None) => Err(ProviderError::new(format!(
+                "none of the variables {} is set",
+                names.join(", ")
+            ))),
+            Err(error) => Err(ProviderError::new(error.to_string())),
+        };
+        Box::pin(std::future::ready(read))
+    }
 }
 
 impl Credentials {
@@ -453,6 +722,83 @@ mod tests {
             }
             .to_string(),
             "the environment variable FIRST_AK is set but FIRST_SK is not; set both, or neither"
+        );
+    }
+
+    #[test]
+    fn fixed_and_environment_credentials_are_providers() {
+        use futures_util::FutureExt as _;
+        let fixed = Credentials::ak_sk("AK1", "very-secret-sk");
+        assert_eq!(fixed.name(), "static");
+        let provided = fixed
+            .provide()
+            .now_or_never()
+            .expect("ready at once")
+            .expect("always gives");
+        assert_eq!(provided.expires_at(), None);
+        assert_eq!(
+            as_aksk(provided.credentials().clone()).sk.expose(),
+            "very-secret-sk"
+        );
+
+        let environment = EnvironmentProvider::with_lookup(&VARIABLES, |name| {
+            (name == "SECOND_AK" || name == "SECOND_SK").then(|| format!("value-of-{name}"))
+        });
+        assert_eq!(environment.name(), "environment");
+        let provided = environment
+            .provide()
+            .now_or_never()
+            .expect("ready at once")
+            .expect("the second pair is set");
+        assert_eq!(
+            as_aksk(provided.credentials().clone()).ak,
+            "value-of-SECOND_AK"
+        );
+        assert_eq!(
+            format!("{environment:?}"),
+            r#"EnvironmentProvider { variables: ["FIRST_AK", "FIRST_SK", "SECOND_AK", "SECOND_SK", "FIRST_TOKEN"], .. }"#
+        );
+
+        let half = EnvironmentProvider::with_lookup(&VARIABLES, |name| {
+            (name == "FIRST_AK").then(|| "AKVALUE".to_owned())
+        });
+        let error = half
+            .provide()
+            .now_or_never()
+            .expect("ready at once")
+            .expect_err("half a pair");
+        assert_eq!(
+            error.to_string(),
+            "the environment variable FIRST_AK is set but FIRST_SK is not; set both, or neither"
+        );
+        let none = EnvironmentProvider::with_lookup(&VARIABLES, |_| None);
+        let error = none
+            .provide()
+            .now_or_never()
+            .expect("ready")
+            .expect_err("unset");
+        assert_eq!(
+            error.to_string(),
+            "none of the variables FIRST_AK, FIRST_SK, SECOND_AK, SECOND_SK, FIRST_TOKEN is set"
+        );
+        assert!(!error.is_transient());
+    }
+
+    #[test]
+    fn a_provider_error_keeps_its_cause() {
+        let cause = std::io::Error::other("connection reset");
+        let error = ProviderError::transient("the issuer did not answer").with_source(cause);
+        assert!(error.is_transient());
+        assert_eq!(error.message(), "the issuer did not answer");
+        assert_eq!(
+            error.to_string(),
+            "the issuer did not answer: connection reset"
+        );
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("connection reset"));
+        assert_eq!(
+            format!("{error:?}"),
+            r#"ProviderError { message: "the issuer did not answer", transient: true, source: Some("connection reset") }"#
         );
     }
 

@@ -18,6 +18,7 @@
 //! | [`Error::Validation`] | a value broke the spec's constraints; nothing was sent | no |
 //! | [`Error::Config`] | the client cannot be built or used as configured | no |
 //! | [`Error::Serialize`] | a request body could not be serialised | no |
+//! | [`Error::Credentials`] | the credentials provider gave none that can be used; nothing was sent | no |
 //!
 //! Variants that only some services need (their authentication, their paging) are documented
 //! on [`Error`] itself; none of them is retried.
@@ -27,7 +28,8 @@
 //! tokens, passwords, secret keys and signatures never reach an error message.
 //!
 //! This module is a leaf: an [`ApiError`] is built from a status, a request id and a body, with
-//! the error-body fields the [service](crate::runtime::service) names.
+//! the error-body fields the [service](crate::runtime::service) names (and, for a refused
+//! signature, the transport's [diagnosis](crate::runtime::refusal)).
 
 use crate::runtime::service::ErrorFields;
 use bytes::Bytes;
@@ -137,6 +139,18 @@ pub enum Error<E: std::fmt::Debug = Undocumented> {
         #[source]
         source: crate::runtime::signer::SigningError,
     },
+    /// The credentials provider could not give usable credentials (it failed, or what it gave
+    /// is expired or does not fit the service's schemes); nothing was sent.
+    #[error("{operation}: no credentials from the provider `{provider}`: {source}")]
+    Credentials {
+        /// The operation that needed them.
+        operation: &'static str,
+        /// The provider's name ([`ProvideCredentials::name`](crate::runtime::credentials::ProvideCredentials::name)).
+        provider: String,
+        /// What went wrong (never a secret the client holds).
+        #[source]
+        source: crate::runtime::credentials::ProviderError,
+    },
     /// A stream of pages stopped because the service's pages do not advance (it repeats a
     /// page, or there are more pages than the client walks). Never retried.
     #[cfg(feature = "pagination")]
@@ -178,6 +192,11 @@ pub struct ApiError<E = Undocumented> {
     /// The body decoded as the error response the spec documents for this status (the
     /// operation's error type), when it documents one and the body is one.
     pub documented: Option<E>,
+    /// What the client signed, when this is a 401 or 403 answer to a signed request, and how
+    /// the server's view of the request differs from it when the answer says (see
+    /// [`ApiError::signature_diagnosis`]).
+    #[cfg(feature = "aksk")]
+    pub signature_diagnosis: Option<Box<crate::runtime::refusal::SignatureDiagnosis>>,
 }
 
 /// How many characters of a body without an error message `Display` shows.
@@ -220,6 +239,8 @@ impl<E> ApiError<E> {
             body,
             attempts: 1,
             documented: None,
+            #[cfg(feature = "aksk")]
+            signature_diagnosis: None,
         }
     }
 
@@ -240,7 +261,30 @@ impl<E> ApiError<E> {
             body: self.body,
             attempts: self.attempts,
             documented: self.documented.and_then(f),
+            #[cfg(feature = "aksk")]
+            signature_diagnosis: self.signature_diagnosis,
         }
+    }
+
+    /// When the server refused a signed request (401 or 403): what the client signed (the
+    /// canonical request, the signed headers, `X-Sdk-Date`; never a secret), what the server
+    /// refused, and, when its answer echoes the canonical request it computed, the first part
+    /// that differs with what usually causes it. `Display` of this error already ends with the
+    /// finding in one line; the diagnosis's own `Display` is the whole report.
+    ///
+    /// ```text
+    /// if let Err(Error::Api(api)) = &result
+    ///     && let Some(diagnosis) = api.signature_diagnosis()
+    /// {
+    ///     eprintln!("{diagnosis}"); // the whole report, several lines
+    ///     if let Some(difference) = diagnosis.first_difference() {
+    ///         eprintln!("{}: {}", difference.part, difference.advice());
+    ///     }
+    /// }
+    /// ```
+    #[cfg(feature = "aksk")]
+    pub fn signature_diagnosis(&self) -> Option<&crate::runtime::refusal::SignatureDiagnosis> {
+        self.signature_diagnosis.as_deref()
     }
 
     /// The body as text (invalid UTF-8 replaced by `�`), e.g. a gateway's HTML error page.
@@ -291,7 +335,8 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 
 impl<E> std::fmt::Display for ApiError<E> {
     /// One line: `[operation: ]HTTP <status>[ <reason>]: [<code>: ]<message or body excerpt>
-    /// (request id <id>[, <n> attempts])`.
+    /// (request id <id>[, <n> attempts])[; <signature finding>]`, the last part when the
+    /// server refused a signature (see [`ApiError::signature_diagnosis`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(operation) = self.operation {
             write!(f, "{operation}: ")?;
@@ -317,7 +362,16 @@ impl<E> std::fmt::Display for ApiError<E> {
         if self.attempts > 1 {
             write!(f, ", {} attempts", self.attempts)?;
         }
-        f.write_str(")")
+        f.write_str(")")?;
+        #[cfg(feature = "aksk")]
+        if let Some(summary) = self
+            .signature_diagnosis
+            .as_ref()
+            .and_then(|diagnosis| diagnosis.summary())
+        {
+            write!(f, "; {summary}")?;
+        }
+        Ok(())
     }
 }
 
@@ -471,6 +525,15 @@ impl<E: std::fmt::Debug> Error<E> {
             Error::Validation { parameter, rule } => Error::Validation { parameter, rule },
             Error::Config(message) => Error::Config(message),
             Error::Serialize(source) => Error::Serialize(source),
+            Error::Credentials {
+                operation,
+                provider,
+                source,
+            } => Error::Credentials {
+                operation,
+                provider,
+                source,
+            },
             #[cfg(feature = "aksk")]
             Error::Signing { operation, source } => Error::Signing { operation, source },
             #[cfg(feature = "pagination")]
@@ -479,13 +542,15 @@ impl<E: std::fmt::Debug> Error<E> {
     }
 
     /// Whether trying the same request again later may succeed: a retryable API status (429,
-    /// 500, 502, 503, 504), a transport failure or a timeout. The client has already retried
-    /// idempotent operations as its [`RetryPolicy`](crate::runtime::RetryPolicy) allows.
+    /// 500, 502, 503, 504), a transport failure, a timeout, or a provider failure the provider
+    /// calls transient. The client has already retried idempotent operations as its
+    /// [`RetryPolicy`](crate::runtime::RetryPolicy) allows.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(api) => api.is_retryable(),
             Error::UndocumentedSuccess(_) => false,
             Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Credentials { source, .. } => source.is_transient(),
             _ => false,
         }
     }

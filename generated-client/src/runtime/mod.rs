@@ -3,12 +3,14 @@
 //! The modules are layered, each using only those listed before it (a test checks it):
 //!
 //! 1. [`service`]: what the generated code tells the runtime about the API (plain data);
-//! 2. [`credentials`], and the pure functions of a scheme that signs requests, where the spec
-//!    has one;
+//! 2. [`credentials`] (and the providers that give them), and, where the spec has a scheme
+//!    that signs requests, its pure functions and `refusal` (reading a server's refusal of a
+//!    signature: the clock offset, and where its canonical request differs from ours);
 //! 3. [`error`], [`nullable`], [`validate`], [`retry`], [`request`], [`encode`],
 //!    [`response`], and the page walker where the spec pages;
-//! 4. `endpoint` and `auth` (resolving the endpoint and the credentials), then `settings`:
-//!    the resolved configuration, with the one constructor that checks it;
+//! 4. `endpoint` and `auth` (resolving the endpoint and the credentials), `refresh` (fixed
+//!    credentials, or a provider's, refreshed before they expire), then `settings`: the
+//!    resolved configuration, with the one constructor that checks it;
 //! 5. [`transport`]: sends one operation request with the settings (retries, authentication,
 //!    tracing);
 //! 6. [`config`] (the builder), then [`client`] (a cheap handle to the settings), then
@@ -20,6 +22,8 @@
 pub mod service;
 
 pub mod credentials;
+#[cfg(feature = "aksk")]
+pub mod refusal;
 #[cfg(feature = "aksk")]
 pub mod signer;
 
@@ -35,6 +39,7 @@ pub mod validate;
 
 mod auth;
 mod endpoint;
+mod refresh;
 mod settings;
 
 pub mod transport;
@@ -47,8 +52,12 @@ pub mod call;
 pub use call::{Call, Operation};
 pub use client::Client;
 pub use config::ClientBuilder;
-pub use credentials::Credentials;
+pub use credentials::{
+    Credentials, EnvironmentProvider, ProvideCredentials, ProvidedCredentials, ProviderError,
+};
 pub use error::{ApiError, Error, Undocumented};
+#[cfg(feature = "aksk")]
+pub use refusal::{ClockOffset, SignatureDiagnosis};
 pub use request::CallOptions;
 #[doc(hidden)]
 pub use request::{OperationRequest, RequestBody};
@@ -57,7 +66,7 @@ pub use response::RawResponse;
 pub use response::Response;
 pub use retry::RetryPolicy;
 #[cfg(feature = "aksk")]
-pub use service::{AkSkVariables, ParameterHeader};
+pub use service::{AkSkVariables, CanonicalRequestEcho, ParameterHeader, SignatureErrors};
 pub use service::{
     AuthScheme, ClientParameter, Environment, ErrorFields, ParameterVariables, ServerVariable,
     ServiceInfo,

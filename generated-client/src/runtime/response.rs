@@ -16,6 +16,8 @@ pub struct RawResponse {
     attempts: u32,
     operation: Option<&'static str>,
     error_fields: &'static [ErrorFields],
+    #[cfg(feature = "aksk")]
+    signature_diagnosis: Option<Box<crate::runtime::refusal::SignatureDiagnosis>>,
 }
 
 impl RawResponse {
@@ -36,7 +38,27 @@ impl RawResponse {
             attempts,
             operation: None,
             error_fields: &[],
+            #[cfg(feature = "aksk")]
+            signature_diagnosis: None,
         }
+    }
+
+    /// Records what the client signed for a refused signed request (the API error keeps it).
+    #[cfg(feature = "aksk")]
+    pub(crate) fn with_signature_diagnosis(
+        mut self,
+        diagnosis: crate::runtime::refusal::SignatureDiagnosis,
+    ) -> Self {
+        self.signature_diagnosis = Some(Box::new(diagnosis));
+        self
+    }
+
+    /// For a 401 or 403 answer to a signed request: what the client signed and how the
+    /// server's view differs (see
+    /// [`ApiError::signature_diagnosis`](crate::runtime::error::ApiError::signature_diagnosis)).
+    #[cfg(feature = "aksk")]
+    pub fn signature_diagnosis(&self) -> Option<&crate::runtime::refusal::SignatureDiagnosis> {
+        self.signature_diagnosis.as_deref()
     }
 
     /// Records which operation this response answers (used in error messages).
@@ -160,6 +182,10 @@ impl RawResponse {
         api.operation = self.operation;
         api.attempts = self.attempts;
         api.documented = documented;
+        #[cfg(feature = "aksk")]
+        {
+            api.signature_diagnosis = self.signature_diagnosis;
+        }
         api
     }
 

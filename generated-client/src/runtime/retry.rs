@@ -192,7 +192,7 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 const HTTP_DATE_YEARS: std::ops::RangeInclusive<i64> = 1970..=9999;
 
 /// Parses an IMF-fixdate such as `Sun, 06 Nov 1994 08:49:37 GMT`.
-fn parse_http_date(value: &str) -> Option<SystemTime> {
+pub(crate) fn parse_http_date(value: &str) -> Option<SystemTime> {
     let mut parts = value.split_ascii_whitespace();
     let weekday = parts.next()?;
     if !weekday.ends_with(',') {

@@ -212,6 +212,9 @@ pub enum AuthScheme {
         /// The scheme's `x-client-parameter-headers`: headers set from client parameters
         /// and signed with the request.
         parameter_headers: &'static [ParameterHeader],
+        /// The scheme's `x-signature-errors`: how the service words a refusal of a
+        /// signature.
+        signature_errors: SignatureErrors,
     },
 }
 
@@ -223,6 +226,45 @@ pub struct ParameterHeader {
     pub header: &'static str,
     /// The client parameter whose value it carries; no header is sent while it is unset.
     pub parameter: &'static str,
+}
+
+/// How a service words its refusal of a signature (a signed scheme's `x-signature-errors`):
+/// texts its error messages contain, compared ignoring ASCII case. The runtime recognizes
+/// nothing a spec does not name here; see [`refusal`](crate::runtime::refusal) for what it
+/// does with them.
+#[cfg(feature = "aksk")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignatureErrors {
+    /// Texts meaning that the signature's time (`X-Sdk-Date`) is too far from the server's
+    /// clock, e.g. `signature expired`. On such an answer the client corrects its clock by the
+    /// server's time and signs the request again, once.
+    pub expired: &'static [&'static str],
+    /// Texts meaning that the signature does not match the request as the server received it,
+    /// e.g. `signature does not match`.
+    pub mismatch: &'static [&'static str],
+    /// Where such a message echoes the canonical request the server computed, if it does.
+    pub canonical_request: Option<CanonicalRequestEcho>,
+}
+
+#[cfg(feature = "aksk")]
+impl SignatureErrors {
+    /// Nothing recognized: no clock correction, and a diagnosis without the server's view.
+    pub const NONE: SignatureErrors = SignatureErrors {
+        expired: &[],
+        mismatch: &[],
+        canonical_request: None,
+    };
+}
+
+/// Where an error message echoes the server's canonical request: after a marker, with its
+/// lines joined by a separator instead of `\n`.
+#[cfg(feature = "aksk")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CanonicalRequestEcho {
+    /// The text the echo follows, e.g. `canonicalRequest:` (compared ignoring ASCII case).
+    pub after: &'static str,
+    /// What joins its lines, e.g. `|`.
+    pub separator: &'static str,
 }
 
 #[cfg(test)]

@@ -3,14 +3,20 @@
 //!
 //! [`Settings::resolve`] is the one way to make them, from what the
 //! [builder](crate::runtime::ClientBuilder) recorded ([`Requested`]); it checks everything once,
-//! so that the transport can rely on it: the endpoint parses, the credentials fit a scheme of
-//! the spec, every header can be sent, client parameters meet the spec's constraints, and
-//! timeouts and limits are positive.
+//! so that the transport can rely on it: the endpoint parses, fixed credentials fit a scheme of
+//! the spec (a provider's are checked each time it gives some), every header can be sent,
+//! client parameters meet the spec's constraints, and timeouts and limits are positive.
+//!
+//! The one thing that changes after that is the clock offset a server's refusal of a
+//! signature's time teaches the client: kept here, so that every clone of a client signs with
+//! it.
 
-use crate::runtime::auth::{self, Auth};
-use crate::runtime::credentials::Credentials;
+use crate::runtime::auth;
 use crate::runtime::endpoint::{self, Endpoint, EndpointChoice};
 use crate::runtime::error::Error;
+use crate::runtime::refresh::{AuthSource, CredentialSource, CredentialsCache};
+#[cfg(feature = "aksk")]
+use crate::runtime::refusal::ClockOffset;
 use crate::runtime::retry::{RetryPolicy, Rng};
 use crate::runtime::service::{AuthScheme, ClientParameter, ServiceInfo};
 use crate::runtime::validate;
@@ -19,6 +25,8 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+#[cfg(feature = "aksk")]
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// The default connect timeout: 10 seconds.
@@ -72,7 +80,8 @@ pub(crate) struct Requested {
     pub(crate) endpoint: Option<String>,
     pub(crate) server_variables: Vec<(String, String)>,
     pub(crate) client_parameters: BTreeMap<String, String>,
-    pub(crate) credentials: Option<Credentials>,
+    pub(crate) credentials: Option<CredentialSource>,
+    pub(crate) credentials_refresh_margin: Duration,
     pub(crate) user_agent: Option<String>,
     pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) connect_timeout: Duration,
@@ -99,6 +108,7 @@ impl Requested {
             server_variables: Vec::new(),
             client_parameters: BTreeMap::new(),
             credentials: None,
+            credentials_refresh_margin: crate::runtime::refresh::DEFAULT_REFRESH_MARGIN,
             user_agent: None,
             default_headers: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -121,8 +131,8 @@ pub(crate) struct Settings {
     pub(crate) service: &'static ServiceInfo,
     pub(crate) endpoint: Endpoint,
     pub(crate) client_parameters: BTreeMap<String, String>,
-    pub(crate) credentials: Option<Credentials>,
-    pub(crate) auth: Auth,
+    pub(crate) credentials: Option<CredentialSource>,
+    pub(crate) auth: AuthSource,
     pub(crate) user_agent: String,
     pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) connect_timeout: Duration,
@@ -135,6 +145,10 @@ pub(crate) struct Settings {
     pub(crate) clock: Clock,
     pub(crate) sleep: SleepFn,
     pub(crate) rng: Rng,
+    /// The server's clock minus this machine's, in seconds, as a server's refusal of a
+    /// signature's time showed it (zero until one does).
+    #[cfg(feature = "aksk")]
+    pub(crate) clock_offset: AtomicI64,
 }
 
 impl Settings {
@@ -157,7 +171,26 @@ impl Settings {
         for (name, value) in &requested.client_parameters {
             check_client_parameter(service, name, value)?;
         }
-        let auth = auth::resolve(service, requested.credentials.as_ref())?;
+        let auth = match &requested.credentials {
+            Some(CredentialSource::Provider(provider)) => {
+                if service.auth_schemes.is_empty() {
+                    return Err(config(format!(
+                        "{} declares no security schemes, so a credentials provider has \
+                         nothing to authenticate; leave it out",
+                        service.title
+                    )));
+                }
+                AuthSource::Provided(CredentialsCache::new(
+                    service,
+                    Arc::clone(provider),
+                    requested.credentials_refresh_margin,
+                ))
+            }
+            Some(CredentialSource::Fixed(credentials)) => {
+                AuthSource::Fixed(Arc::new(auth::resolve(service, Some(credentials))?))
+            }
+            None => AuthSource::Fixed(Arc::new(auth::resolve(service, None)?)),
+        };
         let user_agent = user_agent(requested.user_agent.as_deref())?;
         for (name, value) in &requested.default_headers {
             check_extra_header(service, "default header", name, value)?;
@@ -182,7 +215,32 @@ impl Settings {
             clock: requested.clock,
             sleep: requested.sleep,
             rng: Rng::from_time(),
+            #[cfg(feature = "aksk")]
+            clock_offset: AtomicI64::new(0),
         })
+    }
+
+    /// The server's time as far as the client knows at `local` (this machine's clock): `local`
+    /// corrected by the offset a server showed, if any.
+    pub(crate) fn server_time(&self, local: SystemTime) -> SystemTime {
+        #[cfg(feature = "aksk")]
+        if let Some(corrected) = self.clock_offset().apply(local) {
+            return corrected;
+        }
+        local
+    }
+
+    /// The offset the client corrects its clock by when it signs (zero until a server's
+    /// refusal of a signature's time showed one).
+    #[cfg(feature = "aksk")]
+    pub(crate) fn clock_offset(&self) -> ClockOffset {
+        ClockOffset::from_seconds(self.clock_offset.load(Ordering::Relaxed))
+    }
+
+    /// Keeps `offset` for every later request of this client and its clones.
+    #[cfg(feature = "aksk")]
+    pub(crate) fn set_clock_offset(&self, offset: ClockOffset) {
+        self.clock_offset.store(offset.seconds(), Ordering::Relaxed);
     }
 }
 
@@ -311,7 +369,9 @@ fn reserved_header(service: &ServiceInfo, name: &str) -> Option<String> {
             Some("it carries the token; use .credentials(Credentials::token(...))".to_owned())
         }
         #[cfg(feature = "aksk")]
-        AuthScheme::SdkHmacSha256 { parameter_headers } => parameter_headers
+        AuthScheme::SdkHmacSha256 {
+            parameter_headers, ..
+        } => parameter_headers
             .iter()
             .find(|header| header.header.eq_ignore_ascii_case(name))
             .map(|header| {

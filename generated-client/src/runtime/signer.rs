@@ -106,7 +106,8 @@ const fn percent_escapes() -> [u8; 768] {
 }
 
 /// Header names whose values are secrets or bearer-like; `Debug` output redacts them.
-const SENSITIVE_HEADERS: &[&str] = &["authorization", "x-auth-token", "x-security-token"];
+pub(crate) const SENSITIVE_HEADERS: &[&str] =
+    &["authorization", "x-auth-token", "x-security-token"];
 
 /// Why a request could not be signed. Nothing is sent when signing fails.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,38 +8,76 @@
 //!    sets the same name), the operation's header parameters, `Content-Type` (the body's media
 //!    type; on a request without a body, the spec's `x-content-type-without-body` if it names
 //!    one, else none).
-//! 3. Authentication, as the credentials and the spec's schemes say: a token in the API-key
-//!    header, query parameter (appended last) or cookie (before the operation's own cookies,
-//!    percent-encoded like them), or as `Authorization: Bearer`; `Authorization: Basic`; or,
-//!    for a scheme that signs requests, the headers the scheme fills from client parameters and
-//!    then the signature. Query pairs that are not signed are percent-encoded (everything but
-//!    `A-Z a-z 0-9 - . _ ~`) in the given order.
+//! 3. Authentication, as the credentials and the spec's schemes say (a provider's credentials
+//!    are asked for first, within the attempt's timeout, when those held need a refresh): a
+//!    token in the API-key header, query parameter (appended last) or cookie (before the
+//!    operation's own cookies, percent-encoded like them), or as `Authorization: Bearer`;
+//!    `Authorization: Basic`; or, for a scheme that signs requests, the headers the scheme
+//!    fills from client parameters and then the signature, dated by the clock plus the
+//!    client's clock offset. Query pairs that are not signed are percent-encoded (everything
+//!    but `A-Z a-z 0-9 - . _ ~`) in the given order.
 //! 4. The body bytes sent are exactly the bytes that were hashed.
 //! 5. The response body is read chunk by chunk, bounded by the timeout (a server that stalls
 //!    before or during the body gives [`Error::Timeout`]) and by the client's maximum response
 //!    size (a larger body gives [`Error::ResponseTooLarge`] and is not read further).
 //! 6. Transient failures are retried as the [`RetryPolicy`] says.
 //!
+//! A signed request's 401 or 403 answer is read as `refusal` describes (the spec's
+//! `x-signature-errors`):
+//!
+//! * **A refusal of the signature's time** that gives the server's time (in the message, or
+//!   else in the `Date` header) sets the client's clock offset to the server's time minus this
+//!   machine's time when the request was signed (whole seconds), and the request is signed
+//!   again with it and sent at once: once per call, whatever the method (the server refused
+//!   the request before acting on it) and whatever the retry policy (the attempt is counted
+//!   in the attempts, not against the policy), and only when the offset changes the signing
+//!   time. Every later request of the client and its clones signs with the offset. A second
+//!   such refusal in the same call is the call's answer, as is one that cannot be corrected.
+//! * **The final answer** carries a `SignatureDiagnosis` (the API error keeps it): what was
+//!   signed and, when the server echoes its canonical request, the first part that differs.
+//!
+//! An error answer's body has every secret the attempt's credentials hold (8 bytes or longer:
+//! a token, a secret key, a security token) replaced by `** redacted **` before anything sees
+//! it, since a gateway may echo a signed `X-Security-Token`.
+//!
 //! Each call runs in a `tracing` span named `request` (target `<crate>::runtime::transport`)
 //! with the fields `operation`, `method`, `status`, `attempts`, `duration_ms` and
-//! `request_id`; retries are `debug` events inside it. No span or event carries a header
-//! value, a query string or a body, so no secret is ever logged.
+//! `request_id`; retries are `debug` events inside it, a clock correction a `warn` event with
+//! `clock_offset_s` and `server_time`. No span or event carries a header value, a query
+//! string or a body, so no secret is ever logged.
 
 use crate::runtime::auth::Auth;
+use crate::runtime::credentials::ProviderError;
 use crate::runtime::encode::{cookie_value, path_segment};
+#[cfg(feature = "aksk")]
+use crate::runtime::error::{ApiError, MAX_PARSED_ERROR_BODY, Undocumented};
 use crate::runtime::error::{Error, is_retryable_status};
+#[cfg(feature = "aksk")]
+use crate::runtime::refusal::{self, ClockOffset, Refusal, SignatureDiagnosis, SigningRecord};
 use crate::runtime::request::OperationRequest;
 use crate::runtime::response::RawResponse;
 use crate::runtime::retry::RetryPolicy;
+#[cfg(feature = "aksk")]
+use crate::runtime::retry::parse_http_date;
 use crate::runtime::retry::parse_retry_after;
+#[cfg(feature = "aksk")]
+use crate::runtime::service::{ErrorFields, SignatureErrors};
 use crate::runtime::settings::{Settings, check_extra_header};
 #[cfg(feature = "aksk")]
 use crate::runtime::signer::{self, SdkDate, SignableRequest};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument as _;
 use tracing::field::Empty;
+
+/// Secrets shorter than this are not looked for in error bodies: a short one may occur there
+/// by chance, and redacting it would garble the body.
+const MIN_REDACTED_SECRET: usize = 8;
+
+/// What a redacted secret reads as.
+const REDACTED: &[u8] = b"** redacted **";
 
 /// Why one attempt produced no response.
 #[derive(Debug)]
@@ -60,6 +98,23 @@ struct Received {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+}
+
+/// One attempt's answer, with how the attempt was authenticated.
+struct Sent {
+    received: Received,
+    /// The authentication the attempt used (its secrets are kept out of error bodies).
+    auth: Arc<Auth>,
+    /// What was signed, when the scheme signs.
+    #[cfg(feature = "aksk")]
+    signing: Option<SigningRecord>,
+}
+
+/// An attempt's request, ready to send.
+struct Prepared {
+    http: reqwest::Request,
+    #[cfg(feature = "aksk")]
+    signing: Option<SigningRecord>,
 }
 
 /// What to do after one attempt.
@@ -115,17 +170,26 @@ async fn attempts(settings: &Settings, request: &OperationRequest) -> Result<Raw
         .as_ref()
         .map(|body| Bytes::from(body.bytes.clone()));
     let mut attempt: u32 = 0;
+    // Whether this call corrected the clock (then one attempt is not the policy's).
+    let mut corrected = false;
     loop {
         attempt = attempt.saturating_add(1);
         let outcome = send_once(settings, request, body.clone()).await;
-        let (retry_after, reason) = match next(settings, request, attempt, outcome) {
+        if !corrected && corrects_clock(settings, request, &outcome) {
+            corrected = true;
+            continue;
+        }
+        let policy_attempt = attempt.saturating_sub(u32::from(corrected));
+        let (retry_after, reason) = match next(settings, request, attempt, policy_attempt, outcome)
+        {
             Next::Done(result) => return result,
             Next::Retry {
                 retry_after,
                 reason,
             } => (retry_after, reason),
         };
-        let delay = retry_policy(settings, request).delay(attempt, retry_after, &settings.rng);
+        let delay =
+            retry_policy(settings, request).delay(policy_attempt, retry_after, &settings.rng);
         tracing::debug!(
             attempt,
             reason = %reason,
@@ -136,18 +200,20 @@ async fn attempts(settings: &Settings, request: &OperationRequest) -> Result<Raw
     }
 }
 
-/// Whether attempt number `attempt` is final, by the retry policy.
+/// Whether attempt number `attempt` (number `policy_attempt` of those the retry policy
+/// counts) is final, by the retry policy.
 fn next(
     settings: &Settings,
     request: &OperationRequest,
     attempt: u32,
-    outcome: Result<Received, Failure>,
+    policy_attempt: u32,
+    outcome: Result<Sent, Failure>,
 ) -> Next {
     let retry = retry_policy(settings, request);
-    let can_retry = attempt < retry.attempts();
+    let can_retry = policy_attempt < retry.attempts();
     let operation = request.operation_id;
     match outcome {
-        Ok(received) => answered(settings, request, attempt, can_retry, received),
+        Ok(sent) => answered(settings, request, attempt, can_retry, sent),
         Err(Failure::Fatal(error)) => Next::Done(Err(error)),
         Err(Failure::Connect(_)) if can_retry => Next::Retry {
             retry_after: None,
@@ -186,26 +252,168 @@ fn answered(
     request: &OperationRequest,
     attempt: u32,
     can_retry: bool,
-    received: Received,
+    sent: Sent,
 ) -> Next {
-    let status = received.status;
+    let status = sent.received.status;
     tracing::debug!(attempt, status = status.as_u16(), "response received");
     if can_retry && request.idempotent && is_retryable_status(status) {
-        let retry_after = received
+        let now = settings.server_time((settings.clock)());
+        let retry_after = sent
+            .received
             .headers
             .get(http::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| parse_retry_after(value, (settings.clock)()));
+            .and_then(|value| parse_retry_after(value, now));
         return Next::Retry {
             retry_after,
             reason: format!("HTTP {}", status.as_u16()),
         };
     }
+    let mut sent = sent;
+    if status.is_client_error() || status.is_server_error() {
+        // Before anything reads it: the diagnosis quotes the body's message.
+        let body = std::mem::take(&mut sent.received.body);
+        sent.received.body = without_secrets(body, &sent.auth);
+    }
+    #[cfg(feature = "aksk")]
+    let diagnosis = signature_diagnosis(settings, &sent);
+    let received = sent.received;
     let request_id = request_id(&received.headers, settings.service.request_id_header);
     let response = RawResponse::new(status, received.headers, received.body, request_id, attempt)
         .with_operation(request.operation_id)
         .with_error_fields(settings.service.error_fields);
+    #[cfg(feature = "aksk")]
+    let response = match diagnosis {
+        Some(diagnosis) => response.with_signature_diagnosis(diagnosis),
+        None => response,
+    };
     Next::Done(Ok(response))
+}
+
+/// `body` with every secret of `auth` (of [`MIN_REDACTED_SECRET`] bytes or more) replaced by
+/// `** redacted **`; the same bytes, uncopied, when it holds none.
+fn without_secrets(body: Bytes, auth: &Auth) -> Bytes {
+    let secrets: Vec<&[u8]> = auth
+        .secrets()
+        .into_iter()
+        .map(str::as_bytes)
+        .filter(|secret| secret.len() >= MIN_REDACTED_SECRET)
+        .collect();
+    let holds = |secret: &&[u8]| body.windows(secret.len()).any(|window| window == *secret);
+    if !secrets.iter().any(holds) {
+        return body;
+    }
+    let mut out: Vec<u8> = Vec::with_capacity(body.len());
+    let mut rest: &[u8] = &body;
+    while let Some((&first, tail)) = rest.split_first() {
+        match secrets.iter().find(|secret| rest.starts_with(secret)) {
+            Some(secret) => {
+                out.extend_from_slice(REDACTED);
+                rest = rest.get(secret.len()..).unwrap_or_default();
+            }
+            None => {
+                out.push(first);
+                rest = tail;
+            }
+        }
+    }
+    Bytes::from(out)
+}
+
+/// The message of an error answer, as the refusal rules read it: the body's error message,
+/// else (the first 64 KiB of) the body as text.
+#[cfg(feature = "aksk")]
+fn refusal_message(settings: &Settings, received: &Received) -> String {
+    let fields = ErrorFields::then_conventional(settings.service.error_fields);
+    let api: ApiError<Undocumented> =
+        ApiError::from_body(received.status, None, received.body.clone(), fields);
+    api.error_msg.unwrap_or_else(|| {
+        let end = received.body.len().min(MAX_PARSED_ERROR_BODY);
+        String::from_utf8_lossy(received.body.get(..end).unwrap_or_default()).into_owned()
+    })
+}
+
+/// What a 401 or 403 answer to a signed attempt refuses: the attempt's record, the scheme's
+/// wording, the message and the server's time (from the message, else the `Date` header).
+#[cfg(feature = "aksk")]
+struct SignatureRefusal<'a> {
+    signing: &'a SigningRecord,
+    access_key: &'a str,
+    errors: &'a SignatureErrors,
+    message: String,
+    server_time: Option<SystemTime>,
+}
+
+#[cfg(feature = "aksk")]
+fn signature_refusal<'a>(settings: &Settings, sent: &'a Sent) -> Option<SignatureRefusal<'a>> {
+    let signing = sent.signing.as_ref()?;
+    if !matches!(sent.received.status.as_u16(), 401 | 403) {
+        return None;
+    }
+    let Auth::Signed {
+        aksk,
+        signature_errors,
+        ..
+    } = &*sent.auth
+    else {
+        return None;
+    };
+    let message = refusal_message(settings, &sent.received);
+    let server_time = refusal::server_time_in(&message).or_else(|| {
+        let date = sent.received.headers.get(http::header::DATE)?;
+        parse_http_date(date.to_str().ok()?)
+    });
+    Some(SignatureRefusal {
+        signing,
+        access_key: &aksk.ak,
+        errors: signature_errors,
+        message,
+        server_time,
+    })
+}
+
+/// The diagnosis of the final answer, when it is a 401 or 403 to a signed request.
+#[cfg(feature = "aksk")]
+fn signature_diagnosis(settings: &Settings, sent: &Sent) -> Option<SignatureDiagnosis> {
+    let refused = signature_refusal(settings, sent)?;
+    Some(SignatureDiagnosis::new(
+        refused.signing,
+        refused.access_key,
+        &refused.message,
+        refused.errors,
+        refused.server_time,
+    ))
+}
+
+/// Whether the attempt's answer is a refusal of the signature's time that the server's time
+/// corrects (see the [module docs](self)): then the client keeps the new clock offset and the
+/// request is to be signed and sent again.
+fn corrects_clock(
+    settings: &Settings,
+    request: &OperationRequest,
+    outcome: &Result<Sent, Failure>,
+) -> bool {
+    #[cfg(feature = "aksk")]
+    if let Ok(sent) = outcome
+        && let Some(refused) = signature_refusal(settings, sent)
+        && refusal::classify(&refused.message, refused.errors) == Refusal::Expired
+        && let Some(server) = refused.server_time
+        && let Some(offset) = ClockOffset::between(refused.signing.local_time, server)
+        && offset != refused.signing.clock_offset
+    {
+        settings.set_clock_offset(offset);
+        tracing::warn!(
+            operation = request.operation_id,
+            clock_offset_s = offset.seconds(),
+            server_time = %SdkDate(server),
+            signed_at = refused.signing.string_to_sign.date(),
+            "the server refused the signature's time: this machine's clock is off; signing \
+             again with the server's time"
+        );
+        return true;
+    }
+    let _ = (settings, request, outcome);
+    false
 }
 
 /// The retry policy of this call: its own, else the client's.
@@ -240,24 +448,60 @@ fn connect_error(
     }
 }
 
-/// One attempt: prepare (and sign), send, read the body, all within the timeout.
+/// One attempt: get the credentials, prepare (and sign), send, read the body, each within the
+/// timeout.
 async fn send_once(
     settings: &Settings,
     request: &OperationRequest,
     body: Option<Bytes>,
-) -> Result<Received, Failure> {
-    let http_request = prepare(settings, request, body).map_err(Failure::Fatal)?;
+) -> Result<Sent, Failure> {
+    let local = (settings.clock)();
+    let auth = credentials(settings, request, settings.server_time(local)).await?;
+    let prepared = prepare(settings, request, body, &auth, local).map_err(Failure::Fatal)?;
     let exchange = async {
         let response = settings
             .http
-            .execute(http_request)
+            .execute(prepared.http)
             .await
             .map_err(classify)?;
         read(settings, request, response).await
     };
-    match tokio::time::timeout(timeout(settings, request), exchange).await {
-        Err(_elapsed) => Err(Failure::Timeout),
-        Ok(result) => result,
+    let received = match tokio::time::timeout(timeout(settings, request), exchange).await {
+        Err(_elapsed) => return Err(Failure::Timeout),
+        Ok(result) => result?,
+    };
+    Ok(Sent {
+        received,
+        auth,
+        #[cfg(feature = "aksk")]
+        signing: prepared.signing,
+    })
+}
+
+/// The authentication of one attempt at `now`: fixed, or a provider's (waited for within the
+/// attempt's timeout).
+async fn credentials(
+    settings: &Settings,
+    request: &OperationRequest,
+    now: SystemTime,
+) -> Result<Arc<Auth>, Failure> {
+    let limit = timeout(settings, request);
+    let failure = |provider: String, source: ProviderError| {
+        Failure::Fatal(Error::Credentials {
+            operation: request.operation_id,
+            provider,
+            source,
+        })
+    };
+    match tokio::time::timeout(limit, settings.auth.current(now)).await {
+        Ok(Ok(auth)) => Ok(auth),
+        Ok(Err(failed)) => Err(failure(failed.provider, failed.source)),
+        Err(_elapsed) => Err(failure(
+            settings.auth.provider().unwrap_or("static").to_owned(),
+            ProviderError::transient(format!(
+                "it gave no credentials within the timeout of {limit:?}"
+            )),
+        )),
     }
 }
 
@@ -326,44 +570,56 @@ fn without_query(mut error: reqwest::Error) -> reqwest::Error {
     error
 }
 
-/// Builds the HTTP request of one attempt, authenticated as the settings say.
+/// Builds the HTTP request of one attempt, authenticated with `auth`; `local` is this
+/// machine's clock (a signature is dated by it plus the client's clock offset).
 fn prepare(
     settings: &Settings,
     request: &OperationRequest,
     body: Option<Bytes>,
-) -> Result<reqwest::Request, Error> {
+    auth: &Auth,
+    local: SystemTime,
+) -> Result<Prepared, Error> {
     let path = format!("{}{}", settings.endpoint.path_prefix, request.path);
     let mut headers = operation_headers(settings, request)?;
-    let query = match &settings.auth {
+    #[cfg(feature = "aksk")]
+    let mut signing = None;
+    let query = match auth {
         #[cfg(feature = "aksk")]
         Auth::Signed {
             aksk,
             parameter_headers,
+            ..
         } => {
             for header in *parameter_headers {
                 if let Some(value) = settings.client_parameters.get(header.parameter) {
                     headers.push((header.header.to_owned(), value.clone()));
                 }
             }
-            sign(
-                settings,
-                request,
-                &path,
-                &mut headers,
-                body.as_deref(),
+            let signable = Signable {
+                path: &path,
+                body: body.as_deref(),
                 aksk,
-            )?
+                local,
+            };
+            let (query, record) = sign(settings, request, signable, &mut headers)?;
+            signing = Some(record);
+            query
         }
         Auth::None => encode_query(query_pairs(request)),
         unsigned => add_credentials(unsigned, request, &mut headers),
     };
+    let _ = local;
     let url = request_url(settings, request, &path, &query)?;
     let mut http_request = reqwest::Request::new(request.method.clone(), url);
     *http_request.headers_mut() = header_map(headers)?;
     if let Some(body) = body {
         *http_request.body_mut() = Some(reqwest::Body::from(body));
     }
-    Ok(http_request)
+    Ok(Prepared {
+        http: http_request,
+        #[cfg(feature = "aksk")]
+        signing,
+    })
 }
 
 /// `User-Agent`, the default headers neither the call nor the operation overrides, the call's
@@ -462,36 +718,52 @@ fn query_pairs(request: &OperationRequest) -> impl Iterator<Item = (&str, &str)>
         .map(|(key, value)| (key.as_str(), value.as_str()))
 }
 
+/// What one attempt signs besides the operation's request and headers.
+#[cfg(feature = "aksk")]
+struct Signable<'a> {
+    path: &'a str,
+    body: Option<&'a [u8]>,
+    aksk: &'a crate::runtime::credentials::AkSk,
+    /// This machine's clock.
+    local: SystemTime,
+}
+
 /// Signs the request ([`signer::sign`]) with the authority exactly as configured as `Host`
-/// and the clock's time as `X-Sdk-Date`, and replaces `headers` with exactly the signed ones
-/// (so `Host` is the signed value). Returns the signer's canonical query (sorted, as the
-/// reference SDKs send it). Headers the HTTP stack adds later (`accept`, `content-length`) are
-/// not signed, as in the reference SDKs. Every attempt is signed afresh, with a new date.
+/// and the clock's time, corrected by the client's clock offset, as `X-Sdk-Date`, and replaces
+/// `headers` with exactly the signed ones (so `Host` is the signed value). Returns the signer's
+/// canonical query (sorted, as the reference SDKs send it) and what was signed. Headers the
+/// HTTP stack adds later (`accept`, `content-length`) are not signed, as in the reference SDKs.
+/// Every attempt is signed afresh, with a new date.
 #[cfg(feature = "aksk")]
 fn sign(
     settings: &Settings,
     request: &OperationRequest,
-    path: &str,
+    signable: Signable<'_>,
     headers: &mut Vec<(String, String)>,
-    body: Option<&[u8]>,
-    aksk: &crate::runtime::credentials::AkSk,
-) -> Result<String, Error> {
-    let signable = SignableRequest {
+) -> Result<(String, SigningRecord), Error> {
+    let offset = settings.clock_offset();
+    let date = offset.apply(signable.local).unwrap_or(signable.local);
+    let to_sign = SignableRequest {
         method: request.method.as_str(),
         host: &settings.endpoint.authority,
-        path,
+        path: signable.path,
         query: &request.query,
         headers,
-        body,
+        body: signable.body,
     };
-    let signed = signer::sign(&signable, aksk, SdkDate((settings.clock)())).map_err(|source| {
-        Error::Signing {
+    let signed =
+        signer::sign(&to_sign, signable.aksk, SdkDate(date)).map_err(|source| Error::Signing {
             operation: request.operation_id,
             source,
-        }
-    })?;
+        })?;
     *headers = signed.headers;
-    Ok(signed.query)
+    let record = SigningRecord {
+        canonical_request: signed.canonical_request,
+        string_to_sign: signed.string_to_sign,
+        local_time: signable.local,
+        clock_offset: offset,
+    };
+    Ok((signed.query, record))
 }
 
 /// One `Cookie` header: the API key's cookie goes before the operation's own cookies, if any.
@@ -709,6 +981,30 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("TOPSECRET"), "{text}");
+    }
+
+    #[test]
+    fn secrets_are_kept_out_of_error_bodies() {
+        use crate::runtime::credentials::Secret;
+        let auth = Auth::Bearer(Secret::new("TOKEN-0123456789"));
+        let body = Bytes::from_static(b"bad token TOKEN-0123456789, again: TOKEN-0123456789.");
+        assert_eq!(
+            without_secrets(body, &auth),
+            Bytes::from_static(b"bad token ** redacted **, again: ** redacted **.")
+        );
+        let clean = Bytes::from_static(b"nothing secret here");
+        let kept = without_secrets(clean.clone(), &auth);
+        assert_eq!(
+            kept.as_ptr(),
+            clean.as_ptr(),
+            "a body without secrets is not copied"
+        );
+        // A secret too short to look for is left alone rather than garbling the body.
+        let short = Auth::Bearer(Secret::new("a"));
+        assert_eq!(
+            without_secrets(Bytes::from_static(b"a bad request"), &short),
+            Bytes::from_static(b"a bad request")
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `mod.rs`: the module tree, the `SERVICE` constant and `Client::builder`.
 
 use super::{Code, comma_list, lit, optional_lit};
-use crate::model::{AuthScheme, ClientParameter, Service};
+use crate::model::{AuthScheme, ClientParameter, Service, SignatureErrors};
 use std::fmt::Write as _;
 
 /// The generated module's root.
@@ -119,7 +119,10 @@ fn auth_scheme(text: &mut String, scheme: &AuthScheme) {
         ),
         AuthScheme::Bearer => write!(text, "crate::runtime::AuthScheme::Bearer"),
         AuthScheme::Basic => write!(text, "crate::runtime::AuthScheme::Basic"),
-        AuthScheme::SdkHmacSha256 { parameter_headers } => {
+        AuthScheme::SdkHmacSha256 {
+            parameter_headers,
+            signature_errors,
+        } => {
             let headers = comma_list(parameter_headers, |text, (header, parameter)| {
                 let _ = write!(
                     text,
@@ -130,10 +133,31 @@ fn auth_scheme(text: &mut String, scheme: &AuthScheme) {
             });
             write!(
                 text,
-                "crate::runtime::AuthScheme::SdkHmacSha256 {{ parameter_headers: &[{headers}] }}"
+                "crate::runtime::AuthScheme::SdkHmacSha256 {{ parameter_headers: &[{headers}], signature_errors: {} }}",
+                signature_errors_value(signature_errors)
             )
         }
     };
+}
+
+/// A signed scheme's `x-signature-errors` in `SERVICE`; `SignatureErrors::NONE` without one.
+fn signature_errors_value(errors: &SignatureErrors) -> String {
+    if *errors == SignatureErrors::default() {
+        return "crate::runtime::SignatureErrors::NONE".to_owned();
+    }
+    let canonical_request = match &errors.canonical_request {
+        Some((after, separator)) => format!(
+            "::std::option::Option::Some(crate::runtime::CanonicalRequestEcho {{ after: {}, separator: {} }})",
+            lit(after),
+            lit(separator)
+        ),
+        None => "::std::option::Option::None".to_owned(),
+    };
+    format!(
+        "crate::runtime::SignatureErrors {{ expired: &[{}], mismatch: &[{}], canonical_request: {canonical_request} }}",
+        strings(&errors.expired),
+        strings(&errors.mismatch)
+    )
 }
 
 /// The environment variables the client reads.

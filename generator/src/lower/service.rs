@@ -60,6 +60,7 @@ impl<'a> Lowering<'a> {
                     {
                         auth_schemes.push(AuthScheme::SdkHmacSha256 {
                             parameter_headers: parameter_headers(extensions),
+                            signature_errors: signature_errors(extensions),
                         })
                     }
                     SecurityScheme::APIKey { location, name, .. } => match location {
@@ -129,6 +130,32 @@ fn parameter_headers(
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A security scheme's `x-signature-errors` (validation has checked its shape).
+fn signature_errors(extensions: &indexmap::IndexMap<String, serde_json::Value>) -> SignatureErrors {
+    let Some(errors) = extensions.get("x-signature-errors") else {
+        return SignatureErrors::default();
+    };
+    let texts = |key: &str| -> Vec<String> {
+        match errors.get(key) {
+            Some(serde_json::Value::String(text)) => vec![text.clone()],
+            Some(serde_json::Value::Array(texts)) => texts
+                .iter()
+                .filter_map(|text| text.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let canonical_request = errors.get("canonical_request").and_then(|echo| {
+        let text = |key: &str| echo.get(key)?.as_str().map(str::to_owned);
+        Some((text("after")?, text("separator")?))
+    });
+    SignatureErrors {
+        expired: texts("expired"),
+        mismatch: texts("mismatch"),
+        canonical_request,
+    }
 }
 
 /// The root extension `x-error-fields` (validation has checked its shape): (code, message)
@@ -366,7 +393,7 @@ x-content-type-without-body: application/json
 paths: {}
 components:
   securitySchemes:
-    signed: {type: apiKey, in: header, name: Authorization, x-signer: sdk-hmac-sha256, x-client-parameter-headers: {X-Project-Id: project_id}}
+    signed: {type: apiKey, in: header, name: Authorization, x-signer: sdk-hmac-sha256, x-client-parameter-headers: {X-Project-Id: project_id}, x-signature-errors: {expired: signature expired, mismatch: [does not match, bad signature], canonical_request: {after: 'canonicalRequest:', separator: '|'}}}
 ",
         );
         assert_eq!(
@@ -380,7 +407,12 @@ components:
         assert_eq!(
             service.auth_schemes,
             [AuthScheme::SdkHmacSha256 {
-                parameter_headers: vec![("X-Project-Id".to_owned(), "project_id".to_owned())]
+                parameter_headers: vec![("X-Project-Id".to_owned(), "project_id".to_owned())],
+                signature_errors: SignatureErrors {
+                    expired: vec!["signature expired".to_owned()],
+                    mismatch: vec!["does not match".to_owned(), "bad signature".to_owned()],
+                    canonical_request: Some(("canonicalRequest:".to_owned(), "|".to_owned())),
+                },
             }]
         );
     }

@@ -1,6 +1,6 @@
 //! The extensions the runtime reads through the generated `SERVICE`: `x-error-fields` and
-//! `x-content-type-without-body` at the root, and `x-client-parameter-headers` on a signed
-//! security scheme.
+//! `x-content-type-without-body` at the root, and `x-client-parameter-headers` and
+//! `x-signature-errors` on a signed security scheme.
 
 use super::{Checker, describe, join};
 use serde_json::{Map, Value};
@@ -25,6 +25,13 @@ impl Checker<'_> {
                         "x-client-parameter-headers",
                     );
                     self.parameter_headers(scheme, headers, &at, &parameters);
+                }
+                if let Some(errors) = scheme.get("x-signature-errors") {
+                    let at = join(
+                        &join("#/components/securitySchemes", name),
+                        "x-signature-errors",
+                    );
+                    self.signature_errors(scheme, errors, &at);
                 }
             }
         }
@@ -165,6 +172,113 @@ impl Checker<'_> {
                     ),
                 ),
             }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// `x-signature-errors` on a signed scheme: `expired` and `mismatch` (a text or a list of
+    /// texts) and `canonical_request: {after, separator}`.
+    fn signature_errors(&mut self, scheme: &Value, errors: &Value, at: &str) {
+        if scheme.get("x-signer").is_none() {
+            self.warn(
+                at,
+                "`x-signature-errors` is only read on a scheme with `x-signer`: it describes \
+                 how the service refuses a signature",
+            );
+        }
+        let Value::Object(errors) = errors else {
+            self.warn(
+                at,
+                format!(
+                    "`x-signature-errors` must be a mapping with `expired`, `mismatch` and \
+                     `canonical_request`, not {}",
+                    describe(errors)
+                ),
+            );
+            return;
+        };
+        for (key, value) in errors {
+            let key_at = join(at, key);
+            match key.as_str() {
+                "expired" | "mismatch" => self.texts(&key_at, key, value),
+                "canonical_request" => self.canonical_request_echo(&key_at, value),
+                _ => self.warn(
+                    &key_at,
+                    format!(
+                        "unknown field `{key}` in `x-signature-errors`; the fields are \
+                         `expired`, `mismatch` and `canonical_request`"
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// A text, or a list of texts, none of them empty.
+    fn texts(&mut self, at: &str, key: &str, value: &Value) {
+        let texts: Vec<(String, &Value)> = match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| (join(at, &index.to_string()), item))
+                .collect(),
+            other => vec![(at.to_owned(), other)],
+        };
+        for (item_at, item) in texts {
+            match item {
+                Value::String(text) if !text.trim().is_empty() => {}
+                other => self.warn(
+                    &item_at,
+                    format!(
+                        "`{key}` lists texts the service's error messages contain, each a \
+                         non-empty string, not {}",
+                        describe(other)
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// `{after: <marker>, separator: <text>}`.
+    fn canonical_request_echo(&mut self, at: &str, value: &Value) {
+        let Value::Object(echo) = value else {
+            self.warn(
+                at,
+                format!(
+                    "`canonical_request` is a mapping {{after: <the text the echoed canonical \
+                     request follows>, separator: <what joins its lines>}}, not {}",
+                    describe(value)
+                ),
+            );
+            return;
+        };
+        for key in ["after", "separator"] {
+            match echo.get(key) {
+                Some(Value::String(text)) if !text.is_empty() => {}
+                Some(other) => self.warn(
+                    &join(at, key),
+                    format!(
+                        "`{key}` must be a non-empty string, not {}",
+                        describe(other)
+                    ),
+                ),
+                None => self.warn(
+                    at,
+                    format!("`canonical_request` has no `{key}`: add `{key}: <text>`"),
+                ),
+            }
+        }
+        for key in echo
+            .keys()
+            .filter(|key| !matches!(key.as_str(), "after" | "separator"))
+        {
+            self.warn(
+                &join(at, key),
+                format!(
+                    "unknown field `{key}` in `canonical_request`; the fields are `after` and \
+                     `separator`"
+                ),
+            );
         }
     }
 }
@@ -346,5 +460,59 @@ mod tests {
         ));
         let found = check(&SCHEMES.replace("HEADERS", "[X-Project-Id]"));
         assert!(has(&found, at, "must map header names"), "{found:?}");
+    }
+
+    /// `SCHEMES` with `x-signature-errors: <errors>` on the signed scheme.
+    fn with_signature_errors(errors: &str) -> String {
+        format!(
+            "{}      x-signature-errors: {errors}\n",
+            SCHEMES.replace("HEADERS", "{X-Project-Id: project_id}")
+        )
+    }
+
+    #[test]
+    fn signature_errors_are_checked() {
+        let well_formed = with_signature_errors(
+            "{expired: signature expired, mismatch: [verify aksk signature fail, does not match], \
+             canonical_request: {after: 'canonicalRequest:', separator: '|'}}",
+        );
+        assert_eq!(check(&well_formed), []);
+        let at = "#/components/securitySchemes/signed/x-signature-errors";
+        let found = check(&with_signature_errors(
+            "{expired: [''], mismatch: 3, canonical_request: {after: x, sep: '|'}, other: 1}",
+        ));
+        for (pointer, needle) in [
+            (format!("{at}/expired/0"), "each a non-empty string, not"),
+            (format!("{at}/mismatch"), "each a non-empty string, not"),
+            (
+                format!("{at}/canonical_request"),
+                "has no `separator`: add `separator: <text>`",
+            ),
+            (
+                format!("{at}/canonical_request/sep"),
+                "unknown field `sep` in `canonical_request`",
+            ),
+            (format!("{at}/other"), "unknown field `other`"),
+        ] {
+            assert!(has(&found, &pointer, needle), "{pointer}: {found:?}");
+        }
+        let found = check(&with_signature_errors("[signature expired]"));
+        assert!(has(&found, at, "must be a mapping"), "{found:?}");
+        let found = check(&with_signature_errors("{canonical_request: '|'}"));
+        assert!(
+            has(&found, &format!("{at}/canonical_request"), "is a mapping"),
+            "{found:?}"
+        );
+        let unsigned =
+            with_signature_errors("{expired: x}").replace("      x-signer: sdk-hmac-sha256\n", "");
+        assert!(
+            has(
+                &check(&unsigned),
+                at,
+                "only read on a scheme with `x-signer`"
+            ),
+            "{:?}",
+            check(&unsigned)
+        );
     }
 }

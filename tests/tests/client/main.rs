@@ -3,6 +3,7 @@
 //! configuration, transport, faults and layering, and the example program, each against a
 //! real HTTP server on 127.0.0.1.
 
+mod e2e_aksk_field;
 mod e2e_operations;
 mod e2e_signing;
 mod example_cli;
