@@ -39,3 +39,8 @@ pub mod runtime;
 
 pub use generated::{SERVICE, operations, types};
 pub use runtime::{ApiError, Client, ClientBuilder, Credentials, Error, Response, RetryPolicy};
+
+/// The README's examples, compiled as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -114,15 +114,18 @@ impl Bundler {
                 // A bare schema name in a discriminator mapping.
                 continue;
             }
-            if file == 0 && reference.starts_with('#') {
-                continue;
-            }
             let Some(relative) = site.at.strip_prefix(at) else {
                 continue;
             };
             let Some(slot) = value.pointer_mut(relative) else {
                 continue;
             };
+            if file == 0 && reference.starts_with('#') {
+                if let Some(decoded) = self.decoded_local(reference) {
+                    set_reference(slot, &site, decoded);
+                }
+                continue;
+            }
             let Some(target) = self.target(file, reference, &site.at) else {
                 continue;
             };
@@ -157,6 +160,22 @@ impl Bundler {
                 None => self.inline(slot, target, &site.at, site.kind),
             }
         }
+    }
+
+    /// A local reference of the entry document written as a URI fragment, with `%XX` escapes
+    /// (`#/paths/~1a~1%7Bid%7D/get`, as bundlers write it): the plain JSON pointer it stands
+    /// for, when the reference does not resolve as written and that pointer does.
+    fn decoded_local(&self, reference: &str) -> Option<String> {
+        if !reference.contains('%') {
+            return None;
+        }
+        let decoded = percent_decode(reference);
+        let entry = self.values.first().and_then(Option::as_ref)?;
+        let resolves = |pointer: &str| {
+            pointer_tokens(pointer).is_some()
+                && entry.pointer(pointer.trim_start_matches('#')).is_some()
+        };
+        (decoded != reference && !resolves(reference) && resolves(&decoded)).then_some(decoded)
     }
 
     /// The file and pointer `reference` (written in `file`) names, reading the file when it is

@@ -42,7 +42,8 @@ pub enum GenerateError {
     /// The spec cannot be used; every problem found is listed with its place (warnings too).
     #[error("{0}")]
     Spec(Diagnostics),
-    /// Emitted code did not parse: a bug in the generator, reported rather than panicking.
+    /// Code that should parse did not (the runtime, stripped of parts a spec does not use): a
+    /// bug in the generator, reported rather than panicking.
     #[error("internal error: generated code for {file} does not parse: {message}")]
     Format {
         /// The output file.
@@ -103,10 +104,10 @@ pub fn files_of(
     model: &model::Model,
     source_name: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let mut files = emit::emit(model)
+    let mut files: Vec<GeneratedFile> = emit::emit(model)
         .into_iter()
-        .map(|file| format::format(&file, source_name))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|file| format::format(file, source_name))
+        .collect();
     files.push(api::listing_file(model, source_name));
     Ok(files)
 }

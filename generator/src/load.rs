@@ -225,6 +225,52 @@ paths:
     }
 
     #[test]
+    fn references_outside_components_and_percent_encoded_ones_resolve() {
+        // As bundlers write them: to another operation's objects, as URI fragments.
+        let text = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /keys/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, pattern: '(?<=a)b'}}
+      responses:
+        '404': {description: missing, headers: {x-rate: {schema: {type: integer}}}}
+    delete:
+      parameters:
+        - $ref: '#/paths/~1keys~1%7Bid%7D/get/parameters/0'
+      responses:
+        '404': {$ref: '#/paths/~1keys~1{id}/get/responses/404'}
+        '204':
+          description: gone
+          headers: {x-rate: {$ref: '#/paths/~1keys~1%7Bid%7D/get/responses/404/headers/x-rate'}}
+";
+        let spec = yaml(text).unwrap();
+        let delete = &spec.document.paths.paths["/keys/{id}"]
+            .as_item()
+            .unwrap()
+            .delete
+            .as_ref()
+            .unwrap();
+        assert!(matches!(
+            &delete.parameters[0],
+            openapiv3::ReferenceOr::Item(p) if p.parameter_data_ref().name == "id"
+        ));
+        let (model, warnings) = crate::model_of(&spec).unwrap();
+        // The only warning is the pattern regex-lite cannot check, found in both copies and
+        // located where it is written (line 7), once.
+        assert_eq!(warnings.0.len(), 1, "{warnings}");
+        assert_eq!(warnings.0[0].line, Some(7), "{warnings}");
+        let op = model
+            .operations
+            .iter()
+            .find(|op| op.http_method == "DELETE")
+            .unwrap();
+        assert_eq!(op.params.len(), 1);
+        assert_eq!(op.errors.len() + op.responses.len(), 2);
+    }
+
+    #[test]
     fn an_unreadable_file_names_its_path() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing.yaml");

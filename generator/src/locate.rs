@@ -114,13 +114,32 @@ mod yaml {
         indent: usize,
         line: usize,
         kind: Kind,
+        /// Its value on this line is a flow collection (`{…}` or `[…]`).
+        flow: bool,
+    }
+
+    fn is_flow(value: &str) -> bool {
+        value.starts_with(['{', '['])
     }
 
     pub(super) fn line_of(nodes: &[Node], tokens: &[String]) -> Option<usize> {
         let mut region: &[Node] = nodes;
         let mut line = None;
+        let mut last = None;
         for token in tokens {
-            let (index, node) = find(region, token)?;
+            let Some((index, node)) = find(region, token) else {
+                // The rest of the pointer is inside a flow collection (`schema: {type: x}`,
+                // `- {name: id}`), which this scan does not split: its line is where that
+                // collection starts. A key missing from block content has no line.
+                if last.is_some_and(|node: &Node| node.flow) {
+                    return line;
+                }
+                return region
+                    .first()
+                    .filter(|first| line.is_some() && first.kind == Kind::Other && first.flow)
+                    .map(|first| first.line);
+            };
+            last = Some(node);
             line = Some(node.line);
             region = children(region, index);
         }
@@ -200,6 +219,7 @@ mod yaml {
                         indent: column,
                         line,
                         kind: Kind::Item,
+                        flow: false,
                     });
                     let after = &rest[1..];
                     let trimmed = after.trim_start();
@@ -226,6 +246,7 @@ mod yaml {
                                 key,
                                 inline: !value.is_empty(),
                             },
+                            flow: is_flow(value),
                         });
                         if scalar {
                             block_scalar = Some(column);
@@ -235,6 +256,7 @@ mod yaml {
                         indent: column,
                         line,
                         kind: Kind::Other,
+                        flow: is_flow(rest),
                     }),
                 }
                 break;
@@ -734,6 +756,27 @@ components:
         assert_eq!(yaml("#/components/schemas/it's/type"), Some(30));
         let text = "a~b/c:\n  \"x\\\"y\": 1\n";
         assert_eq!(line_of(text, Format::Yaml, "#/a~0b~1c/x\"y"), Some(2));
+    }
+
+    #[test]
+    fn yaml_flow_collections_are_located_where_they_start() {
+        let text = "paths:
+  /a:
+    get:
+      parameters:
+        - {name: id, in: path, schema: {type: string}}
+        - name: q
+          schema: {type: integer, enum: [1,
+            2]}
+      responses: {'200': {description: ok}}
+";
+        let at = |pointer: &str| line_of(text, Format::Yaml, pointer);
+        assert_eq!(at("#/paths/~1a/get/parameters/0/schema/type"), Some(5));
+        assert_eq!(at("#/paths/~1a/get/parameters/1/schema/enum/1"), Some(7));
+        assert_eq!(at("#/paths/~1a/get/responses/200/description"), Some(9));
+        // Keys missing from block content still have no line.
+        assert_eq!(at("#/paths/~1a/get/parameters/1/nope"), None);
+        assert_eq!(at("#/paths/~1a/post"), None);
     }
 
     #[test]

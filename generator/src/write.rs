@@ -159,9 +159,10 @@ pub enum WriteError {
 /// Writes `files` into `out_dir`, or checks that they are there unchanged.
 ///
 /// Write mode creates `out_dir`, writes each file whose contents changed (atomically: a
-/// temporary file in the same directory, then a rename), and removes `.rs` files directly in
-/// `out_dir` that carry the marker but are no longer produced. Check mode changes nothing and
-/// lists the same changes as stale. Both refuse, before touching anything, to overwrite a file
+/// temporary file in the same directory, then a rename), and removes `.rs` files that carry the
+/// marker but are no longer produced, from `out_dir` and from every directory it writes into.
+/// A file that differs only in its line endings (a CRLF checkout) is unchanged. Check mode
+/// changes nothing and lists the same changes as stale. Both refuse, before touching anything, to overwrite a file
 /// whose first line lacks [`GENERATED_MARKER`].
 pub fn write_files(
     out_dir: &Path,
@@ -228,6 +229,7 @@ fn plan<'a>(out_dir: &Path, files: &'a [GeneratedFile]) -> Result<Plan<'a>, Writ
         unchanged: Vec::new(),
     };
     let mut produced = BTreeSet::new();
+    let mut dirs = BTreeSet::from([out_dir.to_path_buf()]);
     for file in files {
         if !is_plain_relative(&file.path) {
             return Err(WriteError::UnsafePath {
@@ -236,13 +238,16 @@ fn plan<'a>(out_dir: &Path, files: &'a [GeneratedFile]) -> Result<Plan<'a>, Writ
         }
         let path = out_dir.join(&file.path);
         produced.insert(path.clone());
+        if let Some(dir) = path.parent() {
+            dirs.insert(dir.to_path_buf());
+        }
         match read_if_exists(&path)? {
             None => plan.steps.push(Step::Put {
                 path,
                 contents: &file.contents,
                 kind: ChangeKind::Missing,
             }),
-            Some(existing) if existing == file.contents.as_bytes() => plan.unchanged.push(path),
+            Some(existing) if same_text(&existing, &file.contents) => plan.unchanged.push(path),
             Some(existing) if !has_marker(&existing) => {
                 return Err(WriteError::HandWritten { path });
             }
@@ -253,12 +258,34 @@ fn plan<'a>(out_dir: &Path, files: &'a [GeneratedFile]) -> Result<Plan<'a>, Writ
             }),
         }
     }
-    for path in generated_rs_files(out_dir)? {
-        if !produced.contains(&path) {
-            plan.steps.push(Step::Remove { path });
+    for dir in &dirs {
+        for path in generated_rs_files(dir)? {
+            if !produced.contains(&path) {
+                plan.steps.push(Step::Remove { path });
+            }
         }
     }
     Ok(plan)
+}
+
+/// `existing` is `text`, byte for byte or with every line ending `\r\n` (as a checkout with
+/// `core.autocrlf` writes it).
+fn same_text(existing: &[u8], text: &str) -> bool {
+    if existing == text.as_bytes() {
+        return true;
+    }
+    let mut rest = existing;
+    for line in text.split_inclusive('\n') {
+        let expected = match line.strip_suffix('\n') {
+            Some(body) => [body.as_bytes(), b"\r\n"].concat(),
+            None => line.as_bytes().to_vec(),
+        };
+        match rest.strip_prefix(expected.as_slice()) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// `.rs` files directly in `dir` whose first line carries the marker (none if `dir` is absent).
@@ -524,6 +551,57 @@ mod tests {
         assert!(!dir.path().join("gone.rs").exists());
         assert!(dir.path().join("notes.rs").exists());
         assert!(dir.path().join("sub/deep.rs").exists());
+    }
+
+    #[test]
+    fn a_crlf_checkout_is_up_to_date_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [generated("a.rs", "fn a() {}\nfn b() {}")];
+        let crlf = files[0].contents.replace('\n', "\r\n");
+        fs::write(dir.path().join("a.rs"), &crlf).unwrap();
+
+        let check = write_files(dir.path(), &files, Mode::Check).unwrap();
+        assert!(check.is_up_to_date(), "{:?}", check.changes);
+        let write = write_files(dir.path(), &files, Mode::Write).unwrap();
+        assert!(write.changes.is_empty());
+        assert_eq!(fs::read_to_string(dir.path().join("a.rs")).unwrap(), crlf);
+
+        // Line endings are the only difference forgiven.
+        let edited = crlf.replace("fn b", "fn c");
+        fs::write(dir.path().join("a.rs"), edited).unwrap();
+        let check = write_files(dir.path(), &files, Mode::Check).unwrap();
+        assert_eq!(names(&check), [("a.rs".to_owned(), ChangeKind::Differs)]);
+    }
+
+    #[test]
+    fn same_text_needs_every_line_ending_to_match() {
+        assert!(same_text(b"a\nb\n", "a\nb\n"));
+        assert!(same_text(b"a\r\nb\r\n", "a\nb\n"));
+        assert!(same_text(b"a\r\nb", "a\nb"));
+        assert!(!same_text(b"a\r\nb\r\n", "a\nb"));
+        assert!(!same_text(b"a\r\r\nb\r\n", "a\nb\n"));
+        assert!(!same_text(b"a\nb\n", "a\nb\nc\n"));
+    }
+
+    #[test]
+    fn a_file_no_longer_written_into_a_subdirectory_is_removed() {
+        // `new` writes `src/runtime/*.rs`; a runtime file a later run no longer needs goes.
+        let dir = tempfile::tempdir().unwrap();
+        let both = [
+            generated("src/runtime/kept.rs", ""),
+            generated("src/runtime/old.rs", ""),
+        ];
+        write_files(dir.path(), &both, Mode::Write).unwrap();
+        fs::write(dir.path().join("src/runtime/mine.rs"), "// hand-written\n").unwrap();
+
+        let outcome = write_files(dir.path(), &both[..1], Mode::Write).unwrap();
+        assert_eq!(
+            names(&outcome),
+            [("old.rs".to_owned(), ChangeKind::NoLongerGenerated)]
+        );
+        assert!(!dir.path().join("src/runtime/old.rs").exists());
+        assert!(dir.path().join("src/runtime/kept.rs").exists());
+        assert!(dir.path().join("src/runtime/mine.rs").exists());
     }
 
     #[test]

@@ -117,6 +117,56 @@ fn crate_stem(spec: &Path) -> String {
     }
 }
 
+/// Code written against an older client keeps compiling after additive spec edits: the clients
+/// of `tests/fixtures/compat/base.yaml` and of `edited.yaml` (the same spec after additive
+/// edits, which the regeneration report must call `minor`), and for each a crate holding the
+/// same user code, `user.rs`, written against the first. Returns the crates' names.
+fn compat_crates(root: &Path, workspace: &Path) -> Vec<String> {
+    let fixtures = root.join("tests/fixtures/compat");
+    let mut listings = Vec::new();
+    let mut names = Vec::new();
+    for version in ["base", "edited"] {
+        let spec = fixtures.join(format!("{version}.yaml"));
+        let loaded = generator::load::load(&spec).unwrap_or_else(|d| panic!("{d}"));
+        let client = format!("compat-{version}");
+        let files = generator::standalone::standalone_crate(&loaded, "spec.yaml", Some(&client))
+            .unwrap_or_else(|error| panic!("{}: {error}", spec.display()))
+            .files;
+        let listing = files
+            .iter()
+            .find(|file| file.path.ends_with("public-api.txt"))
+            .map(|file| file.contents.clone())
+            .expect("the crate lists its public API");
+        listings.push(listing);
+        generator::write::write_files(
+            &workspace.join(&client),
+            &files,
+            generator::write::Mode::Write,
+        )
+        .unwrap_or_else(|e| panic!("writing {client}: {e}"));
+        let user = format!("compat-user-of-{version}");
+        let user_dir = workspace.join(&user);
+        std::fs::create_dir_all(user_dir.join("src")).expect("the user crate's folder");
+        std::fs::write(
+            user_dir.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"{user}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nclient = {{ package = \"{client}\", path = \"../{client}\" }}\n"
+            ),
+        )
+        .expect("the user crate's manifest");
+        std::fs::copy(fixtures.join("user.rs"), user_dir.join("src/lib.rs")).expect("user.rs");
+        names.push(client);
+        names.push(user);
+    }
+    let report = generator::report::compare(&listings[0], &listings[1]);
+    assert_eq!(
+        report.verdict(),
+        Some(generator::report::Verdict::Minor),
+        "base.yaml → edited.yaml must be additive:\n{report}"
+    );
+    names
+}
+
 #[test]
 fn every_spec_generates_a_crate_that_passes_clippy() {
     let root = workspace_root();
@@ -174,6 +224,7 @@ fn every_spec_generates_a_crate_that_passes_clippy() {
         "specs the generator rejected:\n{}",
         failures.join("\n")
     );
+    members.extend(compat_crates(&root, workspace.path()));
 
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",

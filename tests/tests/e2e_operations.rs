@@ -960,3 +960,319 @@ async fn a_list_that_never_ends_stops_at_the_page_limit() {
     );
     assert_eq!(server.request_count(), 5);
 }
+
+/// The documented 400 body of each operation, as its error type decoded it, and the declared
+/// `X-Request-Id` header of each success, typed.
+#[tokio::test]
+async fn every_operation_decodes_its_documented_error_and_its_typed_headers() {
+    use metastudio::operations::{
+        CreateActiveCodeError, DeleteActiveCodeError, ListActiveCodeError, ResetActiveCodeError,
+        ShowActiveCodeError, UpdateActiveCodeError,
+    };
+    use metastudio::types::ErrorResponse;
+
+    let mut expected = ErrorResponse::default();
+    expected.error_code = Some("MSS.00000003".to_owned());
+    expected.error_msg = Some("Invalid parameter".to_owned());
+    let failing = TestServer::start(Responder::always(invalid_parameter())).await;
+    let client = client(&failing);
+    let documented = |body: Option<&ErrorResponse>, operation: &str| {
+        assert_eq!(
+            body,
+            Some(&expected),
+            "{operation}: the documented 400 body"
+        );
+    };
+
+    let error = client
+        .create_active_code()
+        .body(create_body(1))
+        .send()
+        .await
+        .unwrap_err();
+    documented(
+        match error.documented() {
+            Some(CreateActiveCodeError::BadRequest(body)) => Some(body),
+            _ => None,
+        },
+        "Create",
+    );
+    let error = client
+        .list_active_code()
+        .robot_id(ROBOT)
+        .send()
+        .await
+        .unwrap_err();
+    documented(
+        match error.documented() {
+            Some(ListActiveCodeError::BadRequest(body)) => Some(body),
+            _ => None,
+        },
+        "List",
+    );
+    let error = client
+        .show_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .unwrap_err();
+    documented(
+        match error.documented() {
+            Some(ShowActiveCodeError::BadRequest(body)) => Some(body),
+            _ => None,
+        },
+        "Show",
+    );
+    let error = client
+        .update_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .unwrap_err();
+    documented(
+        match error.documented() {
+            Some(UpdateActiveCodeError::BadRequest(body)) => Some(body),
+            _ => None,
+        },
+        "Update",
+    );
+    let error = client
+        .reset_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .unwrap_err();
+    documented(
+        match error.documented() {
+            Some(ResetActiveCodeError::BadRequest(body)) => Some(body),
+            _ => None,
+        },
+        "Reset",
+    );
+    let error = client
+        .delete_active_code()
+        .body(vec![ID.to_owned()])
+        .send()
+        .await
+        .unwrap_err();
+    documented(
+        match error.documented() {
+            Some(DeleteActiveCodeError::BadRequest(body)) => Some(body),
+            _ => None,
+        },
+        "Delete",
+    );
+    // Every error still says what an untyped one does.
+    let api = error.as_api().expect("an API error");
+    assert_eq!(api.status.as_u16(), 400);
+    assert_eq!(api.request_id.as_deref(), Some(REQUEST_ID));
+    assert_eq!(api.error_code.as_deref(), Some("MSS.00000003"));
+    assert_eq!(api.attempts, 1);
+
+    let page = json!({"count": 0, "data": []});
+    let ok = TestServer::start(Responder::from_fn(move |request| {
+        let reply = if request.method == "GET" && request.query().is_some() {
+            Reply::json(200, &page)
+        } else if request.target.ends_with("/delete") {
+            Reply::status(200)
+        } else {
+            Reply::json(200, &documented_active_code())
+        };
+        reply.header("x-request-id", REQUEST_ID)
+    }))
+    .await;
+    let client = self::client(&ok);
+    let id = Some(REQUEST_ID);
+    let created = client
+        .create_active_code()
+        .body(create_body(1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        created.typed_headers().x_request_id.as_deref(),
+        id,
+        "Create"
+    );
+    let listed = client
+        .list_active_code()
+        .robot_id(ROBOT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.typed_headers().x_request_id.as_deref(), id, "List");
+    let shown = client
+        .show_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shown.typed_headers().x_request_id.as_deref(), id, "Show");
+    let updated = client
+        .update_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.typed_headers().x_request_id.as_deref(),
+        id,
+        "Update"
+    );
+    let reset = client
+        .reset_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.typed_headers().x_request_id.as_deref(), id, "Reset");
+    let deleted = client
+        .delete_active_code()
+        .body(vec![ID.to_owned()])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        deleted.typed_headers().x_request_id.as_deref(),
+        id,
+        "Delete"
+    );
+}
+
+/// A success status the spec does not list is read as the documented success when it can be,
+/// and is `UndocumentedSuccess` (status and body kept) when it cannot; an error status the spec
+/// does not list is an API error without a documented body.
+#[tokio::test]
+async fn undocumented_statuses_are_told_apart() {
+    let server = TestServer::start(vec![
+        Reply::status(204).header("X-Request-Id", REQUEST_ID),
+        Reply::status(204).header("X-Request-Id", REQUEST_ID),
+        Reply::json(202, &documented_active_code()),
+        Reply::json(
+            404,
+            &json!({"error_code": "MSS.404", "error_msg": "No such code"}),
+        ),
+    ])
+    .await;
+    let client = client(&server);
+
+    // Delete documents 200 without a body: a 204 is that success.
+    let deleted = client
+        .delete_active_code()
+        .body(vec![ID.to_owned()])
+        .send()
+        .await
+        .expect("an undocumented 204 of an operation without a body is its success");
+    assert_eq!(deleted.status().as_u16(), 204);
+
+    // Show documents 200 with a body: an empty 204 cannot be it.
+    match client.show_active_code().active_code_id(ID).send().await {
+        Err(Error::UndocumentedSuccess(api)) => {
+            assert_eq!(api.status.as_u16(), 204);
+            assert_eq!(api.request_id.as_deref(), Some(REQUEST_ID));
+            assert!(api.body.is_empty());
+        }
+        other => panic!("expected UndocumentedSuccess, got {other:?}"),
+    }
+
+    // A 202 with the documented body is read as that body.
+    let accepted = client
+        .update_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .expect("a 202 with the documented body");
+    assert_eq!(accepted.status().as_u16(), 202);
+    assert_eq!(accepted.body(), &expected_active_code());
+
+    // An undocumented 404 is an API error, with its fields read but nothing documented.
+    let error = client
+        .show_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .expect_err("404 is an error");
+    let api = error.as_api().expect("an API error");
+    assert_eq!(api.status.as_u16(), 404);
+    assert_eq!(api.error_code.as_deref(), Some("MSS.404"));
+    assert!(error.documented().is_none(), "404 is not documented");
+}
+
+/// A call's timeout, retry policy and headers apply to that call only.
+#[tokio::test]
+async fn per_call_options_change_one_call_only() {
+    use std::time::Duration;
+    let server = TestServer::start(vec![
+        Reply::json(200, &documented_active_code()).delay(Duration::from_millis(800)),
+        Reply::status(503),
+        Reply::json(200, &documented_active_code()),
+        Reply::json(200, &documented_active_code()),
+    ])
+    .await;
+    // No retries, and a generous timeout, by default.
+    let client = client(&server);
+
+    match client
+        .show_active_code()
+        .active_code_id(ID)
+        .timeout(Duration::from_millis(100))
+        .send()
+        .await
+    {
+        Err(Error::Timeout { timeout, .. }) => assert_eq!(timeout, Duration::from_millis(100)),
+        other => panic!("expected the call's own timeout, got {other:?}"),
+    }
+    let retried = client
+        .show_active_code()
+        .active_code_id(ID)
+        .retry(RetryPolicy::default().base_delay(Duration::ZERO))
+        .header("X-Trace", "call-7")
+        .send()
+        .await
+        .expect("the call's own retry policy retries the 503");
+    assert_eq!(retried.status().as_u16(), 200);
+    let plain = client
+        .show_active_code()
+        .active_code_id(ID)
+        .send()
+        .await
+        .expect("the next call uses the client's settings");
+    assert_eq!(plain.status().as_u16(), 200);
+
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        4,
+        "one timed out, one retried once, one plain"
+    );
+    let traces: Vec<Option<&str>> = requests.iter().map(|r| r.header("X-Trace")).collect();
+    assert_eq!(
+        traces,
+        [None, Some("call-7"), Some("call-7"), None],
+        "the header goes with its call's attempts only"
+    );
+}
+
+/// A page stream owns its call (and a clone of the client), so it moves into a spawned task.
+#[tokio::test]
+async fn a_page_stream_runs_in_a_spawned_task() {
+    let server = TestServer::start(paging_server(7)).await;
+    let stream = client(&server)
+        .list_active_code()
+        .robot_id(ROBOT)
+        .limit(3)
+        .stream();
+    let items = tokio::spawn(async move { stream.collect::<Vec<_>>().await })
+        .await
+        .expect("the task ends");
+    let ids: Vec<String> = items
+        .into_iter()
+        .map(|item| {
+            item.expect("every page succeeds")
+                .active_code_id
+                .unwrap_or_default()
+        })
+        .collect();
+    let expected: Vec<String> = (0..7).map(|i| format!("code-{i:02}")).collect();
+    assert_eq!(ids, expected);
+}

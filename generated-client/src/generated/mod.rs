@@ -4,6 +4,7 @@
 
 pub mod operations;
 pub mod types;
+
 /// What the spec says about MetaStudio 1.0.0: servers, security schemes and extensions.
 ///
 /// Huawei Cloud MetaStudio: activation codes for intelligent interactive chat with digital
@@ -13,94 +14,40 @@ pub const SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
     title: "MetaStudio",
     version: "1.0.0",
     server_url: "https://metastudio.{region}.myhuaweicloud.com",
-    server_variables: &[
-        crate::runtime::ServerVariable {
-            name: "region",
-            default: "cn-north-4",
-            allowed: &["cn-north-4", "cn-east-3"],
-        },
-    ],
+    server_variables: &[crate::runtime::ServerVariable { name: "region", default: "cn-north-4", allowed: &["cn-north-4", "cn-east-3"] }],
     region_env_prefix: ::std::option::Option::Some("HUAWEICLOUD_SDK_REGION_METASTUDIO_"),
     request_id_header: "X-Request-Id",
-    auth_schemes: &[
-        crate::runtime::AuthScheme::ApiKeyHeader {
-            name: "X-Auth-Token",
-        },
-        crate::runtime::AuthScheme::SdkHmacSha256 {
-            parameter_headers: &[
-                crate::runtime::ParameterHeader {
-                    header: "X-Project-Id",
-                    parameter: "project_id",
-                },
-            ],
-        },
-    ],
+    auth_schemes: &[crate::runtime::AuthScheme::ApiKeyHeader { name: "X-Auth-Token" }, crate::runtime::AuthScheme::SdkHmacSha256 { parameter_headers: &[crate::runtime::ParameterHeader { header: "X-Project-Id", parameter: "project_id" }] }],
     environment: crate::runtime::Environment {
         region: &["CLOUD_SDK_REGION"],
         endpoint: &["CLOUD_SDK_ENDPOINT"],
-        client_parameters: &[
-            crate::runtime::ParameterVariables {
-                parameter: "project_id",
-                variables: &["CLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"],
-            },
-        ],
-        ak_sk: &[
-            crate::runtime::AkSkVariables {
-                ak: "CLOUD_SDK_AK",
-                sk: "CLOUD_SDK_SK",
-                security_token: ::std::option::Option::Some("CLOUD_SDK_SECURITY_TOKEN"),
-            },
-            crate::runtime::AkSkVariables {
-                ak: "HUAWEICLOUD_SDK_AK",
-                sk: "HUAWEICLOUD_SDK_SK",
-                security_token: ::std::option::Option::Some(
-                    "HUAWEICLOUD_SDK_SECURITY_TOKEN",
-                ),
-            },
-        ],
+        client_parameters: &[crate::runtime::ParameterVariables { parameter: "project_id", variables: &["CLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"] }],
+        ak_sk: &[crate::runtime::AkSkVariables { ak: "CLOUD_SDK_AK", sk: "CLOUD_SDK_SK", security_token: ::std::option::Option::Some("CLOUD_SDK_SECURITY_TOKEN") }, crate::runtime::AkSkVariables { ak: "HUAWEICLOUD_SDK_AK", sk: "HUAWEICLOUD_SDK_SK", security_token: ::std::option::Option::Some("HUAWEICLOUD_SDK_SECURITY_TOKEN") }],
         token: &["CLOUD_SDK_TOKEN"],
     },
-    client_parameters: &[
-        crate::runtime::ClientParameter {
-            name: "project_id",
-            setter: "project_id",
-            min_length: ::std::option::Option::None,
-            max_length: ::std::option::Option::None,
-            pattern: ::std::option::Option::None,
-            allowed: &[],
-        },
-    ],
-    error_fields: &[
-        crate::runtime::ErrorFields {
-            code: "error_code",
-            message: "error_msg",
-        },
-        crate::runtime::ErrorFields {
-            code: "errorCode",
-            message: "errorMsg",
-        },
-    ],
+    client_parameters: &[crate::runtime::ClientParameter { name: "project_id", setter: "project_id", min_length: ::std::option::Option::None, max_length: ::std::option::Option::None, pattern: ::std::option::Option::None, allowed: &[] }],
+    error_fields: &[crate::runtime::ErrorFields { code: "error_code", message: "error_msg" }, crate::runtime::ErrorFields { code: "errorCode", message: "errorMsg" }],
     content_type_without_body: ::std::option::Option::Some("application/json"),
 };
+
 impl crate::runtime::Client {
     /// Starts configuring a client for MetaStudio.
     pub fn builder() -> crate::runtime::ClientBuilder {
         crate::runtime::ClientBuilder::new(&SERVICE)
     }
+
     /// A client configured from the environment variables the spec names, with every
     /// other setting at its default: `Client::builder().with_env().build()`.
     pub fn from_env() -> ::std::result::Result<Self, crate::runtime::Error> {
         Self::builder().with_env().build()
     }
 }
+
 impl crate::runtime::ClientBuilder {
     /// Sets `project_id` once for every operation that takes it (the same as `.client_parameter("project_id", value)`).
     ///
     /// Project ID. See "Obtaining a Project ID" in the vendor's documentation.
-    pub fn project_id(
-        self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn project_id(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.client_parameter("project_id", value)
     }
 }

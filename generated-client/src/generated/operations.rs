@@ -4,46 +4,31 @@
 
 #![allow(
     deprecated,
+    clippy::large_enum_variant,
+    clippy::match_overlapping_arm,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags,
-    reason = "generated code may use what the spec deprecates; doc text is the spec's prose"
+    reason = "generated code may use what the spec deprecates; doc text is the spec's prose; variants are the spec's alternatives; a status matches its own arm before its range's"
 )]
-/// The parameters of one call of [`Client::create_active_code`](crate::runtime::Client::create_active_code): set them on the call it returns, then `.send().await` it.
+
+/// The parameters of one call of [`Client::create_active_code`](crate::runtime::Client::create_active_code): set them on the call it returns, then `.send().await` it. Its `Operation` impl names the types of the answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateActiveCodeRequest {
     x_app_user_id: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<super::types::CreateActiveCodeReq>,
 }
-impl CreateActiveCodeRequest {
-    /// Checks the spec's constraints on every value set; runs before anything is sent.
-    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern(
-                "X-App-UserId",
-                value,
-                "^[^\\u4e00-\\u9fa5]*$",
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = &self.body {
-            crate::runtime::validate::Validate::validate_at(value, "body")?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
+
 /// The error responses [`Client::create_active_code`](crate::runtime::Client::create_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "variants are the spec's alternatives; boxing one would burden every caller"
-)]
 pub enum CreateActiveCodeError {
     /// 400: Invalid request parameters. The body carries an error code and its description.
     BadRequest(super::types::ErrorResponse),
 }
+
 /// The response headers [`Client::create_active_code`](crate::runtime::Client::create_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -51,163 +36,81 @@ pub struct CreateActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
+
 impl CreateActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
     pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
-            x_request_id: headers
-                .get("X-Request-Id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned),
+            x_request_id: headers.get("X-Request-Id").and_then(|value| value.to_str().ok()).map(str::to_owned),
         }
     }
 }
-impl crate::runtime::Call<super::operations::CreateActiveCodeRequest> {
+
+impl crate::runtime::Call<CreateActiveCodeRequest> {
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+    pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.x_app_user_id = Some(value.into());
         self
     }
+
     /// The `application/json` request body (required).
     pub fn body(mut self, value: super::types::CreateActiveCodeReq) -> Self {
-        self.request.body = ::std::option::Option::Some(value);
+        self.request.body = Some(value);
         self
     }
-    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `POST /v1/{project_id}/digital-human-chat/active-code` and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<
-            super::types::ActiveCodeInfo,
-            super::operations::CreateActiveCodeResponseHeaders,
-        >,
-        crate::runtime::Error<super::operations::CreateActiveCodeError>,
-    > {
-        let crate::runtime::Call { client, request, options } = self;
-        let raw = async {
-            crate::runtime::call::required(&request.body, "body", "body")?;
-            request.validate()?;
-            let c_project_id = client.client_parameter("project_id")?;
-            let mut path = ::std::string::String::new();
-            path.push_str("/v1/");
-            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
-            path.push_str("/digital-human-chat/active-code");
-            let query = ::std::vec::Vec::new();
-            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-                headers
-                    .push((
-                        "X-App-UserId",
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            let body = match &request.body {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(crate::runtime::RequestBody {
-                        content_type: ::std::borrow::Cow::Borrowed("application/json"),
-                        bytes: ::serde_json::to_vec(value)
-                            .map_err(crate::runtime::Error::serialize)?,
-                    })
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            client
-                .execute(crate::runtime::OperationRequest {
-                    operation_id: "CreateActiveCode",
-                    method: ::http::Method::POST,
-                    path,
-                    query,
-                    headers,
-                    body,
-                    idempotent: false,
-                    options,
-                })
-                .await
+}
+
+impl crate::runtime::Operation for CreateActiveCodeRequest {
+    type Output = super::types::ActiveCodeInfo;
+    type Headers = CreateActiveCodeResponseHeaders;
+    type Error = CreateActiveCodeError;
+
+    fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
+        crate::runtime::call::required(&self.body, "body", "body")?;
+        if let Some(value) = &self.x_app_user_id {
+            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
         }
-            .await
-            .map_err(crate::runtime::Error::retype)?;
-        let typed_headers = super::operations::CreateActiveCodeResponseHeaders::from_headers(
-            raw.headers(),
-        );
+        if let Some(value) = &self.body {
+            crate::runtime::validate::Validate::validate_at(value, "body")?;
+        }
+        let c_project_id = client.client_parameter("project_id")?;
+        let mut request = crate::runtime::OperationRequest::new("CreateActiveCode", ::http::Method::POST, false);
+        request.path("/v1/");
+        request.path_param(c_project_id);
+        request.path("/digital-human-chat/active-code");
+        request.header("X-App-UserId", self.x_app_user_id.as_ref());
+        if let Some(value) = &self.body {
+            request.body = Some(crate::runtime::RequestBody::json_as(value, "application/json")?);
+        }
+        Ok(request)
+    }
+
+    fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
+        let headers = CreateActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
-            200 => {
-                raw.json_response::<
-                        super::types::ActiveCodeInfo,
-                        _,
-                        _,
-                        _,
-                    >(true, typed_headers, ::std::convert::identity)
-            }
-            400 => {
-                ::std::result::Result::Err(
-                    raw
-                        .json_error::<
-                            super::types::ErrorResponse,
-                            _,
-                        >(super::operations::CreateActiveCodeError::BadRequest),
-                )
-            }
-            status if (200..=299).contains(&status) => {
-                raw.json_response::<
-                        super::types::ActiveCodeInfo,
-                        _,
-                        _,
-                        _,
-                    >(false, typed_headers, ::std::convert::identity)
-            }
-            _ => {
-                ::std::result::Result::Err(
-                    raw.into_documented_error(::std::option::Option::None),
-                )
-            }
+            200 => raw.json_response(true, headers, ::std::convert::identity),
+            400 => Err(raw.json_error(CreateActiveCodeError::BadRequest)),
+            200..=299 => raw.json_response(false, headers, ::std::convert::identity),
+            _ => Err(raw.into_documented_error(None)),
         }
     }
 }
-impl crate::runtime::Client {
-    /// Create an activation code.
-    ///
-    /// This API is used to create an activation code for an application's interactive chat.
-    ///
-    /// `POST /v1/{project_id}/digital-human-chat/active-code`: set the parameters on the returned call, then `.send().await` it.
-    pub fn create_active_code(
-        &self,
-    ) -> crate::runtime::Call<super::operations::CreateActiveCodeRequest> {
-        crate::runtime::Call::new(self, ::std::default::Default::default())
-    }
-}
-/// The parameters of one call of [`Client::delete_active_code`](crate::runtime::Client::delete_active_code): set them on the call it returns, then `.send().await` it.
+
+/// The parameters of one call of [`Client::delete_active_code`](crate::runtime::Client::delete_active_code): set them on the call it returns, then `.send().await` it. Its `Operation` impl names the types of the answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteActiveCodeRequest {
     x_app_user_id: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl DeleteActiveCodeRequest {
-    /// Checks the spec's constraints on every value set; runs before anything is sent.
-    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern(
-                "X-App-UserId",
-                value,
-                "^[^\\u4e00-\\u9fa5]*$",
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
+
 /// The error responses [`Client::delete_active_code`](crate::runtime::Client::delete_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "variants are the spec's alternatives; boxing one would burden every caller"
-)]
 pub enum DeleteActiveCodeError {
     /// 400: Invalid request parameters. The body carries an error code and its description.
     BadRequest(super::types::ErrorResponse),
 }
+
 /// The response headers [`Client::delete_active_code`](crate::runtime::Client::delete_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -215,119 +118,64 @@ pub struct DeleteActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
+
 impl DeleteActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
     pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
-            x_request_id: headers
-                .get("X-Request-Id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned),
+            x_request_id: headers.get("X-Request-Id").and_then(|value| value.to_str().ok()).map(str::to_owned),
         }
     }
 }
-impl crate::runtime::Call<super::operations::DeleteActiveCodeRequest> {
+
+impl crate::runtime::Call<DeleteActiveCodeRequest> {
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+    pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.x_app_user_id = Some(value.into());
         self
     }
+
     /// The `application/json` request body (required). The IDs of the activation codes to delete.
     pub fn body(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
-        self.request.body = ::std::option::Option::Some(value);
+        self.request.body = Some(value);
         self
     }
-    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `POST /v1/{project_id}/digital-human-chat/active-code/delete` and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<(), super::operations::DeleteActiveCodeResponseHeaders>,
-        crate::runtime::Error<super::operations::DeleteActiveCodeError>,
-    > {
-        let crate::runtime::Call { client, request, options } = self;
-        let raw = async {
-            crate::runtime::call::required(&request.body, "body", "body")?;
-            request.validate()?;
-            let c_project_id = client.client_parameter("project_id")?;
-            let mut path = ::std::string::String::new();
-            path.push_str("/v1/");
-            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
-            path.push_str("/digital-human-chat/active-code/delete");
-            let query = ::std::vec::Vec::new();
-            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-                headers
-                    .push((
-                        "X-App-UserId",
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            let body = match &request.body {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(crate::runtime::RequestBody {
-                        content_type: ::std::borrow::Cow::Borrowed("application/json"),
-                        bytes: ::serde_json::to_vec(value)
-                            .map_err(crate::runtime::Error::serialize)?,
-                    })
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            client
-                .execute(crate::runtime::OperationRequest {
-                    operation_id: "DeleteActiveCode",
-                    method: ::http::Method::POST,
-                    path,
-                    query,
-                    headers,
-                    body,
-                    idempotent: false,
-                    options,
-                })
-                .await
+}
+
+impl crate::runtime::Operation for DeleteActiveCodeRequest {
+    type Output = ();
+    type Headers = DeleteActiveCodeResponseHeaders;
+    type Error = DeleteActiveCodeError;
+
+    fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
+        crate::runtime::call::required(&self.body, "body", "body")?;
+        if let Some(value) = &self.x_app_user_id {
+            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
         }
-            .await
-            .map_err(crate::runtime::Error::retype)?;
-        let typed_headers = super::operations::DeleteActiveCodeResponseHeaders::from_headers(
-            raw.headers(),
-        );
+        let c_project_id = client.client_parameter("project_id")?;
+        let mut request = crate::runtime::OperationRequest::new("DeleteActiveCode", ::http::Method::POST, false);
+        request.path("/v1/");
+        request.path_param(c_project_id);
+        request.path("/digital-human-chat/active-code/delete");
+        request.header("X-App-UserId", self.x_app_user_id.as_ref());
+        if let Some(value) = &self.body {
+            request.body = Some(crate::runtime::RequestBody::json_as(value, "application/json")?);
+        }
+        Ok(request)
+    }
+
+    fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
+        let headers = DeleteActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
-            200 => ::std::result::Result::Ok(raw.into_response_with((), typed_headers)),
-            400 => {
-                ::std::result::Result::Err(
-                    raw
-                        .json_error::<
-                            super::types::ErrorResponse,
-                            _,
-                        >(super::operations::DeleteActiveCodeError::BadRequest),
-                )
-            }
-            status if (200..=299).contains(&status) => {
-                ::std::result::Result::Ok(raw.into_response_with((), typed_headers))
-            }
-            _ => {
-                ::std::result::Result::Err(
-                    raw.into_documented_error(::std::option::Option::None),
-                )
-            }
+            200 => Ok(raw.into_response_with((), headers)),
+            400 => Err(raw.json_error(DeleteActiveCodeError::BadRequest)),
+            200..=299 => Ok(raw.into_response_with((), headers)),
+            _ => Err(raw.into_documented_error(None)),
         }
     }
 }
-impl crate::runtime::Client {
-    /// Delete activation codes.
-    ///
-    /// This API is used to delete activation codes in batch.
-    ///
-    /// `POST /v1/{project_id}/digital-human-chat/active-code/delete`: set the parameters on the returned call, then `.send().await` it.
-    pub fn delete_active_code(
-        &self,
-    ) -> crate::runtime::Call<super::operations::DeleteActiveCodeRequest> {
-        crate::runtime::Call::new(self, ::std::default::Default::default())
-    }
-}
-/// The parameters of one call of [`Client::list_active_code`](crate::runtime::Client::list_active_code): set them on the call it returns, then `.send().await` it.
+
+/// The parameters of one call of [`Client::list_active_code`](crate::runtime::Client::list_active_code): set them on the call it returns, then `.send().await` it. Its `Operation` impl names the types of the answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListActiveCodeRequest {
     x_app_user_id: ::std::option::Option<::std::string::String>,
@@ -335,38 +183,15 @@ pub struct ListActiveCodeRequest {
     limit: ::std::option::Option<i32>,
     robot_id: ::std::option::Option<::std::string::String>,
 }
-impl ListActiveCodeRequest {
-    /// Checks the spec's constraints on every value set; runs before anything is sent.
-    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern(
-                "X-App-UserId",
-                value,
-                "^[^\\u4e00-\\u9fa5]*$",
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::validate::minimum("offset", *value, 0i32, false)?;
-            crate::runtime::validate::maximum("offset", *value, 2147483647i32, false)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::validate::minimum("limit", *value, 1i32, false)?;
-            crate::runtime::validate::maximum("limit", *value, 100i32, false)?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
+
 /// The error responses [`Client::list_active_code`](crate::runtime::Client::list_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "variants are the spec's alternatives; boxing one would burden every caller"
-)]
 pub enum ListActiveCodeError {
     /// 400: Invalid request parameters. The body carries an error code and its description.
     BadRequest(super::types::ErrorResponse),
 }
+
 /// The response headers [`Client::list_active_code`](crate::runtime::Client::list_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -374,236 +199,117 @@ pub struct ListActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
+
 impl ListActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
     pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
-            x_request_id: headers
-                .get("X-Request-Id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned),
+            x_request_id: headers.get("X-Request-Id").and_then(|value| value.to_str().ok()).map(str::to_owned),
         }
     }
 }
-impl crate::runtime::Call<super::operations::ListActiveCodeRequest> {
+
+impl crate::runtime::Call<ListActiveCodeRequest> {
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+    pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.x_app_user_id = Some(value.into());
         self
     }
+
     /// Query parameter `offset`. Offset of the first record to return (the number of records skipped).
     ///
     /// Default: `0`.
     pub fn offset(mut self, value: i32) -> Self {
-        self.request.offset = ::std::option::Option::Some(value);
+        self.request.offset = Some(value);
         self
     }
+
     /// Query parameter `limit`. Number of records to return per page.
     ///
     /// Default: `10`.
     pub fn limit(mut self, value: i32) -> Self {
-        self.request.limit = ::std::option::Option::Some(value);
+        self.request.limit = Some(value);
         self
     }
+
     /// Query parameter `robot_id` (required). Application ID. Only the activation codes of this application are listed.
-    pub fn robot_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.robot_id = ::std::option::Option::Some(value.into());
+    pub fn robot_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.robot_id = Some(value.into());
         self
     }
-    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `GET /v1/{project_id}/digital-human-chat/active-code` and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<
-            super::types::ListActiveCodeResponse,
-            super::operations::ListActiveCodeResponseHeaders,
-        >,
-        crate::runtime::Error<super::operations::ListActiveCodeError>,
-    > {
-        let crate::runtime::Call { client, request, options } = self;
-        let raw = async {
-            let p_robot_id = crate::runtime::call::required(
-                &request.robot_id,
-                "robot_id",
-                "robot_id",
-            )?;
-            request.validate()?;
-            let c_project_id = client.client_parameter("project_id")?;
-            let mut path = ::std::string::String::new();
-            path.push_str("/v1/");
-            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
-            path.push_str("/digital-human-chat/active-code");
-            let mut query: ::std::vec::Vec<
-                (::std::string::String, ::std::string::String),
-            > = ::std::vec::Vec::new();
-            if let ::std::option::Option::Some(value) = &request.offset {
-                query
-                    .push((
-                        ::std::string::String::from("offset"),
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            if let ::std::option::Option::Some(value) = &request.limit {
-                query
-                    .push((
-                        ::std::string::String::from("limit"),
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            {
-                let value = p_robot_id;
-                query
-                    .push((
-                        ::std::string::String::from("robot_id"),
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-                headers
-                    .push((
-                        "X-App-UserId",
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            let body = ::std::option::Option::None;
-            client
-                .execute(crate::runtime::OperationRequest {
-                    operation_id: "ListActiveCode",
-                    method: ::http::Method::GET,
-                    path,
-                    query,
-                    headers,
-                    body,
-                    idempotent: true,
-                    options,
-                })
-                .await
-        }
-            .await
-            .map_err(crate::runtime::Error::retype)?;
-        let typed_headers = super::operations::ListActiveCodeResponseHeaders::from_headers(
-            raw.headers(),
-        );
-        match raw.status().as_u16() {
-            200 => {
-                raw.json_response::<
-                        super::types::ListActiveCodeResponse,
-                        _,
-                        _,
-                        _,
-                    >(true, typed_headers, ::std::convert::identity)
-            }
-            400 => {
-                ::std::result::Result::Err(
-                    raw
-                        .json_error::<
-                            super::types::ErrorResponse,
-                            _,
-                        >(super::operations::ListActiveCodeError::BadRequest),
-                )
-            }
-            status if (200..=299).contains(&status) => {
-                raw.json_response::<
-                        super::types::ListActiveCodeResponse,
-                        _,
-                        _,
-                        _,
-                    >(false, typed_headers, ::std::convert::identity)
-            }
-            _ => {
-                ::std::result::Result::Err(
-                    raw.into_documented_error(::std::option::Option::None),
-                )
-            }
-        }
-    }
+
     /// Every item of [`Client::list_active_code`](crate::runtime::Client::list_active_code), page after page: the offset starts at the call's (or 0) and advances by the items received until the total the service reports is reached or a page is empty. An error is yielded as an item and ends the stream. The stream owns the call, so it can move into a spawned task.
-    pub fn stream(
-        self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
-            super::types::ActiveCodeInfo,
-            crate::runtime::Error<super::operations::ListActiveCodeError>,
-        >,
-    > + ::std::marker::Send + 'static {
+    pub fn stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<super::types::ActiveCodeInfo, crate::runtime::Error<ListActiveCodeError>>> + ::std::marker::Send + 'static {
         let start = self.request.offset.map(i64::from).unwrap_or(0);
         let max_pages = self.client.max_pages();
-        crate::runtime::paginate::offset_stream(
-            max_pages,
-            start,
-            move |offset| {
-                let mut page = self.clone();
-                async move {
-                    page.request.offset = ::std::option::Option::Some(
-                        i32::try_from(offset)
-                            .map_err(|_| {
-                                crate::runtime::Error::validation(
-                                    "offset",
-                                    "went past the largest 32-bit offset while paging",
-                                )
-                            })?,
-                    );
-                    let body = page.send().await?.into_body();
-                    ::std::result::Result::Ok(crate::runtime::paginate::Page {
-                        items: body.data.unwrap_or_default(),
-                        total: body.count.map(::std::convert::Into::<i64>::into),
-                    })
-                }
-            },
-        )
+        crate::runtime::paginate::offset_stream(max_pages, start, move |offset| {
+            let mut page = self.clone();
+            async move {
+                page.request.offset = Some(i32::try_from(offset).map_err(|_| crate::runtime::Error::validation("offset", "went past the largest 32-bit offset while paging"))?);
+                let body = page.send().await?.into_body();
+                Ok(crate::runtime::paginate::Page { items: body.data.unwrap_or_default(), total: body.count.map(::std::convert::Into::<i64>::into) })
+            }
+        })
     }
 }
-impl crate::runtime::Client {
-    /// List activation codes.
-    ///
-    /// This API is used to list the activation codes of an application, a page at a time:
-    /// the response echoes `offset` and `limit` and gives the total `count`.
-    ///
-    /// `GET /v1/{project_id}/digital-human-chat/active-code`: set the parameters on the returned call, then `.send().await` it. `.stream()` walks every page instead.
-    pub fn list_active_code(
-        &self,
-    ) -> crate::runtime::Call<super::operations::ListActiveCodeRequest> {
-        crate::runtime::Call::new(self, ::std::default::Default::default())
+
+impl crate::runtime::Operation for ListActiveCodeRequest {
+    type Output = super::types::ListActiveCodeResponse;
+    type Headers = ListActiveCodeResponseHeaders;
+    type Error = ListActiveCodeError;
+
+    fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
+        let p_robot_id = crate::runtime::call::required(&self.robot_id, "robot_id", "robot_id")?;
+        if let Some(value) = &self.x_app_user_id {
+            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
+        }
+        if let Some(value) = &self.offset {
+            crate::runtime::validate::minimum("offset", *value, 0i32, false)?;
+            crate::runtime::validate::maximum("offset", *value, 2147483647i32, false)?;
+        }
+        if let Some(value) = &self.limit {
+            crate::runtime::validate::minimum("limit", *value, 1i32, false)?;
+            crate::runtime::validate::maximum("limit", *value, 100i32, false)?;
+        }
+        let c_project_id = client.client_parameter("project_id")?;
+        let mut request = crate::runtime::OperationRequest::new("ListActiveCode", ::http::Method::GET, true);
+        request.path("/v1/");
+        request.path_param(c_project_id);
+        request.path("/digital-human-chat/active-code");
+        request.query("offset", self.offset.as_ref());
+        request.query("limit", self.limit.as_ref());
+        request.query("robot_id", Some(p_robot_id));
+        request.header("X-App-UserId", self.x_app_user_id.as_ref());
+        Ok(request)
+    }
+
+    fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
+        let headers = ListActiveCodeResponseHeaders::from_headers(raw.headers());
+        match raw.status().as_u16() {
+            200 => raw.json_response(true, headers, ::std::convert::identity),
+            400 => Err(raw.json_error(ListActiveCodeError::BadRequest)),
+            200..=299 => raw.json_response(false, headers, ::std::convert::identity),
+            _ => Err(raw.into_documented_error(None)),
+        }
     }
 }
-/// The parameters of one call of [`Client::reset_active_code`](crate::runtime::Client::reset_active_code): set them on the call it returns, then `.send().await` it.
+
+/// The parameters of one call of [`Client::reset_active_code`](crate::runtime::Client::reset_active_code): set them on the call it returns, then `.send().await` it. Its `Operation` impl names the types of the answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResetActiveCodeRequest {
     active_code_id: ::std::option::Option<::std::string::String>,
     x_app_user_id: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<super::types::ResetActiveCodeReq>,
 }
-impl ResetActiveCodeRequest {
-    /// Checks the spec's constraints on every value set; runs before anything is sent.
-    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern(
-                "X-App-UserId",
-                value,
-                "^[^\\u4e00-\\u9fa5]*$",
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
+
 /// The error responses [`Client::reset_active_code`](crate::runtime::Client::reset_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "variants are the spec's alternatives; boxing one would burden every caller"
-)]
 pub enum ResetActiveCodeError {
     /// 400: Invalid request parameters. The body carries an error code and its description.
     BadRequest(super::types::ErrorResponse),
 }
+
 /// The response headers [`Client::reset_active_code`](crate::runtime::Client::reset_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -611,181 +317,86 @@ pub struct ResetActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
+
 impl ResetActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
     pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
-            x_request_id: headers
-                .get("X-Request-Id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned),
+            x_request_id: headers.get("X-Request-Id").and_then(|value| value.to_str().ok()).map(str::to_owned),
         }
     }
 }
-impl crate::runtime::Call<super::operations::ResetActiveCodeRequest> {
+
+impl crate::runtime::Call<ResetActiveCodeRequest> {
     /// Path parameter `active_code_id` (required). Activation code ID.
-    pub fn active_code_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.active_code_id = ::std::option::Option::Some(value.into());
+    pub fn active_code_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.active_code_id = Some(value.into());
         self
     }
+
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+    pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.x_app_user_id = Some(value.into());
         self
     }
+
     /// The `application/json` request body.
     pub fn body(mut self, value: super::types::ResetActiveCodeReq) -> Self {
-        self.request.body = ::std::option::Option::Some(value);
+        self.request.body = Some(value);
         self
     }
-    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}/reset` and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<
-            super::types::ActiveCodeInfo,
-            super::operations::ResetActiveCodeResponseHeaders,
-        >,
-        crate::runtime::Error<super::operations::ResetActiveCodeError>,
-    > {
-        let crate::runtime::Call { client, request, options } = self;
-        let raw = async {
-            let p_active_code_id = crate::runtime::call::required(
-                &request.active_code_id,
-                "active_code_id",
-                "active_code_id",
-            )?;
-            request.validate()?;
-            let c_project_id = client.client_parameter("project_id")?;
-            let mut path = ::std::string::String::new();
-            path.push_str("/v1/");
-            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
-            path.push_str("/digital-human-chat/active-code/");
-            path.push_str(
-                &crate::runtime::encode::path_segment(
-                    &crate::runtime::encode::ParamValue::to_param(p_active_code_id),
-                ),
-            );
-            path.push_str("/reset");
-            let query = ::std::vec::Vec::new();
-            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-                headers
-                    .push((
-                        "X-App-UserId",
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            let body = match &request.body {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(crate::runtime::RequestBody {
-                        content_type: ::std::borrow::Cow::Borrowed("application/json"),
-                        bytes: ::serde_json::to_vec(value)
-                            .map_err(crate::runtime::Error::serialize)?,
-                    })
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            client
-                .execute(crate::runtime::OperationRequest {
-                    operation_id: "ResetActiveCode",
-                    method: ::http::Method::PUT,
-                    path,
-                    query,
-                    headers,
-                    body,
-                    idempotent: true,
-                    options,
-                })
-                .await
+}
+
+impl crate::runtime::Operation for ResetActiveCodeRequest {
+    type Output = super::types::ActiveCodeInfo;
+    type Headers = ResetActiveCodeResponseHeaders;
+    type Error = ResetActiveCodeError;
+
+    fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
+        let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
+        if let Some(value) = &self.x_app_user_id {
+            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
         }
-            .await
-            .map_err(crate::runtime::Error::retype)?;
-        let typed_headers = super::operations::ResetActiveCodeResponseHeaders::from_headers(
-            raw.headers(),
-        );
+        let c_project_id = client.client_parameter("project_id")?;
+        let mut request = crate::runtime::OperationRequest::new("ResetActiveCode", ::http::Method::PUT, true);
+        request.path("/v1/");
+        request.path_param(c_project_id);
+        request.path("/digital-human-chat/active-code/");
+        request.path_param(p_active_code_id);
+        request.path("/reset");
+        request.header("X-App-UserId", self.x_app_user_id.as_ref());
+        if let Some(value) = &self.body {
+            request.body = Some(crate::runtime::RequestBody::json_as(value, "application/json")?);
+        }
+        Ok(request)
+    }
+
+    fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
+        let headers = ResetActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
-            200 => {
-                raw.json_response::<
-                        super::types::ActiveCodeInfo,
-                        _,
-                        _,
-                        _,
-                    >(true, typed_headers, ::std::convert::identity)
-            }
-            400 => {
-                ::std::result::Result::Err(
-                    raw
-                        .json_error::<
-                            super::types::ErrorResponse,
-                            _,
-                        >(super::operations::ResetActiveCodeError::BadRequest),
-                )
-            }
-            status if (200..=299).contains(&status) => {
-                raw.json_response::<
-                        super::types::ActiveCodeInfo,
-                        _,
-                        _,
-                        _,
-                    >(false, typed_headers, ::std::convert::identity)
-            }
-            _ => {
-                ::std::result::Result::Err(
-                    raw.into_documented_error(::std::option::Option::None),
-                )
-            }
+            200 => raw.json_response(true, headers, ::std::convert::identity),
+            400 => Err(raw.json_error(ResetActiveCodeError::BadRequest)),
+            200..=299 => raw.json_response(false, headers, ::std::convert::identity),
+            _ => Err(raw.into_documented_error(None)),
         }
     }
 }
-impl crate::runtime::Client {
-    /// Reset an activation code.
-    ///
-    /// This API is used to reset an activation code.
-    ///
-    /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}/reset`: set the parameters on the returned call, then `.send().await` it.
-    pub fn reset_active_code(
-        &self,
-    ) -> crate::runtime::Call<super::operations::ResetActiveCodeRequest> {
-        crate::runtime::Call::new(self, ::std::default::Default::default())
-    }
-}
-/// The parameters of one call of [`Client::show_active_code`](crate::runtime::Client::show_active_code): set them on the call it returns, then `.send().await` it.
+
+/// The parameters of one call of [`Client::show_active_code`](crate::runtime::Client::show_active_code): set them on the call it returns, then `.send().await` it. Its `Operation` impl names the types of the answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShowActiveCodeRequest {
     active_code_id: ::std::option::Option<::std::string::String>,
     x_app_user_id: ::std::option::Option<::std::string::String>,
 }
-impl ShowActiveCodeRequest {
-    /// Checks the spec's constraints on every value set; runs before anything is sent.
-    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern(
-                "X-App-UserId",
-                value,
-                "^[^\\u4e00-\\u9fa5]*$",
-            )?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
+
 /// The error responses [`Client::show_active_code`](crate::runtime::Client::show_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "variants are the spec's alternatives; boxing one would burden every caller"
-)]
 pub enum ShowActiveCodeError {
     /// 400: Invalid request parameters. The body carries an error code and its description.
     BadRequest(super::types::ErrorResponse),
 }
+
 /// The response headers [`Client::show_active_code`](crate::runtime::Client::show_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -793,170 +404,77 @@ pub struct ShowActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
+
 impl ShowActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
     pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
-            x_request_id: headers
-                .get("X-Request-Id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned),
+            x_request_id: headers.get("X-Request-Id").and_then(|value| value.to_str().ok()).map(str::to_owned),
         }
     }
 }
-impl crate::runtime::Call<super::operations::ShowActiveCodeRequest> {
+
+impl crate::runtime::Call<ShowActiveCodeRequest> {
     /// Path parameter `active_code_id` (required). Activation code ID.
-    pub fn active_code_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.active_code_id = ::std::option::Option::Some(value.into());
+    pub fn active_code_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.active_code_id = Some(value.into());
         self
     }
+
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+    pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.x_app_user_id = Some(value.into());
         self
     }
-    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `GET /v1/{project_id}/digital-human-chat/active-code/{active_code_id}` and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<
-            super::types::ActiveCodeInfo,
-            super::operations::ShowActiveCodeResponseHeaders,
-        >,
-        crate::runtime::Error<super::operations::ShowActiveCodeError>,
-    > {
-        let crate::runtime::Call { client, request, options } = self;
-        let raw = async {
-            let p_active_code_id = crate::runtime::call::required(
-                &request.active_code_id,
-                "active_code_id",
-                "active_code_id",
-            )?;
-            request.validate()?;
-            let c_project_id = client.client_parameter("project_id")?;
-            let mut path = ::std::string::String::new();
-            path.push_str("/v1/");
-            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
-            path.push_str("/digital-human-chat/active-code/");
-            path.push_str(
-                &crate::runtime::encode::path_segment(
-                    &crate::runtime::encode::ParamValue::to_param(p_active_code_id),
-                ),
-            );
-            let query = ::std::vec::Vec::new();
-            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-                headers
-                    .push((
-                        "X-App-UserId",
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            let body = ::std::option::Option::None;
-            client
-                .execute(crate::runtime::OperationRequest {
-                    operation_id: "ShowActiveCode",
-                    method: ::http::Method::GET,
-                    path,
-                    query,
-                    headers,
-                    body,
-                    idempotent: true,
-                    options,
-                })
-                .await
+}
+
+impl crate::runtime::Operation for ShowActiveCodeRequest {
+    type Output = super::types::ActiveCodeInfo;
+    type Headers = ShowActiveCodeResponseHeaders;
+    type Error = ShowActiveCodeError;
+
+    fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
+        let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
+        if let Some(value) = &self.x_app_user_id {
+            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
         }
-            .await
-            .map_err(crate::runtime::Error::retype)?;
-        let typed_headers = super::operations::ShowActiveCodeResponseHeaders::from_headers(
-            raw.headers(),
-        );
+        let c_project_id = client.client_parameter("project_id")?;
+        let mut request = crate::runtime::OperationRequest::new("ShowActiveCode", ::http::Method::GET, true);
+        request.path("/v1/");
+        request.path_param(c_project_id);
+        request.path("/digital-human-chat/active-code/");
+        request.path_param(p_active_code_id);
+        request.header("X-App-UserId", self.x_app_user_id.as_ref());
+        Ok(request)
+    }
+
+    fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
+        let headers = ShowActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
-            200 => {
-                raw.json_response::<
-                        super::types::ActiveCodeInfo,
-                        _,
-                        _,
-                        _,
-                    >(true, typed_headers, ::std::convert::identity)
-            }
-            400 => {
-                ::std::result::Result::Err(
-                    raw
-                        .json_error::<
-                            super::types::ErrorResponse,
-                            _,
-                        >(super::operations::ShowActiveCodeError::BadRequest),
-                )
-            }
-            status if (200..=299).contains(&status) => {
-                raw.json_response::<
-                        super::types::ActiveCodeInfo,
-                        _,
-                        _,
-                        _,
-                    >(false, typed_headers, ::std::convert::identity)
-            }
-            _ => {
-                ::std::result::Result::Err(
-                    raw.into_documented_error(::std::option::Option::None),
-                )
-            }
+            200 => raw.json_response(true, headers, ::std::convert::identity),
+            400 => Err(raw.json_error(ShowActiveCodeError::BadRequest)),
+            200..=299 => raw.json_response(false, headers, ::std::convert::identity),
+            _ => Err(raw.into_documented_error(None)),
         }
     }
 }
-impl crate::runtime::Client {
-    /// Show an activation code.
-    ///
-    /// This API is used to query the details of an activation code.
-    ///
-    /// `GET /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`: set the parameters on the returned call, then `.send().await` it.
-    pub fn show_active_code(
-        &self,
-    ) -> crate::runtime::Call<super::operations::ShowActiveCodeRequest> {
-        crate::runtime::Call::new(self, ::std::default::Default::default())
-    }
-}
-/// The parameters of one call of [`Client::update_active_code`](crate::runtime::Client::update_active_code): set them on the call it returns, then `.send().await` it.
+
+/// The parameters of one call of [`Client::update_active_code`](crate::runtime::Client::update_active_code): set them on the call it returns, then `.send().await` it. Its `Operation` impl names the types of the answer.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateActiveCodeRequest {
     active_code_id: ::std::option::Option<::std::string::String>,
     x_app_user_id: ::std::option::Option<::std::string::String>,
     body: ::std::option::Option<super::types::UpdateActiveCodeReq>,
 }
-impl UpdateActiveCodeRequest {
-    /// Checks the spec's constraints on every value set; runs before anything is sent.
-    fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        if let ::std::option::Option::Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern(
-                "X-App-UserId",
-                value,
-                "^[^\\u4e00-\\u9fa5]*$",
-            )?;
-        }
-        if let ::std::option::Option::Some(value) = &self.body {
-            crate::runtime::validate::Validate::validate_at(value, "body")?;
-        }
-        ::std::result::Result::Ok(())
-    }
-}
+
 /// The error responses [`Client::update_active_code`](crate::runtime::Client::update_active_code) documents, by status: what [`ApiError::documented`](crate::runtime::ApiError::documented) holds when the service answers with one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-#[allow(
-    clippy::large_enum_variant,
-    reason = "variants are the spec's alternatives; boxing one would burden every caller"
-)]
 pub enum UpdateActiveCodeError {
     /// 400: Invalid request parameters. The body carries an error code and its description.
     BadRequest(super::types::ErrorResponse),
 }
+
 /// The response headers [`Client::update_active_code`](crate::runtime::Client::update_active_code) declares, typed: `response.typed_headers()`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -964,147 +482,126 @@ pub struct UpdateActiveCodeResponseHeaders {
     /// `X-Request-Id`: Request ID.
     pub x_request_id: ::std::option::Option<::std::string::String>,
 }
+
 impl UpdateActiveCodeResponseHeaders {
     /// Reads the declared headers; one that is absent or does not parse is `None`.
     pub(crate) fn from_headers(headers: &::http::HeaderMap) -> Self {
         Self {
-            x_request_id: headers
-                .get("X-Request-Id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned),
+            x_request_id: headers.get("X-Request-Id").and_then(|value| value.to_str().ok()).map(str::to_owned),
         }
     }
 }
-impl crate::runtime::Call<super::operations::UpdateActiveCodeRequest> {
+
+impl crate::runtime::Call<UpdateActiveCodeRequest> {
     /// Path parameter `active_code_id` (required). Activation code ID.
-    pub fn active_code_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.active_code_id = ::std::option::Option::Some(value.into());
+    pub fn active_code_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.active_code_id = Some(value.into());
         self
     }
+
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
-    pub fn x_app_user_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.request.x_app_user_id = ::std::option::Option::Some(value.into());
+    pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.request.x_app_user_id = Some(value.into());
         self
     }
+
     /// The `application/json` request body.
     pub fn body(mut self, value: super::types::UpdateActiveCodeReq) -> Self {
-        self.request.body = ::std::option::Option::Some(value);
+        self.request.body = Some(value);
         self
     }
-    /// Sends the call: checks that every required value is set and meets the spec's constraints (nothing is sent otherwise), then sends `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}` and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<
-            super::types::ActiveCodeInfo,
-            super::operations::UpdateActiveCodeResponseHeaders,
-        >,
-        crate::runtime::Error<super::operations::UpdateActiveCodeError>,
-    > {
-        let crate::runtime::Call { client, request, options } = self;
-        let raw = async {
-            let p_active_code_id = crate::runtime::call::required(
-                &request.active_code_id,
-                "active_code_id",
-                "active_code_id",
-            )?;
-            request.validate()?;
-            let c_project_id = client.client_parameter("project_id")?;
-            let mut path = ::std::string::String::new();
-            path.push_str("/v1/");
-            path.push_str(&crate::runtime::encode::path_segment(c_project_id));
-            path.push_str("/digital-human-chat/active-code/");
-            path.push_str(
-                &crate::runtime::encode::path_segment(
-                    &crate::runtime::encode::ParamValue::to_param(p_active_code_id),
-                ),
-            );
-            let query = ::std::vec::Vec::new();
-            let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            if let ::std::option::Option::Some(value) = &request.x_app_user_id {
-                headers
-                    .push((
-                        "X-App-UserId",
-                        crate::runtime::encode::ParamValue::to_param(value),
-                    ));
-            }
-            let body = match &request.body {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(crate::runtime::RequestBody {
-                        content_type: ::std::borrow::Cow::Borrowed("application/json"),
-                        bytes: ::serde_json::to_vec(value)
-                            .map_err(crate::runtime::Error::serialize)?,
-                    })
-                }
-                ::std::option::Option::None => ::std::option::Option::None,
-            };
-            client
-                .execute(crate::runtime::OperationRequest {
-                    operation_id: "UpdateActiveCode",
-                    method: ::http::Method::PUT,
-                    path,
-                    query,
-                    headers,
-                    body,
-                    idempotent: true,
-                    options,
-                })
-                .await
+}
+
+impl crate::runtime::Operation for UpdateActiveCodeRequest {
+    type Output = super::types::ActiveCodeInfo;
+    type Headers = UpdateActiveCodeResponseHeaders;
+    type Error = UpdateActiveCodeError;
+
+    fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
+        let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
+        if let Some(value) = &self.x_app_user_id {
+            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
         }
-            .await
-            .map_err(crate::runtime::Error::retype)?;
-        let typed_headers = super::operations::UpdateActiveCodeResponseHeaders::from_headers(
-            raw.headers(),
-        );
+        if let Some(value) = &self.body {
+            crate::runtime::validate::Validate::validate_at(value, "body")?;
+        }
+        let c_project_id = client.client_parameter("project_id")?;
+        let mut request = crate::runtime::OperationRequest::new("UpdateActiveCode", ::http::Method::PUT, true);
+        request.path("/v1/");
+        request.path_param(c_project_id);
+        request.path("/digital-human-chat/active-code/");
+        request.path_param(p_active_code_id);
+        request.header("X-App-UserId", self.x_app_user_id.as_ref());
+        if let Some(value) = &self.body {
+            request.body = Some(crate::runtime::RequestBody::json_as(value, "application/json")?);
+        }
+        Ok(request)
+    }
+
+    fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
+        let headers = UpdateActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
-            200 => {
-                raw.json_response::<
-                        super::types::ActiveCodeInfo,
-                        _,
-                        _,
-                        _,
-                    >(true, typed_headers, ::std::convert::identity)
-            }
-            400 => {
-                ::std::result::Result::Err(
-                    raw
-                        .json_error::<
-                            super::types::ErrorResponse,
-                            _,
-                        >(super::operations::UpdateActiveCodeError::BadRequest),
-                )
-            }
-            status if (200..=299).contains(&status) => {
-                raw.json_response::<
-                        super::types::ActiveCodeInfo,
-                        _,
-                        _,
-                        _,
-                    >(false, typed_headers, ::std::convert::identity)
-            }
-            _ => {
-                ::std::result::Result::Err(
-                    raw.into_documented_error(::std::option::Option::None),
-                )
-            }
+            200 => raw.json_response(true, headers, ::std::convert::identity),
+            400 => Err(raw.json_error(UpdateActiveCodeError::BadRequest)),
+            200..=299 => raw.json_response(false, headers, ::std::convert::identity),
+            _ => Err(raw.into_documented_error(None)),
         }
     }
 }
+
 impl crate::runtime::Client {
+    /// Create an activation code.
+    ///
+    /// This API is used to create an activation code for an application's interactive chat.
+    ///
+    /// `POST /v1/{project_id}/digital-human-chat/active-code`: set the parameters on the returned call, then `.send().await` it.
+    pub fn create_active_code(&self) -> crate::runtime::Call<CreateActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
+    }
+
+    /// Delete activation codes.
+    ///
+    /// This API is used to delete activation codes in batch.
+    ///
+    /// `POST /v1/{project_id}/digital-human-chat/active-code/delete`: set the parameters on the returned call, then `.send().await` it.
+    pub fn delete_active_code(&self) -> crate::runtime::Call<DeleteActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
+    }
+
+    /// List activation codes.
+    ///
+    /// This API is used to list the activation codes of an application, a page at a time:
+    /// the response echoes `offset` and `limit` and gives the total `count`.
+    ///
+    /// `GET /v1/{project_id}/digital-human-chat/active-code`: set the parameters on the returned call, then `.send().await` it. `.stream()` walks every page instead.
+    pub fn list_active_code(&self) -> crate::runtime::Call<ListActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
+    }
+
+    /// Reset an activation code.
+    ///
+    /// This API is used to reset an activation code.
+    ///
+    /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}/reset`: set the parameters on the returned call, then `.send().await` it.
+    pub fn reset_active_code(&self) -> crate::runtime::Call<ResetActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
+    }
+
+    /// Show an activation code.
+    ///
+    /// This API is used to query the details of an activation code.
+    ///
+    /// `GET /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`: set the parameters on the returned call, then `.send().await` it.
+    pub fn show_active_code(&self) -> crate::runtime::Call<ShowActiveCodeRequest> {
+        crate::runtime::Call::new(self, ::std::default::Default::default())
+    }
+
     /// Modify an activation code.
     ///
     /// This API is used to modify an activation code's validity.
     ///
     /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`: set the parameters on the returned call, then `.send().await` it.
-    pub fn update_active_code(
-        &self,
-    ) -> crate::runtime::Call<super::operations::UpdateActiveCodeRequest> {
+    pub fn update_active_code(&self) -> crate::runtime::Call<UpdateActiveCodeRequest> {
         crate::runtime::Call::new(self, ::std::default::Default::default())
     }
 }

@@ -4,13 +4,16 @@
 
 #![allow(
     deprecated,
+    clippy::large_enum_variant,
+    clippy::match_overlapping_arm,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags,
-    reason = "generated code may use what the spec deprecates; doc text is the spec's prose"
+    reason = "generated code may use what the spec deprecates; doc text is the spec's prose; variants are the spec's alternatives; a status matches its own arm before its range's"
 )]
+
 /// An activation code.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -40,6 +43,7 @@ pub struct ActiveCodeInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_time: ::std::option::Option<::std::string::String>,
 }
+
 /// The activation code to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -51,6 +55,7 @@ pub struct CreateActiveCodeReq {
     /// Days of validity (0 means the code never expires).
     pub valid_period: i32,
 }
+
 /// The required fields of [`CreateActiveCodeReq`], named: `CreateActiveCodeReq::new(CreateActiveCodeReqRequired { … })`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateActiveCodeReqRequired {
@@ -61,6 +66,7 @@ pub struct CreateActiveCodeReqRequired {
     /// Days of validity (0 means the code never expires).
     pub valid_period: i32,
 }
+
 impl CreateActiveCodeReq {
     /// A value with the required fields set; set the optional ones with the methods below.
     pub fn new(required: CreateActiveCodeReqRequired) -> Self {
@@ -71,6 +77,7 @@ impl CreateActiveCodeReq {
         }
     }
 }
+
 impl crate::runtime::validate::Validate for CreateActiveCodeReq {
     fn validate_at(&self, at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
         {
@@ -82,6 +89,7 @@ impl crate::runtime::validate::Validate for CreateActiveCodeReq {
         ::std::result::Result::Ok(())
     }
 }
+
 /// The body of an error response.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -93,6 +101,7 @@ pub struct ErrorResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
+
 /// One page of activation codes.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -110,6 +119,7 @@ pub struct ListActiveCodeResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ActiveCodeInfo>>,
 }
+
 /// How to reset an activation code.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -120,6 +130,7 @@ pub struct ResetActiveCodeReq {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub clean_auth_credential: ::std::option::Option<bool>,
 }
+
 impl ResetActiveCodeReq {
     /// Sets `clean_auth_credential`.
     pub fn clean_auth_credential(mut self, value: bool) -> Self {
@@ -127,6 +138,7 @@ impl ResetActiveCodeReq {
         self
     }
 }
+
 /// The new validity of an activation code.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -135,6 +147,7 @@ pub struct UpdateActiveCodeReq {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub valid_period: ::std::option::Option<i32>,
 }
+
 impl UpdateActiveCodeReq {
     /// Sets `valid_period`.
     pub fn valid_period(mut self, value: i32) -> Self {
@@ -142,6 +155,7 @@ impl UpdateActiveCodeReq {
         self
     }
 }
+
 impl crate::runtime::validate::Validate for UpdateActiveCodeReq {
     fn validate_at(&self, at: &str) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.valid_period {

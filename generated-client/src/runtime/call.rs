@@ -18,9 +18,49 @@
 
 use crate::runtime::client::Client;
 use crate::runtime::error::Error;
-use crate::runtime::request::CallOptions;
+use crate::runtime::request::{CallOptions, OperationRequest};
+use crate::runtime::response::{RawResponse, Response};
 use crate::runtime::retry::RetryPolicy;
 use std::time::Duration;
+
+/// What one operation sends and what it answers with: implemented by every operation's
+/// parameters type (`<Op>Request`), which is how [`Call::send`] knows the types of the answer.
+///
+/// ```text
+/// impl Operation for ShowPetRequest {
+///     type Output = types::Pet;                 // the body of a success
+///     type Headers = ShowPetResponseHeaders;    // the typed headers the spec declares, or ()
+///     type Error = ShowPetError;                // the documented error bodies, or Undocumented
+/// }
+/// ```
+pub trait Operation {
+    /// The body of a success: the documented type, or the operation's response enum when its
+    /// successes have different bodies (`()` without a body).
+    type Output;
+    /// The response headers the spec declares for the operation, typed (`()` for none).
+    type Headers;
+    /// The error bodies the spec documents, by status ([`Undocumented`] for none): what
+    /// [`ApiError::documented`](crate::runtime::ApiError::documented) holds.
+    ///
+    /// [`Undocumented`]: crate::runtime::Undocumented
+    type Error: std::fmt::Debug;
+
+    /// Checks that every required value is set and meets the spec's constraints, then writes
+    /// the request (generated code; callers use [`Call::send`]).
+    #[doc(hidden)]
+    fn request(&self, client: &Client) -> Result<OperationRequest, Error>;
+
+    /// Decodes an answer by its status (generated code; callers use [`Call::send`]).
+    #[doc(hidden)]
+    fn response(raw: RawResponse) -> Answer<Self>;
+}
+
+/// What sending a call of the operation `R` gives: the success with its typed body and headers,
+/// or the error, holding the documented error body when the status has one.
+pub type Answer<R> = Result<
+    Response<<R as Operation>::Output, <R as Operation>::Headers>,
+    Error<<R as Operation>::Error>,
+>;
 
 /// One call of one operation, before it is sent: `R` holds the operation's parameters and
 /// body. Made by the operation's method on [`Client`]; sent with the generated `send()`.
@@ -76,6 +116,26 @@ impl<R> Call<R> {
     pub fn options(mut self, options: CallOptions) -> Self {
         self.options = options;
         self
+    }
+}
+
+impl<R: Operation> Call<R> {
+    /// Sends the call: checks that every required value is set and meets the spec's
+    /// constraints (nothing is sent otherwise), sends the request (with the client's
+    /// authentication, retries and timeouts, as changed for this call) and decodes the answer:
+    /// the documented body and typed headers for a success, the documented error body (in
+    /// [`ApiError::documented`](crate::runtime::ApiError::documented)) for an error status.
+    pub async fn send(self) -> Answer<R> {
+        let Call {
+            client,
+            request,
+            options,
+        } = self;
+        let mut prepared = request.request(&client).map_err(Error::retype)?;
+        drop(request);
+        prepared.options = options;
+        let raw = client.execute(prepared).await.map_err(Error::retype)?;
+        R::response(raw)
     }
 }
 

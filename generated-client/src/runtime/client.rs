@@ -67,13 +67,16 @@ impl Client {
     }
 
     /// Sends one operation's request (authenticating, retrying and timing out as configured) and
-    /// returns the response, whatever its status. See [`transport`].
+    /// returns the response, whatever its status. See [`transport`]. Generated code calls it;
+    /// use the operations' methods instead.
+    #[doc(hidden)]
     pub async fn execute(&self, request: OperationRequest) -> Result<RawResponse, Error> {
         transport::execute(&self.settings, request).await
     }
 
     /// A value set once on the client and filled into every operation that takes it
     /// (parameters marked `x-client-parameter` in the spec).
+    #[doc(hidden)]
     pub fn client_parameter(&self, name: &str) -> Result<&str, Error> {
         if let Some(value) = self.settings.client_parameters.get(name) {
             return Ok(value);

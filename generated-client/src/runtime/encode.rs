@@ -2,7 +2,10 @@
 //! bodies (and the other body encodings the spec needs).
 
 use crate::runtime::error::Error;
+use crate::runtime::request::{CallOptions, OperationRequest, RequestBody};
+use http::Method;
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::borrow::Cow;
 
 #[cfg(feature = "multipart")]
 mod multipart;
@@ -40,10 +43,32 @@ pub fn cookie_value(value: &str) -> String {
     utf8_percent_encode(value, COOKIE).to_string()
 }
 
-/// Serialises a body as `application/x-www-form-urlencoded`. Only flat objects of scalars
-/// (and sequences of them) can be written; anything else is a serialisation error.
+/// Serialises a body as `application/x-www-form-urlencoded`, as OpenAPI's default for form
+/// bodies (`style: form, explode: true`) has it: each property `name=value` in the order of
+/// the type, an array one pair per item (`tags=a&tags=b`), an absent or null property
+/// left out, and an object (or an array inside an array) as JSON text. A value that is not an
+/// object is a serialisation error.
 pub fn form<T: serde::Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
-    serde_urlencoded::to_string(value)
+    let value = serde_json::to_value(value).map_err(Error::serialize)?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err(serialize_error(
+            "form body: only an object can be sent as a form".to_owned(),
+        ));
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (name, value) in fields {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => pairs.extend(
+                items
+                    .iter()
+                    .filter(|item| !item.is_null())
+                    .map(|item| (name.clone(), scalar_text(item))),
+            ),
+            other => pairs.push((name, scalar_text(&other))),
+        }
+    }
+    serde_urlencoded::to_string(&pairs)
         .map(String::into_bytes)
         .map_err(|error| serialize_error(format!("form body: {error}")))
 }
@@ -193,8 +218,232 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     }
 }
 
+/// How generated code fills an [`OperationRequest`], one statement per parameter: each takes
+/// the value when it is set (`None` adds nothing) and writes it as the spec says.
+impl OperationRequest {
+    /// An empty request for one operation: no path yet, no parameters, no body.
+    pub fn new(operation_id: &'static str, method: Method, idempotent: bool) -> Self {
+        OperationRequest {
+            operation_id,
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// Literal text of the path template, as it is.
+    pub fn path(&mut self, literal: &str) {
+        self.path.push_str(literal);
+    }
+
+    /// A path parameter: its text percent-encoded as one segment.
+    pub fn path_param<T: ParamValue + ?Sized>(&mut self, value: &T) {
+        self.path.push_str(&path_segment(&value.to_param()));
+    }
+
+    /// A path parameter declared with `content: application/json`: its JSON text, encoded.
+    pub fn path_json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.path.push_str(&path_segment(&json_param(value)?));
+        Ok(())
+    }
+
+    /// A query parameter: one pair (an array: the items joined with commas).
+    pub fn query<T: ParamValue + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.query.push((name.to_owned(), value.to_param()));
+        }
+    }
+
+    /// An array query parameter with `explode: true`: one pair per item.
+    pub fn query_exploded<T: ParamValue>(&mut self, name: &str, value: Option<&Vec<T>>) {
+        for item in value.into_iter().flatten() {
+            self.query.push((name.to_owned(), item.to_param()));
+        }
+    }
+
+    /// An array query parameter without `explode`: one pair, the items joined with
+    /// `separator` (`,`, ` `, `|` or a tab, by style).
+    pub fn query_joined<T: ParamValue>(
+        &mut self,
+        name: &str,
+        value: Option<&Vec<T>>,
+        separator: &str,
+    ) {
+        if let Some(items) = value {
+            self.query.push((name.to_owned(), joined(items, separator)));
+        }
+    }
+
+    /// A query parameter declared with `content: application/json`: its JSON text.
+    pub fn query_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> Result<(), Error> {
+        if let Some(value) = value {
+            self.query.push((name.to_owned(), json_param(value)?));
+        }
+        Ok(())
+    }
+
+    /// A query parameter of any other type (an object, a map, a union), written in `style`.
+    pub fn query_styled<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+        style: QueryStyle,
+    ) -> Result<(), Error> {
+        match value {
+            Some(value) => query_value(&mut self.query, name, value, style),
+            None => Ok(()),
+        }
+    }
+
+    /// A header parameter (an array: the items joined with commas).
+    pub fn header<T: ParamValue + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_param()));
+        }
+    }
+
+    /// An array header parameter, the items joined with `separator`.
+    pub fn header_joined<T: ParamValue>(
+        &mut self,
+        name: &'static str,
+        value: Option<&Vec<T>>,
+        separator: &str,
+    ) {
+        if let Some(items) = value {
+            self.headers.push((name, joined(items, separator)));
+        }
+    }
+
+    /// A header parameter declared with `content: application/json`: its JSON text.
+    pub fn header_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Result<(), Error> {
+        if let Some(value) = value {
+            self.headers.push((name, json_param(value)?));
+        }
+        Ok(())
+    }
+
+    /// A cookie parameter: `name=value` (the value encoded so it stays one cookie) in the one
+    /// `Cookie` header, after the cookies before it.
+    pub fn cookie<T: ParamValue + ?Sized>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.push_cookie(name, &value.to_param());
+        }
+    }
+
+    /// A cookie parameter declared with `content: application/json`: its JSON text.
+    pub fn cookie_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> Result<(), Error> {
+        if let Some(value) = value {
+            self.push_cookie(name, &json_param(value)?);
+        }
+        Ok(())
+    }
+
+    fn push_cookie(&mut self, name: &str, text: &str) {
+        let cookie = [name, "=", &cookie_value(text)].concat();
+        match self
+            .headers
+            .iter_mut()
+            .find(|(header, _)| *header == "Cookie")
+        {
+            Some((_, cookies)) => {
+                cookies.push_str("; ");
+                cookies.push_str(&cookie);
+            }
+            None => self.headers.push(("Cookie", cookie)),
+        }
+    }
+}
+
+impl RequestBody {
+    /// `value` as JSON, sent as `content_type`.
+    pub fn json_as<T: serde::Serialize + ?Sized>(
+        value: &T,
+        content_type: &'static str,
+    ) -> Result<Self, Error> {
+        Ok(RequestBody {
+            content_type: Cow::Borrowed(content_type),
+            bytes: serde_json::to_vec(value).map_err(Error::serialize)?,
+        })
+    }
+
+    /// `value` as `application/x-www-form-urlencoded`, sent as `content_type`.
+    pub fn form_as<T: serde::Serialize + ?Sized>(
+        value: &T,
+        content_type: &'static str,
+    ) -> Result<Self, Error> {
+        Ok(RequestBody {
+            content_type: Cow::Borrowed(content_type),
+            bytes: form(value)?,
+        })
+    }
+
+    /// Text, sent as `content_type`.
+    pub fn text_as(value: &str, content_type: &'static str) -> Self {
+        RequestBody {
+            content_type: Cow::Borrowed(content_type),
+            bytes: value.as_bytes().to_vec(),
+        }
+    }
+
+    /// Bytes, sent as `content_type`.
+    pub fn bytes_as(value: &[u8], content_type: &'static str) -> Self {
+        RequestBody {
+            content_type: Cow::Borrowed(content_type),
+            bytes: value.to_vec(),
+        }
+    }
+}
+
+/// The items' texts joined with `separator`.
+fn joined<T: ParamValue>(items: &[T], separator: &str) -> String {
+    let texts: Vec<String> = items.iter().map(ParamValue::to_param).collect();
+    texts.join(separator)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn form_bodies_repeat_array_properties_and_skip_absent_ones() {
+        #[derive(serde::Serialize)]
+        struct Login<'a> {
+            username: &'a str,
+            tags: Vec<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            code: Option<u32>,
+            remember: Option<bool>,
+            filter: serde_json::Value,
+        }
+        let body = super::form(&Login {
+            username: "a b&c",
+            tags: vec!["x", "y=z"],
+            code: None,
+            remember: None,
+            filter: serde_json::json!({"k": 1}),
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "username=a+b%26c&tags=x&tags=y%3Dz&filter=%7B%22k%22%3A1%7D"
+        );
+        assert!(super::form(&[1, 2]).is_err());
+    }
+
     use super::*;
 
     #[test]

@@ -370,11 +370,13 @@ impl<E: std::fmt::Debug> Error<E> {
     }
 
     /// A request body could not be serialised.
+    #[doc(hidden)]
     pub fn serialize(source: serde_json::Error) -> Self {
         Error::Serialize(source)
     }
 
     /// A JSON body could not be decoded.
+    #[doc(hidden)]
     pub fn decode(
         status: StatusCode,
         request_id: Option<String>,
@@ -390,6 +392,7 @@ impl<E: std::fmt::Debug> Error<E> {
     }
 
     /// A text body was not UTF-8.
+    #[doc(hidden)]
     pub fn decode_text(
         status: StatusCode,
         request_id: Option<String>,

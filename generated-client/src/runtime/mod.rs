@@ -44,13 +44,17 @@ pub mod config;
 
 pub mod call;
 
-pub use call::Call;
+pub use call::{Call, Operation};
 pub use client::Client;
 pub use config::ClientBuilder;
 pub use credentials::Credentials;
 pub use error::{ApiError, Error, Undocumented};
-pub use request::{CallOptions, OperationRequest, RequestBody};
-pub use response::{RawResponse, Response};
+pub use request::CallOptions;
+#[doc(hidden)]
+pub use request::{OperationRequest, RequestBody};
+#[doc(hidden)]
+pub use response::RawResponse;
+pub use response::Response;
 pub use retry::RetryPolicy;
 #[cfg(feature = "aksk")]
 pub use service::{AkSkVariables, ParameterHeader};

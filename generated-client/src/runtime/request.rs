@@ -13,6 +13,7 @@ use std::fmt;
 use std::time::Duration;
 
 /// One HTTP request for one operation, before authentication.
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct OperationRequest {
     /// The spec's `operationId` (used in logs, tracing spans and errors).
@@ -83,6 +84,7 @@ impl fmt::Debug for CallOptions {
 }
 
 /// A serialised request body and its media type.
+#[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestBody {
     /// The `Content-Type` header value, e.g. `application/json`; parameters chosen for this

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
 /// A response as received: status, headers and the whole body. Generated code decodes it.
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct RawResponse {
     status: StatusCode,

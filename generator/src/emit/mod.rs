@@ -1,22 +1,25 @@
-//! Phase 4: tokens from the model. Pure functions; nothing here can fail.
+//! Phase 4: Rust source text from the model. Pure functions; nothing here can fail.
 //!
-//! Generated code uses absolute paths (`::std::string::String`, `::serde::Serialize`) so that a
-//! schema named `String` or `Result` cannot shadow anything, and reaches the hand-written
-//! runtime through `crate::runtime`.
+//! The emitters write text directly ([`code`]), each output file on its own thread where
+//! there are two. Generated code names the standard library by absolute paths
+//! (`::std::string::String`, `::serde::Serialize`) wherever a schema's name could shadow one
+//! (`types.rs`), and reaches the hand-written runtime through `crate::runtime`.
 
+mod code;
 mod operations;
 mod service;
 mod types;
 
 use crate::model::{Model, TypeDef, TypeRef};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
+
+pub(crate) use code::{Code, comma_list, lit};
 
 /// The named types of a model, by name, for what emitting one item needs to know of others.
 pub(crate) struct Types<'m> {
-    by_name: BTreeMap<&'m str, &'m TypeDef>,
+    by_name: HashMap<&'m str, &'m TypeDef>,
 }
 
 impl<'m> Types<'m> {
@@ -45,7 +48,7 @@ impl<'m> Types<'m> {
     }
 }
 
-/// One output file as tokens.
+/// One output file as text.
 #[derive(Debug, Clone)]
 pub struct OutputFile {
     /// Relative path, e.g. `types.rs`.
@@ -53,136 +56,155 @@ pub struct OutputFile {
     /// An inner doc line for the file (`//!`).
     pub doc: String,
     /// The items.
-    pub tokens: TokenStream,
+    pub text: String,
 }
 
-/// Emits every output file, in a fixed order.
+/// Emits every output file, in a fixed order: `types.rs` on a second thread while this one
+/// writes `operations.rs`.
 pub fn emit(model: &Model) -> Vec<OutputFile> {
     let types = Types::new(model);
+    let (operations, type_items) = std::thread::scope(|scope| {
+        let type_items = scope.spawn(|| types::emit(model, &types));
+        let operations = operations::emit(model, &types);
+        // Emission cannot fail; a panic there is a bug, passed on as it is.
+        let type_items = type_items
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (operations, type_items)
+    });
     vec![
         OutputFile {
             path: PathBuf::from("mod.rs"),
             doc: format!("Generated from the spec of {}.", model.service.title),
-            tokens: service::emit(&model.service),
+            text: service::emit(&model.service),
         },
         OutputFile {
             path: PathBuf::from("operations.rs"),
             doc: "One request type and one client method per operation.".to_owned(),
-            tokens: with_file_attrs(operations::emit(model, &types)),
+            text: with_file_attrs(&operations),
         },
         OutputFile {
             path: PathBuf::from("types.rs"),
             doc: "Request and response bodies: one type per schema.".to_owned(),
-            tokens: with_file_attrs(types::emit(model, &types)),
+            text: with_file_attrs(&type_items),
         },
     ]
 }
 
 /// Generated code may use what the spec marks deprecated without warnings (callers still get
-/// them), and the spec's descriptions are prose, not documentation written for rustdoc.
-fn with_file_attrs(items: TokenStream) -> TokenStream {
-    quote! {
-        #![allow(
-            deprecated,
-            clippy::doc_lazy_continuation,
-            clippy::doc_overindented_list_items,
-            rustdoc::bare_urls,
-            rustdoc::broken_intra_doc_links,
-            rustdoc::invalid_html_tags,
-            reason = "generated code may use what the spec deprecates; doc text is the spec's prose"
-        )]
-        #items
-    }
+/// them), the spec's descriptions are prose, not documentation written for rustdoc, the size
+/// of an enum's variants is the spec's business (boxing the large one would cost every caller
+/// an indirection), and a documented status comes before the range that contains it.
+fn with_file_attrs(items: &str) -> String {
+    let mut text = String::with_capacity(items.len().saturating_add(512));
+    text.push_str(
+        "#![allow(
+    deprecated,
+    clippy::large_enum_variant,
+    clippy::match_overlapping_arm,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags,
+    reason = \"generated code may use what the spec deprecates; doc text is the spec's prose; \
+variants are the spec's alternatives; a status matches its own arm before its range's\"
+)]
+
+",
+    );
+    text.push_str(items);
+    text
 }
 
-/// `#[doc = "..."]` attributes, one per line, made safe for rustdoc: code fences become
-/// `text` blocks and indentation is dropped, so no description ever becomes a doctest.
-pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text else {
-        return TokenStream::new();
-    };
-    let mut in_fence = false;
-    let lines = text.trim().lines().map(|line| {
-        let trimmed = line.trim();
-        let line = if trimmed.starts_with("```") {
-            in_fence = !in_fence;
-            if in_fence { "```text" } else { "```" }.to_owned()
-        } else {
-            trimmed.to_owned()
-        };
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    let lines: Vec<String> = lines.collect();
-    let mut tokens = quote! { #(#[doc = #lines])* };
-    if in_fence {
-        let close = " ```";
-        tokens.extend(quote! { #[doc = #close] });
-    }
-    tokens
+/// The Rust type for a type reference; `types_path` is how named types are reached (`""` from
+/// `types.rs` itself, `super::types::` from elsewhere).
+pub(crate) fn type_text(ty: &TypeRef, types_path: &str) -> String {
+    let mut text = String::new();
+    write_type(&mut text, ty, types_path);
+    text
 }
 
-/// The Rust type for a type reference; `types_path` is how named types are reached.
-pub(crate) fn type_tokens(ty: &TypeRef, types_path: &TokenStream) -> TokenStream {
+fn write_type(text: &mut String, ty: &TypeRef, types_path: &str) {
     match ty {
-        TypeRef::String => quote! { ::std::string::String },
-        TypeRef::I32 => quote! { i32 },
-        TypeRef::I64 => quote! { i64 },
-        TypeRef::F32 => quote! { f32 },
-        TypeRef::F64 => quote! { f64 },
-        TypeRef::Bool => quote! { bool },
-        TypeRef::Json => quote! { ::serde_json::Value },
-        TypeRef::Bytes => quote! { ::bytes::Bytes },
-        TypeRef::DateTime => quote! { ::chrono::DateTime<::chrono::FixedOffset> },
-        TypeRef::Date => quote! { ::chrono::NaiveDate },
-        TypeRef::Uuid => quote! { ::uuid::Uuid },
+        TypeRef::String => text.push_str("::std::string::String"),
+        TypeRef::I32 => text.push_str("i32"),
+        TypeRef::I64 => text.push_str("i64"),
+        TypeRef::F32 => text.push_str("f32"),
+        TypeRef::F64 => text.push_str("f64"),
+        TypeRef::Bool => text.push_str("bool"),
+        TypeRef::Json => text.push_str("::serde_json::Value"),
+        TypeRef::Bytes => text.push_str("::bytes::Bytes"),
+        TypeRef::DateTime => text.push_str("::chrono::DateTime<::chrono::FixedOffset>"),
+        TypeRef::Date => text.push_str("::chrono::NaiveDate"),
+        TypeRef::Uuid => text.push_str("::uuid::Uuid"),
         TypeRef::Named(name) => {
-            let ident = format_ident!("{}", name);
-            quote! { #types_path #ident }
+            text.push_str(types_path);
+            text.push_str(name);
         }
         TypeRef::Array(inner) => {
-            let inner = type_tokens(inner, types_path);
-            quote! { ::std::vec::Vec<#inner> }
+            text.push_str("::std::vec::Vec<");
+            write_type(text, inner, types_path);
+            text.push('>');
         }
         TypeRef::Tuple(items) => {
-            let items = items.iter().map(|item| type_tokens(item, types_path));
-            quote! { (#(#items,)*) }
+            text.push('(');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    text.push_str(", ");
+                }
+                write_type(text, item, types_path);
+            }
+            // A one-element tuple needs its comma.
+            if items.len() == 1 {
+                text.push(',');
+            }
+            text.push(')');
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner, types_path);
-            quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }
+            text.push_str("::std::collections::BTreeMap<::std::string::String, ");
+            write_type(text, inner, types_path);
+            text.push('>');
         }
         TypeRef::Boxed(inner) => {
-            let inner = type_tokens(inner, types_path);
-            quote! { ::std::boxed::Box<#inner> }
+            text.push_str("::std::boxed::Box<");
+            write_type(text, inner, types_path);
+            text.push('>');
         }
     }
 }
 
-/// `#[deprecated]` when the spec marks the item deprecated.
-pub(crate) fn deprecated_attr(deprecated: bool) -> TokenStream {
-    if deprecated {
-        quote! { #[deprecated] }
-    } else {
-        TokenStream::new()
+/// `Some(value)` / `None` as text, for constants of optional values.
+pub(crate) fn optional_lit(value: Option<&str>) -> String {
+    match value {
+        Some(value) => {
+            let mut text = String::from("::std::option::Option::Some(");
+            let _ = write!(text, "{})", lit(value));
+            text
+        }
+        None => "::std::option::Option::None".to_owned(),
     }
 }
 
-/// On generated enums: a variant's size is the spec's business, and boxing the large one would
-/// cost every caller an indirection.
-pub(crate) fn enum_size_allow() -> TokenStream {
-    quote! {
-        #[allow(
-            clippy::large_enum_variant,
-            reason = "variants are the spec's alternatives; boxing one would burden every caller"
-        )]
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// An identifier from a name the lowering already made valid; keyword-escaped names end in `_`.
-pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
-    format_ident!("{}", name)
+    #[test]
+    fn type_text_spells_every_shape() {
+        let ty = TypeRef::Map(Box::new(TypeRef::Tuple(vec![
+            TypeRef::Named("Pet".to_owned()),
+            TypeRef::Array(Box::new(TypeRef::Boxed(Box::new(TypeRef::I32)))),
+        ])));
+        assert_eq!(
+            type_text(&ty, "super::types::"),
+            "::std::collections::BTreeMap<::std::string::String, (super::types::Pet, \
+             ::std::vec::Vec<::std::boxed::Box<i32>>)>"
+        );
+        assert_eq!(
+            type_text(&TypeRef::Tuple(vec![TypeRef::Bool]), ""),
+            "(bool,)"
+        );
+        assert_eq!(type_text(&TypeRef::Tuple(Vec::new()), ""), "()");
+    }
 }

@@ -1,185 +1,204 @@
 //! `mod.rs`: the module tree, the `SERVICE` constant and `Client::builder`.
 
-use super::{doc_attrs, ident};
+use super::{Code, comma_list, lit, optional_lit};
 use crate::model::{AuthScheme, ClientParameter, Service};
-use proc_macro2::TokenStream;
-use quote::quote;
+use std::fmt::Write as _;
 
 /// The generated module's root.
-pub fn emit(service: &Service) -> TokenStream {
-    let title = &service.title;
-    let version = &service.version;
-    let server_url = &service.server_url;
-    let variables = service.server_variables.iter().map(|variable| {
-        let name = &variable.name;
-        let default = &variable.default;
-        let allowed = &variable.allowed;
-        quote! {
-            crate::runtime::ServerVariable {
-                name: #name,
-                default: #default,
-                allowed: &[#(#allowed),*],
-            }
-        }
-    });
-    let region_env_prefix = match &service.region_env_prefix {
-        Some(prefix) => quote! { ::std::option::Option::Some(#prefix) },
-        None => quote! { ::std::option::Option::None },
-    };
-    let request_id_header = &service.request_id_header;
-    let auth_schemes = service.auth_schemes.iter().map(|scheme| match scheme {
-        AuthScheme::ApiKeyHeader(name) => {
-            quote! { crate::runtime::AuthScheme::ApiKeyHeader { name: #name } }
-        }
-        AuthScheme::ApiKeyQuery(name) => {
-            quote! { crate::runtime::AuthScheme::ApiKeyQuery { name: #name } }
-        }
-        AuthScheme::ApiKeyCookie(name) => {
-            quote! { crate::runtime::AuthScheme::ApiKeyCookie { name: #name } }
-        }
-        AuthScheme::Bearer => quote! { crate::runtime::AuthScheme::Bearer },
-        AuthScheme::Basic => quote! { crate::runtime::AuthScheme::Basic },
-        AuthScheme::SdkHmacSha256 { parameter_headers } => {
-            let headers = parameter_headers.iter().map(|(header, parameter)| {
-                quote! {
-                    crate::runtime::ParameterHeader { header: #header, parameter: #parameter }
-                }
-            });
-            quote! {
-                crate::runtime::AuthScheme::SdkHmacSha256 {
-                    parameter_headers: &[#(#headers),*],
-                }
-            }
-        }
-    });
-    let env = &service.environment;
-    let region = &env.region;
-    let endpoint = &env.endpoint;
-    let token = &env.token;
-    let parameters = env.client_parameters.iter().map(|(parameter, variables)| {
-        quote! {
-            crate::runtime::ParameterVariables {
-                parameter: #parameter,
-                variables: &[#(#variables),*],
-            }
-        }
-    });
-    // Only a spec with a signing scheme has a runtime with key pairs.
-    let signed = service
-        .auth_schemes
-        .iter()
-        .any(|scheme| matches!(scheme, AuthScheme::SdkHmacSha256 { .. }));
-    let pairs = env.ak_sk.iter().map(|(ak, sk, security_token)| {
-        let security_token = match security_token {
-            Some(name) => quote! { ::std::option::Option::Some(#name) },
-            None => quote! { ::std::option::Option::None },
-        };
-        quote! {
-            crate::runtime::AkSkVariables {
-                ak: #ak,
-                sk: #sk,
-                security_token: #security_token,
-            }
-        }
-    });
-    let ak_sk = signed.then(|| quote! { ak_sk: &[#(#pairs),*], });
-    let client_parameters = service.client_parameters.iter().map(client_parameter);
-    let error_fields = service.error_fields.iter().map(|(code, message)| {
-        quote! { crate::runtime::ErrorFields { code: #code, message: #message } }
-    });
-    let content_type_without_body = match &service.content_type_without_body {
-        Some(content_type) => quote! { ::std::option::Option::Some(#content_type) },
-        None => quote! { ::std::option::Option::None },
-    };
-    let setters = (!service.client_parameters.is_empty()).then(|| {
-        let setters = service.client_parameters.iter().map(setter);
-        quote! {
-            impl crate::runtime::ClientBuilder {
-                #(#setters)*
-            }
-        }
-    });
-    let builder_doc = format!(" Starts configuring a client for {title}.");
-    let service_doc = doc_attrs(Some(&format!(
-        "What the spec says about {title} {version}: servers, security schemes and extensions.{}",
+pub fn emit(service: &Service) -> String {
+    let mut code = Code::with_capacity(4096);
+    code.line("pub mod operations;");
+    code.line("pub mod types;");
+    code.blank();
+    code.doc(&format!(
+        "What the spec says about {} {}: servers, security schemes and extensions.{}",
+        service.title,
+        service.version,
         service
             .description
             .as_deref()
             .map(|d| format!("\n\n{d}"))
             .unwrap_or_default()
-    )));
-    quote! {
-        pub mod operations;
-        pub mod types;
-
-        #service_doc
-        pub const SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {
-            title: #title,
-            version: #version,
-            server_url: #server_url,
-            server_variables: &[#(#variables),*],
-            region_env_prefix: #region_env_prefix,
-            request_id_header: #request_id_header,
-            auth_schemes: &[#(#auth_schemes),*],
-            environment: crate::runtime::Environment {
-                region: &[#(#region),*],
-                endpoint: &[#(#endpoint),*],
-                client_parameters: &[#(#parameters),*],
-                #ak_sk
-                token: &[#(#token),*],
-            },
-            client_parameters: &[#(#client_parameters),*],
-            error_fields: &[#(#error_fields),*],
-            content_type_without_body: #content_type_without_body,
-        };
-
-        impl crate::runtime::Client {
-            #[doc = #builder_doc]
-            pub fn builder() -> crate::runtime::ClientBuilder {
-                crate::runtime::ClientBuilder::new(&SERVICE)
+    ));
+    service_info(&mut code, service);
+    code.blank();
+    code.open("impl crate::runtime::Client {");
+    code.doc(&format!(
+        "Starts configuring a client for {}.",
+        service.title
+    ));
+    code.open("pub fn builder() -> crate::runtime::ClientBuilder {")
+        .line("crate::runtime::ClientBuilder::new(&SERVICE)")
+        .close("}");
+    code.blank();
+    code.line("/// A client configured from the environment variables the spec names, with every")
+        .line("/// other setting at its default: `Client::builder().with_env().build()`.")
+        .open("pub fn from_env() -> ::std::result::Result<Self, crate::runtime::Error> {")
+        .line("Self::builder().with_env().build()")
+        .close("}");
+    code.close("}");
+    if !service.client_parameters.is_empty() {
+        code.blank();
+        code.open("impl crate::runtime::ClientBuilder {");
+        for (index, parameter) in service.client_parameters.iter().enumerate() {
+            if index > 0 {
+                code.blank();
             }
-
-            /// A client configured from the environment variables the spec names, with every
-            /// other setting at its default: `Client::builder().with_env().build()`.
-            pub fn from_env() -> ::std::result::Result<Self, crate::runtime::Error> {
-                Self::builder().with_env().build()
-            }
+            setter(&mut code, parameter);
         }
-
-        #setters
+        code.close("}");
     }
+    code.into_text()
+}
+
+/// `SERVICE`: everything the runtime reads about the API.
+fn service_info(code: &mut Code, service: &Service) {
+    code.open("pub const SERVICE: crate::runtime::ServiceInfo = crate::runtime::ServiceInfo {");
+    code.line(format_args!("title: {},", lit(&service.title)));
+    code.line(format_args!("version: {},", lit(&service.version)));
+    code.line(format_args!("server_url: {},", lit(&service.server_url)));
+    let variables = comma_list(&service.server_variables, |text, variable| {
+        let _ = write!(
+            text,
+            "crate::runtime::ServerVariable {{ name: {}, default: {}, allowed: &[{}] }}",
+            lit(&variable.name),
+            lit(&variable.default),
+            strings(&variable.allowed)
+        );
+    });
+    code.line(format_args!("server_variables: &[{variables}],"));
+    code.line(format_args!(
+        "region_env_prefix: {},",
+        optional_lit(service.region_env_prefix.as_deref())
+    ));
+    code.line(format_args!(
+        "request_id_header: {},",
+        lit(&service.request_id_header)
+    ));
+    let schemes = comma_list(&service.auth_schemes, |text, scheme| {
+        auth_scheme(text, scheme)
+    });
+    code.line(format_args!("auth_schemes: &[{schemes}],"));
+    environment(code, service);
+    let parameters = comma_list(&service.client_parameters, |text, parameter| {
+        client_parameter(text, parameter)
+    });
+    code.line(format_args!("client_parameters: &[{parameters}],"));
+    let error_fields = comma_list(&service.error_fields, |text, (code, message)| {
+        let _ = write!(
+            text,
+            "crate::runtime::ErrorFields {{ code: {}, message: {} }}",
+            lit(code),
+            lit(message)
+        );
+    });
+    code.line(format_args!("error_fields: &[{error_fields}],"));
+    code.line(format_args!(
+        "content_type_without_body: {},",
+        optional_lit(service.content_type_without_body.as_deref())
+    ));
+    code.close("};");
+}
+
+fn auth_scheme(text: &mut String, scheme: &AuthScheme) {
+    let _ = match scheme {
+        AuthScheme::ApiKeyHeader(name) => write!(
+            text,
+            "crate::runtime::AuthScheme::ApiKeyHeader {{ name: {} }}",
+            lit(name)
+        ),
+        AuthScheme::ApiKeyQuery(name) => write!(
+            text,
+            "crate::runtime::AuthScheme::ApiKeyQuery {{ name: {} }}",
+            lit(name)
+        ),
+        AuthScheme::ApiKeyCookie(name) => write!(
+            text,
+            "crate::runtime::AuthScheme::ApiKeyCookie {{ name: {} }}",
+            lit(name)
+        ),
+        AuthScheme::Bearer => write!(text, "crate::runtime::AuthScheme::Bearer"),
+        AuthScheme::Basic => write!(text, "crate::runtime::AuthScheme::Basic"),
+        AuthScheme::SdkHmacSha256 { parameter_headers } => {
+            let headers = comma_list(parameter_headers, |text, (header, parameter)| {
+                let _ = write!(
+                    text,
+                    "crate::runtime::ParameterHeader {{ header: {}, parameter: {} }}",
+                    lit(header),
+                    lit(parameter)
+                );
+            });
+            write!(
+                text,
+                "crate::runtime::AuthScheme::SdkHmacSha256 {{ parameter_headers: &[{headers}] }}"
+            )
+        }
+    };
+}
+
+/// The environment variables the client reads.
+fn environment(code: &mut Code, service: &Service) {
+    let env = &service.environment;
+    code.open("environment: crate::runtime::Environment {");
+    code.line(format_args!("region: &[{}],", strings(&env.region)));
+    code.line(format_args!("endpoint: &[{}],", strings(&env.endpoint)));
+    let parameters = comma_list(&env.client_parameters, |text, (parameter, variables)| {
+        let _ = write!(
+            text,
+            "crate::runtime::ParameterVariables {{ parameter: {}, variables: &[{}] }}",
+            lit(parameter),
+            strings(variables)
+        );
+    });
+    code.line(format_args!("client_parameters: &[{parameters}],"));
+    // Only a spec with a signing scheme has a runtime with key pairs.
+    let signed = service
+        .auth_schemes
+        .iter()
+        .any(|scheme| matches!(scheme, AuthScheme::SdkHmacSha256 { .. }));
+    if signed {
+        let pairs = comma_list(&env.ak_sk, |text, (ak, sk, security_token)| {
+            let _ = write!(
+                text,
+                "crate::runtime::AkSkVariables {{ ak: {}, sk: {}, security_token: {} }}",
+                lit(ak),
+                lit(sk),
+                optional_lit(security_token.as_deref())
+            );
+        });
+        code.line(format_args!("ak_sk: &[{pairs}],"));
+    }
+    code.line(format_args!("token: &[{}],", strings(&env.token)));
+    code.close("},");
 }
 
 /// A client parameter in `SERVICE`: its name, setter and constraints.
-fn client_parameter(parameter: &ClientParameter) -> TokenStream {
-    let wire = &parameter.wire;
-    let setter = &parameter.setter;
-    let optional = |value: &Option<u64>| match value {
-        Some(value) => quote! { ::std::option::Option::Some(#value) },
-        None => quote! { ::std::option::Option::None },
+fn client_parameter(text: &mut String, parameter: &ClientParameter) {
+    let optional = |value: Option<u64>| match value {
+        Some(value) => format!("::std::option::Option::Some({value})"),
+        None => "::std::option::Option::None".to_owned(),
     };
-    let min_length = optional(&parameter.min_length);
-    let max_length = optional(&parameter.max_length);
-    let pattern = match &parameter.pattern {
-        Some(pattern) => quote! { ::std::option::Option::Some(#pattern) },
-        None => quote! { ::std::option::Option::None },
-    };
-    let allowed = &parameter.allowed;
-    quote! {
-        crate::runtime::ClientParameter {
-            name: #wire,
-            setter: #setter,
-            min_length: #min_length,
-            max_length: #max_length,
-            pattern: #pattern,
-            allowed: &[#(#allowed),*],
-        }
-    }
+    let _ = write!(
+        text,
+        "crate::runtime::ClientParameter {{ name: {}, setter: {}, min_length: {}, max_length: {}, pattern: {}, allowed: &[{}] }}",
+        lit(&parameter.wire),
+        lit(&parameter.setter),
+        optional(parameter.min_length),
+        optional(parameter.max_length),
+        optional_lit(parameter.pattern.as_deref()),
+        strings(&parameter.allowed)
+    );
+}
+
+/// String literals separated by commas.
+fn strings(values: &[String]) -> String {
+    comma_list(values, |text, value| {
+        let _ = write!(text, "{}", lit(value));
+    })
 }
 
 /// The builder method that sets one client parameter.
-fn setter(parameter: &ClientParameter) -> TokenStream {
-    let method = ident(&parameter.setter);
+fn setter(code: &mut Code, parameter: &ClientParameter) {
     let wire = &parameter.wire;
     let mut text = format!(
         "Sets `{wire}` once for every operation that takes it (the same as \
@@ -189,11 +208,11 @@ fn setter(parameter: &ClientParameter) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(doc);
     }
-    let doc = doc_attrs(Some(&text));
-    quote! {
-        #doc
-        pub fn #method(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.client_parameter(#wire, value)
-        }
-    }
+    code.doc(&text);
+    code.open(format_args!(
+        "pub fn {}(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {{",
+        parameter.setter
+    ))
+    .line(format_args!("self.client_parameter({}, value)", lit(wire)))
+    .close("}");
 }

@@ -280,7 +280,17 @@ impl<'a> Lowering<'a> {
 
     /// A union of simple types in a parameter (`oneOf: [string, array of string]`) is sent as its
     /// widest variant: an array if there is one, else the first simple type.
-    pub(super) fn parameter_type(&self, ty: TypeRef) -> TypeRef {
+    pub(super) fn parameter_type(&self, mut ty: TypeRef) -> TypeRef {
+        // A named schema that is an alias of a plain type (an `allOf` of strings) is that type.
+        for _ in 0..8 {
+            match &ty {
+                TypeRef::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias { target, .. }) => ty = target.clone(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
         let TypeRef::Named(name) = &ty else {
             return ty;
         };
@@ -347,12 +357,14 @@ impl<'a> Lowering<'a> {
             };
             // A multipart body that is not an object has no parts to name: the caller writes
             // the whole body.
-            let (encoding, ty) =
-                if encoding == BodyEncoding::Multipart && !self.mark_multipart(&ty, &media_at) {
-                    (BodyEncoding::Bytes, TypeRef::Bytes)
-                } else {
-                    (encoding, ty)
-                };
+            let (encoding, ty) = if encoding == BodyEncoding::Multipart {
+                match self.multipart_type(ty, &media_at) {
+                    Some(ty) => (encoding, ty),
+                    None => (BodyEncoding::Bytes, TypeRef::Bytes),
+                }
+            } else {
+                (encoding, ty)
+            };
             media.push(BodyMedia {
                 variant: variant_names.claim(encoding_variant(encoding).to_owned()),
                 content_type: content_type.clone(),

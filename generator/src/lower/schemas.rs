@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// A property of an object schema: its wire name, its schema, whether it is required, and the
+/// pointer where it is written (in the `allOf` part or component it came from).
+pub(super) type Property = (String, ReferenceOr<Box<Schema>>, bool, String);
+
 const MULTIPART_NOT_OBJECT: &str = "a multipart/form-data body should be an object schema (its properties are the parts); the caller writes this body as raw bytes";
 
 /// Whether a schema becomes a named Rust type (struct, enum, union) or is used inline.
@@ -179,7 +183,10 @@ impl<'a> Lowering<'a> {
     /// The type of a `$ref` to a schema that is not a component (`#/paths/…/schema`), named after
     /// the pointer's last token; each such schema is lowered once.
     fn deep_reference_type(&mut self, reference: &str) -> TypeRef {
-        if let Some(ty) = self.deep_refs.get(reference) {
+        let Some(key) = canonical_pointer(reference) else {
+            return TypeRef::Json;
+        };
+        if let Some(ty) = self.deep_refs.get(&key) {
             return ty.clone();
         }
         let schema = crate::load::value_at(&self.spec.raw, reference)
@@ -187,13 +194,17 @@ impl<'a> Lowering<'a> {
         let Some(schema) = schema else {
             return TypeRef::Json;
         };
-        // A placeholder first, so that a schema referring to itself ends here.
-        self.deep_refs.insert(reference.to_owned(), TypeRef::Json);
         let hint = crate::load::pointer_tokens(reference)
             .and_then(|tokens| tokens.last().cloned())
             .unwrap_or_default();
-        let ty = self.inline_type(&schema, &names::type_name(&hint), reference);
-        self.deep_refs.insert(reference.to_owned(), ty.clone());
+        if is_named_kind(&schema) {
+            // Lowered in place: the type is registered under the pointer there.
+            return self.inline_type(&schema, &names::type_name(&hint), &key);
+        }
+        // A placeholder first, so that a schema referring to itself ends here.
+        self.deep_refs.insert(key.clone(), TypeRef::Json);
+        let ty = self.inline_type(&schema, &names::type_name(&hint), &key);
+        self.deep_refs.insert(key, ty.clone());
         ty
     }
 
@@ -231,7 +242,17 @@ impl<'a> Lowering<'a> {
             return self.schema_type(part, hint, &format!("{at}/allOf/0"));
         }
         if is_named_kind(schema) {
+            // A schema that references elsewhere name by its pointer is one type, whichever
+            // place lowers it first.
+            let shared = self.deep_targets.contains(at);
+            if shared && let Some(ty) = self.deep_refs.get(at) {
+                return ty.clone();
+            }
             let name = self.type_names.claim(names::type_name(hint));
+            if shared {
+                self.deep_refs
+                    .insert(at.to_owned(), TypeRef::Named(name.clone()));
+            }
             self.define(&name, schema, at);
             return TypeRef::Named(name);
         }
@@ -420,7 +441,7 @@ impl<'a> Lowering<'a> {
             }
             SchemaKind::Any(any) => {
                 if !any.all_of.is_empty() {
-                    let own = Self::own_properties(&any.properties, &any.required);
+                    let own = Self::own_properties(&any.properties, &any.required, at);
                     self.all_of(name, &any.all_of, &own, at)
                 } else if !any.one_of.is_empty() {
                     self.union(name, &any.one_of, schema, &format!("{at}/oneOf"))
@@ -452,13 +473,18 @@ impl<'a> Lowering<'a> {
         );
     }
 
+    /// The properties of the object schema at `at`.
     pub(super) fn own_properties(
         properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
-    ) -> Vec<(String, ReferenceOr<Box<Schema>>, bool)> {
+        at: &str,
+    ) -> Vec<Property> {
         properties
             .iter()
-            .map(|(k, v)| (k.clone(), v.clone(), required.contains(k)))
+            .map(|(k, v)| {
+                let property_at = format!("{at}/properties/{}", escape_token(k));
+                (k.clone(), v.clone(), required.contains(k), property_at)
+            })
             .collect()
     }
 
@@ -469,22 +495,17 @@ impl<'a> Lowering<'a> {
         required: &[String],
         at: &str,
     ) -> Vec<Field> {
-        let list = Self::own_properties(properties, required);
-        self.fields_from(parent, &list, at)
+        let list = Self::own_properties(properties, required, at);
+        self.fields_from(parent, &list)
     }
 
-    pub(super) fn fields_from(
-        &mut self,
-        parent: &str,
-        list: &[(String, ReferenceOr<Box<Schema>>, bool)],
-        at: &str,
-    ) -> Vec<Field> {
+    pub(super) fn fields_from(&mut self, parent: &str, list: &[Property]) -> Vec<Field> {
         let mut field_names = Namespace::default();
         let mut fields = Vec::new();
-        for (wire, schema, required) in list {
-            let field_at = format!("{at}/properties/{}", escape_token(wire));
+        for (wire, schema, required, field_at) in list {
+            let field_at = field_at.as_str();
             let hint = format!("{parent}{}", names::type_name(wire));
-            let ty = self.boxed_schema_type(schema, &hint, &field_at);
+            let ty = self.boxed_schema_type(schema, &hint, field_at);
             let resolved = self.resolve_boxed(schema);
             let field_schema = match schema {
                 ReferenceOr::Item(item) => Some(&**item),
@@ -499,7 +520,7 @@ impl<'a> Lowering<'a> {
                 .and_then(|s| doc_text(&[s.schema_data.description.as_ref()]))
                 .or_else(|| resolved.and_then(|s| doc_text(&[s.schema_data.description.as_ref()])));
             let constraints = resolved.map(|s| self.constraints(s)).unwrap_or_default();
-            let constraints = self.checkable(constraints, &field_at);
+            let constraints = self.checkable(constraints, field_at);
             let default = resolved
                 .and_then(|s| s.schema_data.default.as_ref())
                 .map(|value| value.to_string());
@@ -533,7 +554,7 @@ impl<'a> Lowering<'a> {
         &mut self,
         name: &str,
         parts: &[ReferenceOr<Schema>],
-        own: &[(String, ReferenceOr<Box<Schema>>, bool)],
+        own: &[Property],
         at: &str,
     ) -> TypeKind {
         if own.is_empty()
@@ -551,7 +572,7 @@ impl<'a> Lowering<'a> {
                 constraints,
             };
         }
-        let mut merged: Vec<(String, ReferenceOr<Box<Schema>>, bool)> = Vec::new();
+        let mut merged: Vec<Property> = Vec::new();
         let mut flattened: Vec<(ReferenceOr<Schema>, String)> = Vec::new();
         let mut incompatible = None;
         self.collect_all_of(parts, at, &mut merged, &mut flattened, &mut incompatible, 0);
@@ -566,7 +587,7 @@ impl<'a> Lowering<'a> {
             };
         }
         merge_properties(&mut merged, own.iter().cloned());
-        let mut fields = self.fields_from(name, &merged, at);
+        let mut fields = self.fields_from(name, &merged);
         // Union parts (`allOf: [Base, {oneOf: [...]}]`) are flattened next to the properties.
         let mut field_names = Namespace::default();
         for field in &fields {
@@ -611,7 +632,7 @@ impl<'a> Lowering<'a> {
         &mut self,
         parts: &[ReferenceOr<Schema>],
         at: &str,
-        merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
+        merged: &mut Vec<Property>,
         flattened: &mut Vec<(ReferenceOr<Schema>, String)>,
         incompatible: &mut Option<String>,
         depth: usize,
@@ -629,14 +650,16 @@ impl<'a> Lowering<'a> {
             let Some(schema) = self.resolve(part) else {
                 continue;
             };
+            // Where the part's own keywords are written: in place, or in the component it names.
+            let schema_at = self.resolved_at(part).unwrap_or_else(|| part_at.clone());
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => merge_properties(
                     merged,
-                    Self::own_properties(&object.properties, &object.required),
+                    Self::own_properties(&object.properties, &object.required, &schema_at),
                 ),
                 SchemaKind::AllOf { all_of } => self.collect_all_of(
                     all_of,
-                    &part_at,
+                    &schema_at,
                     merged,
                     flattened,
                     incompatible,
@@ -655,17 +678,20 @@ impl<'a> Lowering<'a> {
                     if !any.all_of.is_empty() {
                         self.collect_all_of(
                             &any.all_of,
-                            &part_at,
+                            &schema_at,
                             merged,
                             flattened,
                             incompatible,
                             depth + 1,
                         );
                     }
-                    merge_properties(merged, Self::own_properties(&any.properties, &any.required));
+                    merge_properties(
+                        merged,
+                        Self::own_properties(&any.properties, &any.required, &schema_at),
+                    );
                     // `required` alone (no properties) tightens earlier parts.
                     for key in &any.required {
-                        if let Some(existing) = merged.iter_mut().find(|(k, _, _)| k == key) {
+                        if let Some(existing) = merged.iter_mut().find(|(k, ..)| k == key) {
                             existing.2 = true;
                         }
                     }
@@ -730,26 +756,101 @@ impl<'a> Lowering<'a> {
         Some(variants)
     }
 
-    /// Marks a multipart body's type so that it can be written part by part; `false` (and an
-    /// error) when it is not an object.
-    pub(super) fn mark_multipart(&mut self, ty: &TypeRef, at: &str) -> bool {
-        match ty {
-            TypeRef::Map(_) | TypeRef::Json => true,
-            TypeRef::Named(name) => match self.types.get_mut(name) {
-                Some(def) if matches!(def.kind, TypeKind::Struct { .. }) => {
-                    def.multipart = true;
-                    true
-                }
-                _ => {
-                    self.warn(&format!("{at}/schema"), MULTIPART_NOT_OBJECT);
-                    false
-                }
-            },
+    /// The type of a multipart body, marked so that it can be written part by part: the body's
+    /// own type when it is an object; for a `oneOf`/`anyOf` of objects, one struct with the
+    /// properties of every variant (with a warning); `None` (and a warning) when it has no
+    /// parts to name.
+    pub(super) fn multipart_type(&mut self, ty: TypeRef, at: &str) -> Option<TypeRef> {
+        let schema_at = format!("{at}/schema");
+        let name = match &ty {
+            TypeRef::Map(_) | TypeRef::Json => return Some(ty),
+            TypeRef::Named(name) => name.clone(),
             _ => {
-                self.warn(&format!("{at}/schema"), MULTIPART_NOT_OBJECT);
-                false
+                self.warn(&schema_at, MULTIPART_NOT_OBJECT);
+                return None;
+            }
+        };
+        let variants = match self.types.get_mut(&name) {
+            Some(def) if matches!(def.kind, TypeKind::Struct { .. }) => {
+                def.multipart = true;
+                return Some(ty);
+            }
+            Some(TypeDef {
+                kind: TypeKind::Union { variants, .. },
+                ..
+            }) => variants.clone(),
+            _ => {
+                self.warn(&schema_at, MULTIPART_NOT_OBJECT);
+                return None;
+            }
+        };
+        let Some(fields) = self.variant_parts(&variants) else {
+            self.warn(&schema_at, MULTIPART_NOT_OBJECT);
+            return None;
+        };
+        let parts_name = self.type_names.claim(format!("{name}Parts"));
+        self.types.insert(
+            parts_name.clone(),
+            TypeDef {
+                name: parts_name.clone(),
+                doc: Some(format!(
+                    "The parts of a multipart body that is one of several shapes (`{name}`): every \
+                     shape's properties; set those of one."
+                )),
+                deprecated: false,
+                kind: TypeKind::Struct {
+                    fields,
+                    additional: None,
+                },
+                multipart: true,
+                usage: Usage::default(),
+            },
+        );
+        self.warn(
+            &schema_at,
+            format!(
+                "a multipart/form-data body that is one of several objects is sent as one struct, \
+                 `{parts_name}`, with the properties of every variant (required only where every \
+                 variant requires them); set those of one variant"
+            ),
+        );
+        Some(TypeRef::Named(parts_name))
+    }
+
+    /// The properties of every variant of a union whose variants are all plain structs (no map,
+    /// no flattened union), merged by wire name; `None` for any other union.
+    fn variant_parts(&self, variants: &[UnionVariant]) -> Option<Vec<Field>> {
+        let mut structs = Vec::new();
+        for variant in variants {
+            let TypeRef::Named(variant_name) = &variant.ty else {
+                return None;
+            };
+            match &self.types.get(variant_name)?.kind {
+                TypeKind::Struct {
+                    fields,
+                    additional: None,
+                } if fields.iter().all(|field| !field.flatten) => structs.push(fields),
+                _ => return None,
             }
         }
+        let mut names = Namespace::default();
+        let mut merged: Vec<Field> = Vec::new();
+        for fields in &structs {
+            for field in fields.iter() {
+                if merged.iter().any(|seen| seen.wire == field.wire) {
+                    continue;
+                }
+                let everywhere = structs
+                    .iter()
+                    .all(|other| other.iter().any(|f| f.wire == field.wire && f.required));
+                merged.push(Field {
+                    name: names.claim(field.name.clone()),
+                    required: everywhere,
+                    ..field.clone()
+                });
+            }
+        }
+        (!merged.is_empty()).then_some(merged)
     }
 
     /// `oneOf` / `anyOf`.
@@ -792,7 +893,13 @@ impl<'a> Lowering<'a> {
             };
             let ty = self.schema_type(part, &hint, &part_at);
             let variant_base = if variant_base.is_empty() {
-                ty.word().to_owned()
+                // A union is never a multipart body: a binary variant is text (see
+                // `binary_in_json_as_text`), and named so.
+                match ty {
+                    TypeRef::Bytes => TypeRef::String.word(),
+                    _ => ty.word(),
+                }
+                .to_owned()
             } else {
                 variant_base
             };
@@ -969,21 +1076,47 @@ fn limit_of(value: f64) -> Limit {
 }
 
 /// Adds properties, keeping the first schema of a repeated name and or-ing `required`.
-fn merge_properties(
-    merged: &mut Vec<(String, ReferenceOr<Box<Schema>>, bool)>,
-    more: impl IntoIterator<Item = (String, ReferenceOr<Box<Schema>>, bool)>,
-) {
-    for (key, schema, required) in more {
-        if let Some(existing) = merged.iter_mut().find(|(k, _, _)| *k == key) {
+fn merge_properties(merged: &mut Vec<Property>, more: impl IntoIterator<Item = Property>) {
+    for (key, schema, required, at) in more {
+        if let Some(existing) = merged.iter_mut().find(|(k, ..)| *k == key) {
             existing.2 |= required;
         } else {
-            merged.push((key, schema, required));
+            merged.push((key, schema, required, at));
         }
     }
 }
 
 /// Wraps in `Box` every struct field through which a struct can contain itself without an
 /// indirection (`Vec` and maps already are one).
+/// `format: binary` inside a JSON value (a property of an object no multipart body sends, a
+/// union's variant) is text: JSON has no bytes, and `bytes::Bytes` would be written as an array
+/// of numbers. Only the parts of a multipart body (file parts) and whole bodies of other media
+/// types (octet-stream, images, aliases used as such) stay raw bytes.
+pub(super) fn binary_in_json_as_text(types: &mut [TypeDef]) {
+    fn text(ty: &mut TypeRef) {
+        match ty {
+            TypeRef::Bytes => *ty = TypeRef::String,
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) => text(inner),
+            TypeRef::Tuple(items) => items.iter_mut().for_each(text),
+            _ => {}
+        }
+    }
+    for def in types.iter_mut().filter(|def| !def.multipart) {
+        match &mut def.kind {
+            TypeKind::Struct { fields, additional } => {
+                fields.iter_mut().for_each(|field| text(&mut field.ty));
+                additional.iter_mut().for_each(text);
+            }
+            TypeKind::Union { variants, .. } => {
+                variants
+                    .iter_mut()
+                    .for_each(|variant| text(&mut variant.ty));
+            }
+            TypeKind::StringEnum { .. } | TypeKind::Alias { .. } => {}
+        }
+    }
+}
+
 pub(super) fn box_recursive_fields(types: &mut [TypeDef]) {
     /// The named types a value of `ty` holds without an indirection.
     fn direct_names(ty: &TypeRef, out: &mut Vec<String>) {

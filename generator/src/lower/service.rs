@@ -95,7 +95,7 @@ impl<'a> Lowering<'a> {
         Service {
             title: doc.info.title.clone(),
             version: doc.info.version.clone(),
-            description: doc.info.description.clone(),
+            description: doc.info.description.as_deref().map(service_doc),
             server_url,
             server_variables,
             region_env_prefix: ext_str(&doc.extensions, "x-region-env-prefix").map(str::to_owned),
@@ -257,9 +257,64 @@ fn environment(doc: &OpenAPI) -> Environment {
     }
 }
 
+/// The API's description as doc text that clippy's default doc lints accept where it stands (the
+/// crate's `SERVICE` constant): tabs are four spaces, and a line that continues a list item or a
+/// block quote without its marker (a lazy continuation, which doc comments reject) joins the
+/// line before, as Markdown reads it anyway (a soft line break is a space).
+fn service_doc(text: &str) -> String {
+    fn is_marked(line: &str) -> bool {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        line.starts_with('>')
+            || ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m))
+            || (digits > 0 && [". ", ") "].iter().any(|m| line[digits..].starts_with(m)))
+    }
+    fn starts_block(line: &str) -> bool {
+        is_marked(line)
+            || line.starts_with(['#', '|', '-', '*', '+', '<', '='])
+            || line.starts_with("```")
+            || line.starts_with("~~~")
+    }
+    let text = text.replace('\t', "    ");
+    let mut lines: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    let mut joinable = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+            joinable = false;
+            lines.push(line.to_owned());
+            continue;
+        }
+        match lines.last_mut() {
+            Some(last)
+                if joinable && !in_fence && !trimmed.is_empty() && !starts_block(trimmed) =>
+            {
+                last.push(' ');
+                last.push_str(trimmed);
+            }
+            _ => {
+                joinable = !in_fence && is_marked(trimmed);
+                lines.push(line.to_owned());
+            }
+        }
+    }
+    lines.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_docs_join_lazy_continuations() {
+        let text = "> Note: follow the\n[guide](https://x)\nto see.\n\n- Rate limits\n  apply.\n- Quotas\n\nA\tparagraph\nwraps.\n```\n> code\nstays\n```";
+        assert_eq!(
+            service_doc(text),
+            "> Note: follow the [guide](https://x) to see.\n\n- Rate limits apply.\n- Quotas\n\nA    paragraph\nwraps.\n```\n> code\nstays\n```"
+        );
+        assert_eq!(service_doc("1. one\ntwo\n# Head"), "1. one two\n# Head");
+    }
 
     fn service(text: &str) -> Service {
         let spec = crate::load::load_str(std::path::Path::new("t.yaml"), text).unwrap();

@@ -10,6 +10,7 @@
 //! Facts that OpenAPI 3.0 cannot say but the generator needs are kept in our own `x-` keys
 //! (listed in [`EXTENSIONS`]).
 
+mod inline;
 pub mod openapi31;
 mod quirks;
 pub mod swagger2;
@@ -83,7 +84,8 @@ pub fn version_of(document: &Value) -> Result<Version, (String, String)> {
     }
 }
 
-/// Rewrites `document` (of `version`) into the OpenAPI 3.0 shape, then smooths what real 3.0
+/// Rewrites `document` (of `version`) into the OpenAPI 3.0 shape, copies the objects that
+/// references name outside `#/components` into their places, then smooths what real 3.0
 /// documents get wrong where the meaning is clear (an operation without `responses`, a
 /// response without `description`, bounds that do not fit the type, …), with a warning for
 /// anything that changes meaning.
@@ -96,6 +98,8 @@ pub fn normalize(document: Value, version: Version) -> Converted {
             ..Converted::default()
         },
     };
+    let copies = inline::apply(&mut converted.document);
+    converted.moves = converted.moves.then(&copies);
     let mut warnings = Vec::new();
     quirks::apply(&mut converted.document, &mut warnings);
     for warning in warnings {

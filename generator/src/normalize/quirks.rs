@@ -182,6 +182,7 @@ fn parameter(object: &mut Map<String, Value>, at: &str, kind: Kind, warnings: &m
 
 /// Fixes one schema object.
 fn schema(object: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Warning>) {
+    nullable_type_list(object);
     if object.get("type").and_then(Value::as_str) == Some("file") {
         object.insert("type".to_owned(), Value::String("string".to_owned()));
         object.insert("format".to_owned(), Value::String("binary".to_owned()));
@@ -204,6 +205,25 @@ fn schema(object: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Warning>
             ),
         );
         object.remove("enum");
+    }
+}
+
+/// `type: [T]` and `type: [T, "null"]` (JSON Schema's way, written in Swagger 2.0 and OpenAPI
+/// 3.0 documents, where `type` is one name) are `type: T`, the second `nullable: true`. Lists of
+/// several types are left as written: the parser reports them and falls back to a JSON value.
+fn nullable_type_list(object: &mut Map<String, Value>) {
+    let Some(Value::Array(types)) = object.get("type") else {
+        return;
+    };
+    let null = Value::String("null".to_owned());
+    let named: Vec<&Value> = types.iter().filter(|t| **t != null).collect();
+    let ([Value::String(name)], nullable) = (named.as_slice(), types.contains(&null)) else {
+        return;
+    };
+    let name = Value::String(name.clone());
+    object.insert("type".to_owned(), name);
+    if nullable && !object.contains_key("nullable") {
+        object.insert("nullable".to_owned(), Value::Bool(true));
     }
 }
 
@@ -334,20 +354,20 @@ fn integer_bounds(object: &mut Map<String, Value>, at: &str, warnings: &mut Vec<
         // 2^63 is the first value past i64::MAX; -2^63 is i64::MIN itself.
         if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&limit) {
             let vacuous = if lower { limit < 0.0 } else { limit > 0.0 };
-            if vacuous {
-                warn(
-                    warnings,
-                    join(at, key),
-                    format!(
-                        "`{key}: {bound}` is beyond every 64-bit integer, so it bounds nothing; it is ignored"
-                    ),
-                );
+            // `i64::MAX` written through a double (as JavaScript tools write it) is 2^63: the
+            // bound every 64-bit integer meets, said on purpose; dropped without a word.
+            let rounded_max = !lower && limit == 9_223_372_036_854_775_808.0;
+            let message = if vacuous {
+                "so it bounds nothing"
             } else {
+                "so no 64-bit value satisfies it"
+            };
+            if !rounded_max {
                 warn(
                     warnings,
                     join(at, key),
                     format!(
-                        "`{key}: {bound}` is beyond every 64-bit integer, so no 64-bit value satisfies it; it is ignored"
+                        "`{key}: {bound}` is beyond every 64-bit integer, {message}; it is ignored"
                     ),
                 );
             }
@@ -526,6 +546,51 @@ components:
             warnings[5].1.contains("no 64-bit value satisfies it"),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn type_lists_of_one_type_and_null_are_that_type_nullable() {
+        let (document, warnings) = fixed(
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    A: {type: [boolean, 'null']}
+    B: {type: [string], format: date-time}
+    C: {type: [array, string], items: {type: string}}
+    D: {type: ['null']}
+",
+        );
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(schemas["A"]["type"], "boolean");
+        assert_eq!(schemas["A"]["nullable"], true);
+        assert_eq!(schemas["B"]["type"], "string");
+        assert!(schemas["B"].get("nullable").is_none());
+        assert_eq!(schemas["C"]["type"], serde_json::json!(["array", "string"]));
+        assert_eq!(schemas["D"]["type"], serde_json::json!(["null"]));
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn i64_max_written_through_a_double_is_dropped_quietly() {
+        // drf-spectacular writes `maximum: 9223372036854775807`; JavaScript tools round it.
+        let (document, warnings) = fixed(
+            "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    A: {type: integer, minimum: -9223372036854775808, maximum: 9223372036854776000}
+    B: {type: integer, maximum: 9223372036854777856}
+",
+        );
+        let schemas = &document["components"]["schemas"];
+        assert!(schemas["A"].get("maximum").is_none());
+        assert_eq!(schemas["A"]["minimum"], i64::MIN);
+        assert!(schemas["B"].get("maximum").is_none());
+        let places: Vec<&str> = warnings.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(places, ["#/components/schemas/B/maximum"], "{warnings:?}");
     }
 
     #[test]

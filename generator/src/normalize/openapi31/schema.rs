@@ -386,6 +386,7 @@ impl<'a> Converter<'a> {
                 break;
             }
         }
+        null_all_of(&mut work);
         self.drop_keywords(&mut work);
         if let Some(reference) = self.reference(&mut work, new) {
             return reference;
@@ -1073,6 +1074,49 @@ impl<'a> Converter<'a> {
 }
 
 /// `{type: "null"}` (and `type: ["null"]`, `const: null`, `enum: [null]`), perhaps described.
+/// `allOf: [X, {type: "null"}]`, as some generators write a nullable `X`: read as `X` or null
+/// (taken literally it admits only a null that `X` admits too, which is not what was meant), so
+/// the `{type: "null"}` parts become `nullable: true`. An `allOf` of null parts alone is left.
+fn null_all_of<'a>(work: &mut Work<'a>) {
+    let Some(Entry {
+        value: Slot::Value(Cow::Borrowed(Value::Array(parts))),
+        origin,
+    }) = work.entries.get("allOf")
+    else {
+        return;
+    };
+    let parts: &'a Vec<Value> = parts;
+    let Some(null_at) = parts.iter().position(is_null_schema) else {
+        return;
+    };
+    let origin = origin.clone();
+    let others: Vec<Sub<'a>> = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, part)| !is_null_schema(part))
+        .map(|(position, value)| Sub::Input {
+            value,
+            origin: format!("{origin}/{position}"),
+        })
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    if !work.has("nullable") {
+        work.set(
+            "nullable",
+            Entry::made(Value::Bool(true), &format!("{origin}/{null_at}")),
+        );
+    }
+    work.set(
+        "allOf",
+        Entry {
+            value: Slot::Schemas(others),
+            origin,
+        },
+    );
+}
+
 fn is_null_schema(value: &Value) -> bool {
     let Value::Object(map) = value else {
         return false;
