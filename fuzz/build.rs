@@ -1,4 +1,4 @@
-//! Generates `tests/fixtures/specs/response_header_types.yaml` with the generator and keeps,
+//! Generates `fuzz/fixtures/response_header_types.yaml` with the generator and keeps,
 //! of its `operations.rs`, the `*ResponseHeaders` structs and their `impl` blocks (the
 //! generated `from_headers`), so that the `response_headers` target decodes headers with the
 //! very code the generator writes. The rest of the file calls into `crate::runtime` and cannot

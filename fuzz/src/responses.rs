@@ -440,7 +440,7 @@ pub fn retry_after(input: &RetryInput) {
 // Typed response headers
 
 /// The `*ResponseHeaders` types and their `from_headers` as the generator writes them for
-/// `tests/fixtures/specs/response_header_types.yaml` (extracted by `build.rs`).
+/// `fuzz/fixtures/response_header_types.yaml` (extracted by `build.rs`).
 #[allow(dead_code, clippy::all)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/response_headers.rs"));
