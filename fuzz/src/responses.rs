@@ -652,12 +652,16 @@ enum Tail {
 
 const FETCH_FAILED: &str = "fetch failed";
 
+/// The offsets fetched, the items yielded, and the error that ended the walk (its text, and the
+/// pages fetched when it says how many), if one did.
+type WalkOutcome = (Vec<i64>, Vec<i64>, Option<(String, Option<u64>)>);
+
 /// What the walk should do, page by page: the documentation of `offset_stream`.
 fn model_walk(
     max_pages: u64,
     start: i64,
     mut fetch: impl FnMut(i64) -> Result<Page<i64>, ()>,
-) -> (Vec<i64>, Vec<i64>, Option<(String, Option<u64>)>) {
+) -> WalkOutcome {
     let max_pages = max_pages.max(1);
     let (mut offsets, mut items) = (Vec::new(), Vec::new());
     let mut offset = start;
