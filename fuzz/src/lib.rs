@@ -1,9 +1,17 @@
-//! Fuzzing support for `metastudio`'s signer: arbitrary requests ([`input`]), a plain model of
-//! the vendor's algorithm ([`model`]), and [`check`], which signs with both and panics on any
-//! difference.
+//! Fuzzing support (see `fuzz/README.md` for the targets and their runs):
+//!
+//! * the signer: arbitrary requests ([`input`]), a plain model of the vendor's algorithm
+//!   ([`model`]), and [`check`], which signs with both and panics on any difference;
+//! * the generator: the whole pipeline on a spec text ([`pipeline`]), from arbitrary bytes or
+//!   from structure-aware mutations of real specs ([`mutate`]);
+//! * the runtime's handling of responses: error bodies, `Retry-After`, typed response headers
+//!   and page streams ([`responses`]).
 
 pub mod input;
 pub mod model;
+pub mod mutate;
+pub mod pipeline;
+pub mod responses;
 
 use metastudio::runtime::credentials::AkSk;
 use metastudio::runtime::signer::{self, SignableRequest, SigningError};

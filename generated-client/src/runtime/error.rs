@@ -90,7 +90,7 @@ pub enum Error<E: std::fmt::Debug = Undocumented> {
          (request id {}); raise it with ClientBuilder::max_response_size if such answers are \
          expected",
         .status.as_u16(),
-        .request_id.as_deref().unwrap_or("none")
+        shown_request_id(.request_id.as_deref())
     )]
     ResponseTooLarge {
         /// The operation whose answer was too large.
@@ -103,7 +103,7 @@ pub enum Error<E: std::fmt::Debug = Undocumented> {
         limit: u64,
     },
     /// A response arrived but its body could not be decoded; the body is kept.
-    #[error("could not decode the {status} response body (request id {}): {message}", .request_id.as_deref().unwrap_or("none"))]
+    #[error("could not decode the {status} response body (request id {}): {message}", shown_request_id(.request_id.as_deref()))]
     Decode {
         /// The HTTP status.
         status: StatusCode,
@@ -357,7 +357,7 @@ impl<E> std::fmt::Display for ApiError<E> {
         write!(
             f,
             " (request id {}",
-            self.request_id.as_deref().unwrap_or("none")
+            shown_request_id(self.request_id.as_deref())
         )?;
         if self.attempts > 1 {
             write!(f, ", {} attempts", self.attempts)?;
@@ -373,6 +373,12 @@ impl<E> std::fmt::Display for ApiError<E> {
         }
         Ok(())
     }
+}
+
+/// A request id as error messages show it: on one line (a server's id may hold line breaks,
+/// in a JSON body or decoded from header bytes), short, `none` when there is none.
+fn shown_request_id(id: Option<&str>) -> String {
+    one_line(id.unwrap_or("none"), EXCERPT_CHARS)
 }
 
 /// Collapses every run of whitespace (newlines included) into one space and cuts the text at
@@ -817,6 +823,36 @@ mod tests {
             neutral(r#"{"error": {"code": "C", "message": "nested"}}"#),
             some("C", "nested")
         );
+    }
+
+    /// Found by the `api_error` fuzz target: a request id with a line break (a vertical tab
+    /// here) made `Display` two lines.
+    #[test]
+    fn a_request_id_with_line_breaks_is_shown_on_one_line() {
+        let error: ApiError = ApiError::from_body(
+            StatusCode::from_u16(255).unwrap(),
+            Some("-\u{b}\0\0".to_owned()),
+            Bytes::new(),
+            [ErrorFields::CONVENTIONAL],
+        );
+        assert_eq!(
+            error.to_string(),
+            "HTTP 255: (empty body) (request id - \0\0)"
+        );
+        let error = api(500, r#"{"request_id": "a\nb\r\nc\u2028d"}"#, None);
+        assert_eq!(error.request_id.as_deref(), Some("a\nb\r\nc\u{2028}d"));
+        assert_eq!(
+            error.to_string(),
+            "HTTP 500 Internal Server Error: body: {\"request_id\": \"a\\nb\\r\\nc\\u2028d\"} \
+             (request id a b c d)"
+        );
+        let decode = Error::<Undocumented>::Decode {
+            status: StatusCode::OK,
+            request_id: Some("x\u{85}y".to_owned()),
+            body: Bytes::new(),
+            message: "m".to_owned(),
+        };
+        assert!(decode.to_string().contains("(request id x y)"), "{decode}");
     }
 
     #[test]

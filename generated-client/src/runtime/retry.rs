@@ -178,7 +178,10 @@ impl Rng {
 /// The value comes from a server, so nothing in it can overflow: a number of seconds too large
 /// for a `u64` is the longest wait (which the policy caps), and a date outside the years
 /// 1970–9999 is not an HTTP date.
-pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+///
+/// Public (hidden) for the fuzz target `retry_after` only.
+#[doc(hidden)]
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
