@@ -43,14 +43,15 @@ fn type_def(code: &mut Code, def: &TypeDef, types: &Types<'_>) {
         TypeKind::Struct { fields, additional } => {
             struct_def(code, def, fields, additional.as_ref(), types)
         }
-        TypeKind::StringEnum { .. } if def.usage.same_as.is_some() => {
-            let canonical = def.usage.same_as.as_deref().unwrap_or_default();
-            code.line("///").line(format_args!(
-                "/// The same values as [`{canonical}`], whose code it shares."
-            ));
-            code.line(format_args!("pub type {} = {canonical};", def.name));
-        }
-        TypeKind::StringEnum { variants } => string_enum(code, def, variants),
+        TypeKind::StringEnum { variants } => match &def.usage.same_as {
+            None => string_enum(code, def, variants),
+            Some(canonical) => {
+                code.line("///").line(format_args!(
+                    "/// The same values as [`{canonical}`], whose code it shares."
+                ));
+                code.line(format_args!("pub type {} = {canonical};", def.name));
+            }
+        },
         TypeKind::Union { variants, tag } => union_def(code, def, variants, tag.as_deref(), types),
         TypeKind::Alias { target, .. } => {
             code.line(format_args!(

@@ -153,7 +153,7 @@ fn spread<'m>(
             (Gate::Features(set), Some(features)) => {
                 let before = set.len();
                 set.extend(features.iter().cloned());
-                set.len() > before || before == 0
+                set.len() > before
             }
         };
         if widened {

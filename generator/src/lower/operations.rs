@@ -482,7 +482,7 @@ impl<'a> Lowering<'a> {
                             escape_token(content_type)
                         ),
                     );
-                    schemas::or_null(ty, schemas::may_be_null(schema))
+                    schemas::or_null(ty, self.resolve(schema).is_some_and(schemas::may_be_null))
                 }
                 (_, None) => TypeRef::Json,
             };

@@ -295,7 +295,10 @@ impl<'a> Lowering<'a> {
                         &format!("{hint}Item"),
                         &format!("{at}/items"),
                     );
-                    TypeRef::Array(Box::new(or_null(item, boxed_may_be_null(items))))
+                    TypeRef::Array(Box::new(or_null(
+                        item,
+                        self.resolve_boxed(items).is_some_and(may_be_null),
+                    )))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
             },
@@ -309,7 +312,10 @@ impl<'a> Lowering<'a> {
                         &format!("{hint}Item"),
                         &format!("{at}/items"),
                     );
-                    return TypeRef::Array(Box::new(or_null(item, boxed_may_be_null(items))));
+                    return TypeRef::Array(Box::new(or_null(
+                        item,
+                        self.resolve_boxed(items).is_some_and(may_be_null),
+                    )));
                 }
                 match any.typ.as_deref() {
                     Some("string") => TypeRef::String,
@@ -390,7 +396,10 @@ impl<'a> Lowering<'a> {
                     &format!("{hint}Value"),
                     &format!("{at}/additionalProperties"),
                 );
-                Some(TypeRef::Map(Box::new(or_null(value, may_be_null(schema)))))
+                Some(TypeRef::Map(Box::new(or_null(
+                    value,
+                    self.resolve(schema).is_some_and(may_be_null),
+                ))))
             }
         }
     }
@@ -1086,14 +1095,10 @@ fn merge_properties(merged: &mut Vec<Property>, more: impl IntoIterator<Item = P
     }
 }
 
-/// Whether an inline schema says its value may be `null` (`nullable: true`, which 3.1's
-/// `type: [T, "null"]` is normalized into). A reference's target says so in its own place.
-pub(super) fn may_be_null(schema: &ReferenceOr<Schema>) -> bool {
-    matches!(schema, ReferenceOr::Item(schema) if schema.schema_data.nullable)
-}
-
-fn boxed_may_be_null(schema: &ReferenceOr<Box<Schema>>) -> bool {
-    matches!(schema, ReferenceOr::Item(schema) if schema.schema_data.nullable)
+/// Whether a schema says its value may be `null` (`nullable: true`, which 3.1's
+/// `type: [T, "null"]` is normalized into).
+pub(super) fn may_be_null(schema: &Schema) -> bool {
+    schema.schema_data.nullable
 }
 
 /// `ty` with every `Option` inside it removed (parameters, whose text has no `null`).

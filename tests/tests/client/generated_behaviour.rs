@@ -180,6 +180,12 @@ fn null_array_items_and_map_values_decode_and_only_values_are_checked() {
     let negative: Scores = serde_json::from_value(json!({"scores": [null, -1]})).unwrap();
     let error = rule(negative.validate_at("body"));
     assert!(error.contains("scores[1]"), "{error}");
+
+    // Items of a referenced nullable schema.
+    let notes: Scores = serde_json::from_value(json!({"notes": [null, {"text": "a"}]})).unwrap();
+    let notes = notes.notes.unwrap();
+    assert!(notes[0].is_none());
+    assert_eq!(notes[1].as_ref().and_then(|n| n.text.as_deref()), Some("a"));
 }
 
 #[test]
