@@ -289,6 +289,9 @@ fn operation(out: &mut String, op: &Operation) {
                 type_text(&m.ty)
             );
         }
+        if let Some(method) = &body.upload {
+            let _ = writeln!(out, "upload {owner}: Call::{method}");
+        }
     }
 
     let returns = if needs_response_enum(&op.responses) {
@@ -362,6 +365,15 @@ fn operation(out: &mut String, op: &Operation) {
             "stream {owner}: Call::{} item={}",
             pagination.stream_method,
             type_text(&pagination.item_type)
+        );
+    }
+    if let Some(streamed) = &op.streamed {
+        let _ = writeln!(
+            out,
+            "streamed {owner}: Call::{} {} item={}",
+            streamed.method,
+            streamed.media_type,
+            type_text(&streamed.item)
         );
     }
 }
@@ -613,6 +625,7 @@ mod tests {
             error_type: None,
             idempotent: true,
             pagination: None,
+            streamed: None,
             tags: Vec::new(),
         }
     }
@@ -651,6 +664,7 @@ mod tests {
         let mut add = operation("add_pet", "/pets");
         add.http_method = "POST".to_owned();
         add.body = Some(Body {
+            upload: None,
             media: vec![
                 BodyMedia {
                     variant: "Json".to_owned(),

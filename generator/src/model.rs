@@ -504,6 +504,9 @@ pub struct Body {
     pub required: bool,
     /// Doc comment text.
     pub doc: Option<String>,
+    /// The name of the call's method that sends the body from a file or a stream, when it is
+    /// one binary media type (`upload`, unless a parameter has it).
+    pub upload: Option<String>,
 }
 
 /// One media type a request body can be sent as.
@@ -601,6 +604,37 @@ pub struct Pagination {
     pub item_type: TypeRef,
 }
 
+/// How a streamed success is read, piece by piece as it arrives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamKind {
+    /// `text/event-stream`: server-sent events; `end` is a `data` that ends the stream
+    /// (`x-stream-end`, e.g. `[DONE]`).
+    Events {
+        /// The `data` that ends the stream, when the spec names one.
+        end: Option<String>,
+    },
+    /// `application/x-ndjson` or `application/jsonl`: one JSON value per line.
+    Lines,
+    /// `application/json-seq`: JSON values after record separators.
+    Records,
+    /// Any other body that is not JSON: the bytes, chunk by chunk.
+    Bytes,
+}
+
+/// A success the caller can read as it arrives: a method of the operation's call besides
+/// `send()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streamed {
+    /// The method's name (`events`, `items` or `download`, unless a parameter has it).
+    pub method: String,
+    /// How the body is read.
+    pub kind: StreamKind,
+    /// The media type asked for with `Accept`.
+    pub media_type: String,
+    /// The type of one event's data or one item (`Bytes` for a download).
+    pub item: TypeRef,
+}
+
 /// One operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
@@ -638,6 +672,8 @@ pub struct Operation {
     pub idempotent: bool,
     /// `x-pagination`.
     pub pagination: Option<Pagination>,
+    /// The success read as it arrives, when the answer is a stream or not JSON.
+    pub streamed: Option<Streamed>,
     /// The operation's `tags`, in the spec's order.
     pub tags: Vec<String>,
 }

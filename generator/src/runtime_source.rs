@@ -34,7 +34,11 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "service.rs",
     "settings.rs",
     "signer.rs",
+    "stream.rs",
+    "stream/lines.rs",
+    "stream/sse.rs",
     "transport.rs",
+    "upload.rs",
     "validate.rs",
 );
 

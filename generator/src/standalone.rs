@@ -53,6 +53,11 @@ pub const RUNTIME_PARTS: &[RuntimePart] = &[
         files: &["paginate.rs"],
         dependencies: &[],
     },
+    RuntimePart {
+        feature: "streaming",
+        files: &["stream.rs", "stream/lines.rs", "stream/sse.rs", "upload.rs"],
+        dependencies: &[r#"http-body = "1""#],
+    },
 ];
 
 /// The runtime's crates.io dependencies every crate needs, as `Cargo.toml` lines. A test
@@ -76,7 +81,8 @@ pub const RUNTIME_DEPENDENCIES: &[&str] = &[
 ];
 
 /// The optional runtime parts `model` needs: `aksk` for a signing scheme, `multipart` for a
-/// `multipart/form-data` body, `pagination` for an `x-pagination` operation.
+/// `multipart/form-data` body, `pagination` for an `x-pagination` operation, `streaming` for
+/// an answer read as it arrives or a body sent from a file or a stream.
 pub fn parts_used(model: &Model) -> BTreeSet<&'static str> {
     let mut used = BTreeSet::new();
     let signed = model
@@ -98,6 +104,12 @@ pub fn parts_used(model: &Model) -> BTreeSet<&'static str> {
     }
     if model.operations.iter().any(|op| op.pagination.is_some()) {
         used.insert("pagination");
+    }
+    let streams = model.operations.iter().any(|op| {
+        op.streamed.is_some() || op.body.as_ref().is_some_and(|body| body.upload.is_some())
+    });
+    if streams {
+        used.insert("streaming");
     }
     used
 }

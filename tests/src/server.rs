@@ -161,6 +161,12 @@ enum Misbehaviour {
         sent: usize,
         stall: Duration,
     },
+    /// Send the head with `Transfer-Encoding: chunked`, then each part as one chunk after its
+    /// pause; then the last chunk, or, when `cut`, close the connection without it.
+    Chunked {
+        parts: Vec<(Duration, Vec<u8>)>,
+        cut: bool,
+    },
     /// Close the connection without answering.
     HangUp,
     /// Send these bytes verbatim instead of a formatted answer, then close.
@@ -216,6 +222,24 @@ impl Reply {
         Reply::status(status)
             .header("Content-Type", "text/html")
             .body(body)
+    }
+
+    /// A chunked answer of `status` sent piece by piece: each part is one chunk, sent after
+    /// its pause (a stream of events or lines as a server sends them).
+    pub fn chunked(status: u16, parts: Vec<(Duration, Vec<u8>)>) -> Reply {
+        Reply {
+            misbehaviour: Misbehaviour::Chunked { parts, cut: false },
+            ..Reply::status(status)
+        }
+    }
+
+    /// Like [`Reply::chunked`], but the connection closes after the parts without the last
+    /// chunk: a stream cut off mid-way.
+    pub fn chunked_then_cut(status: u16, parts: Vec<(Duration, Vec<u8>)>) -> Reply {
+        Reply {
+            misbehaviour: Misbehaviour::Chunked { parts, cut: true },
+            ..Reply::status(status)
+        }
     }
 
     /// Closes the connection without answering (after reading the request).
@@ -280,7 +304,9 @@ impl Reply {
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        if !has_length {
+        if matches!(self.misbehaviour, Misbehaviour::Chunked { .. }) {
+            head.push_str("Transfer-Encoding: chunked\r\n");
+        } else if !has_length {
             head.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
         }
         head.push_str("\r\n");
@@ -548,6 +574,27 @@ async fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<b
             stream.flush().await?;
             tokio::time::sleep(*stall).await;
             stream.write_all(&reply.body[split..]).await?;
+            stream.flush().await?;
+            Ok(true)
+        }
+        Misbehaviour::Chunked { parts, cut } => {
+            stream.write_all(&reply.head()).await?;
+            stream.flush().await?;
+            for (pause, part) in parts {
+                tokio::time::sleep(*pause).await;
+                if part.is_empty() {
+                    continue;
+                }
+                let mut chunk = format!("{:x}\r\n", part.len()).into_bytes();
+                chunk.extend_from_slice(part);
+                chunk.extend_from_slice(b"\r\n");
+                stream.write_all(&chunk).await?;
+                stream.flush().await?;
+            }
+            if *cut {
+                return Ok(false);
+            }
+            stream.write_all(b"0\r\n\r\n").await?;
             stream.flush().await?;
             Ok(true)
         }

@@ -140,6 +140,12 @@ impl Client {
     pub fn max_pages(&self) -> u64 {
         self.settings.max_pages
     }
+
+    /// The longest a streamed answer may go without a byte arriving.
+    #[cfg(feature = "streaming")]
+    pub fn idle_timeout(&self) -> Duration {
+        self.settings.idle_timeout
+    }
 }
 
 /// `, or set VAR and call .with_env()` when the spec names variables for `parameter`.

@@ -19,6 +19,8 @@ use crate::runtime::refresh::CredentialSource;
 pub use crate::runtime::refresh::DEFAULT_REFRESH_MARGIN;
 use crate::runtime::retry::RetryPolicy;
 use crate::runtime::service::ServiceInfo;
+#[cfg(feature = "streaming")]
+pub use crate::runtime::settings::DEFAULT_IDLE_TIMEOUT;
 pub use crate::runtime::settings::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
@@ -62,6 +64,8 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_size", &requested.max_response_size);
         #[cfg(feature = "pagination")]
         debug.field("max_pages", &requested.max_pages);
+        #[cfg(feature = "streaming")]
+        debug.field("idle_timeout", &requested.idle_timeout);
         debug
             .field("http_client", &requested.http_client.is_some())
             .finish_non_exhaustive()
@@ -200,6 +204,17 @@ impl ClientBuilder {
     #[cfg(feature = "pagination")]
     pub fn max_pages(mut self, pages: u64) -> Self {
         self.requested.max_pages = pages;
+        self
+    }
+
+    /// The longest a streamed answer (server-sent events, JSON lines, a download) may go
+    /// without a byte arriving, between events, lines or chunks. Default 60 s. It replaces the
+    /// [`timeout`](ClientBuilder::timeout) once the response head has arrived, so a stream may
+    /// last as long as it keeps sending; a silent one ends with
+    /// [`Error::IdleTimeout`](crate::runtime::Error::IdleTimeout).
+    #[cfg(feature = "streaming")]
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.requested.idle_timeout = idle;
         self
     }
 

@@ -29,7 +29,7 @@
 //!
 //! This module is a leaf: an [`ApiError`] is built from a status, a request id and a body, with
 //! the error-body fields the [service](crate::runtime::service) names (and, for a refused
-//! signature, the transport's [diagnosis](crate::runtime::refusal)).
+//! signature where the spec's scheme signs, the transport's diagnosis).
 
 use crate::runtime::service::ErrorFields;
 use bytes::Bytes;
@@ -150,6 +150,86 @@ pub enum Error<E: std::fmt::Debug = Undocumented> {
         /// What went wrong (never a secret the client holds).
         #[source]
         source: crate::runtime::credentials::ProviderError,
+    },
+    /// A streamed answer (events, lines, a download) went longer than the idle timeout
+    /// without a byte arriving; the stream ends with this.
+    #[cfg(feature = "streaming")]
+    #[error(
+        "{operation}: nothing arrived on the stream for {idle:?}; raise the idle timeout \
+         (ClientBuilder::idle_timeout, or the call's) if the service pauses longer"
+    )]
+    IdleTimeout {
+        /// The operation whose stream went silent.
+        operation: &'static str,
+        /// The idle timeout that expired.
+        idle: Duration,
+    },
+    /// One item of a stream (an event, a line) is not what the spec says; its text is kept,
+    /// and the stream goes on with the next item.
+    #[cfg(feature = "streaming")]
+    #[error("{operation}: {item} could not be decoded: {message}")]
+    MalformedItem {
+        /// The operation whose stream it is.
+        operation: &'static str,
+        /// Which item: `event "delta" (id 7)`, `line 3`, ….
+        item: String,
+        /// Its text, as received.
+        text: String,
+        /// What the decoder said.
+        message: String,
+    },
+    /// One item of a stream is larger than the client's
+    /// [`max_response_size`](crate::runtime::ClientBuilder::max_response_size) (the stream as
+    /// a whole has no size limit); the stream ends with this.
+    #[cfg(feature = "streaming")]
+    #[error(
+        "{operation}: {item} is larger than the limit of {limit} bytes; raise it with \
+         ClientBuilder::max_response_size if such items are expected"
+    )]
+    ItemTooLarge {
+        /// The operation whose stream it is.
+        operation: &'static str,
+        /// Which item (as in [`Error::MalformedItem`]).
+        item: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A body read as it is sent ([`Upload`](crate::runtime::upload::Upload)) could not be
+    /// sent: the file cannot be read, the one-shot stream was already sent, or the scheme
+    /// signs the body's hash. Nothing was sent.
+    #[cfg(feature = "streaming")]
+    #[error("{operation}: cannot send the upload: {reason}")]
+    Upload {
+        /// The operation whose body it is.
+        operation: &'static str,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// An attempt failed in a way that is retried, but the request body is a one-shot
+    /// stream, which cannot be sent again.
+    #[cfg(feature = "streaming")]
+    #[error(
+        "{operation}: {reason} after {attempts} attempt(s), not retried: the request body is a \
+         one-shot stream, which cannot be sent again (upload a file, or bytes, to allow retries)"
+    )]
+    NotRetried {
+        /// The operation that failed.
+        operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// What failed (`HTTP 503`, `connection failure`, `timeout`, …).
+        reason: String,
+    },
+    /// A streamed body could not be written where the caller asked
+    /// ([`Streaming::write_to`](crate::runtime::stream::Streaming::write_to)).
+    #[cfg(feature = "streaming")]
+    #[error("{operation}: could not write the streamed body: {source}")]
+    Write {
+        /// The operation whose body it is.
+        operation: &'static str,
+        /// What the writer said.
+        #[source]
+        source: std::io::Error,
     },
     /// A stream of pages stopped because the service's pages do not advance (it repeats a
     /// page, or there are more pages than the client walks). Never retried.
@@ -336,7 +416,8 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 impl<E> std::fmt::Display for ApiError<E> {
     /// One line: `[operation: ]HTTP <status>[ <reason>]: [<code>: ]<message or body excerpt>
     /// (request id <id>[, <n> attempts])[; <signature finding>]`, the last part when the
-    /// server refused a signature (see [`ApiError::signature_diagnosis`]).
+    /// server refused a signature (for a spec whose scheme signs requests: see
+    /// `ApiError::signature_diagnosis`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(operation) = self.operation {
             write!(f, "{operation}: ")?;
@@ -544,6 +625,44 @@ impl<E: std::fmt::Debug> Error<E> {
             Error::Signing { operation, source } => Error::Signing { operation, source },
             #[cfg(feature = "pagination")]
             Error::Pagination { pages, reason } => Error::Pagination { pages, reason },
+            #[cfg(feature = "streaming")]
+            Error::IdleTimeout { operation, idle } => Error::IdleTimeout { operation, idle },
+            #[cfg(feature = "streaming")]
+            Error::Write { operation, source } => Error::Write { operation, source },
+            #[cfg(feature = "streaming")]
+            Error::Upload { operation, reason } => Error::Upload { operation, reason },
+            #[cfg(feature = "streaming")]
+            Error::NotRetried {
+                operation,
+                attempts,
+                reason,
+            } => Error::NotRetried {
+                operation,
+                attempts,
+                reason,
+            },
+            #[cfg(feature = "streaming")]
+            Error::MalformedItem {
+                operation,
+                item,
+                text,
+                message,
+            } => Error::MalformedItem {
+                operation,
+                item,
+                text,
+                message,
+            },
+            #[cfg(feature = "streaming")]
+            Error::ItemTooLarge {
+                operation,
+                item,
+                limit,
+            } => Error::ItemTooLarge {
+                operation,
+                item,
+                limit,
+            },
         }
     }
 
@@ -556,6 +675,8 @@ impl<E: std::fmt::Debug> Error<E> {
             Error::Api(api) => api.is_retryable(),
             Error::UndocumentedSuccess(_) => false,
             Error::Transport { .. } | Error::Timeout { .. } => true,
+            #[cfg(feature = "streaming")]
+            Error::IdleTimeout { .. } => true,
             Error::Credentials { source, .. } => source.is_transient(),
             _ => false,
         }

@@ -6,15 +6,18 @@
 //! 2. [`credentials`] (and the providers that give them), and, where the spec has a scheme
 //!    that signs requests, its pure functions and `refusal` (reading a server's refusal of a
 //!    signature: the clock offset, and where its canonical request differs from ours);
-//! 3. [`error`], [`nullable`], [`validate`], [`retry`], [`request`], [`encode`],
-//!    [`response`], and the page walker where the spec pages;
+//! 3. [`error`], [`nullable`], [`validate`], [`retry`], `upload` (bodies read as they are
+//!    sent, where the spec streams), [`request`], [`encode`], [`response`], and the page
+//!    walker where the spec pages;
 //! 4. `endpoint` and `auth` (resolving the endpoint and the credentials), `refresh` (fixed
 //!    credentials, or a provider's, refreshed before they expire), then `settings`: the
 //!    resolved configuration, with the one constructor that checks it;
 //! 5. [`transport`]: sends one operation request with the settings (retries, authentication,
 //!    tracing);
 //! 6. [`config`] (the builder), then [`client`] (a cheap handle to the settings), then
-//!    [`call`] (one call of one operation: the builder generated methods return).
+//!    [`call`] (one call of one operation: the builder generated methods return);
+//! 7. where the spec has streamed answers, `stream` (events, JSON lines and downloads read
+//!    as they arrive).
 //!
 //! Parts that only some specs need are behind Cargo features of this crate and left out of
 //! crates generated for specs that do not use them.
@@ -35,6 +38,8 @@ pub mod paginate;
 pub mod request;
 pub mod response;
 pub mod retry;
+#[cfg(feature = "streaming")]
+pub mod upload;
 pub mod validate;
 
 mod auth;
@@ -48,6 +53,9 @@ pub mod client;
 pub mod config;
 
 pub mod call;
+
+#[cfg(feature = "streaming")]
+pub mod stream;
 
 pub use call::{Call, Operation};
 pub use client::Client;

@@ -44,6 +44,15 @@ pub struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: Vec<(String, String)>,
+    /// Whether a success's body is handed on unread, to be streamed.
+    #[cfg(feature = "streaming")]
+    pub(crate) streamed: bool,
+    /// The longest a stream may wait for its next piece, instead of the client's.
+    #[cfg(feature = "streaming")]
+    pub(crate) idle_timeout: Option<Duration>,
+    /// The body, read as it is sent, instead of the request's bytes.
+    #[cfg(feature = "streaming")]
+    pub(crate) upload: Option<crate::runtime::upload::Upload>,
 }
 
 impl CallOptions {
@@ -56,6 +65,23 @@ impl CallOptions {
     /// How this call is retried, instead of the client's policy.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The longest a streamed answer of this call may go without a byte arriving (between
+    /// events, lines or chunks), instead of the client's
+    /// [`idle_timeout`](crate::runtime::ClientBuilder::idle_timeout).
+    #[cfg(feature = "streaming")]
+    pub fn idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle_timeout = Some(idle);
+        self
+    }
+
+    /// The request body read from a file or a stream as it is sent, instead of the bytes the
+    /// operation serialised (generated `upload()` methods set it).
+    #[cfg(feature = "streaming")]
+    pub fn upload(mut self, upload: crate::runtime::upload::Upload) -> Self {
+        self.upload = Some(upload);
         self
     }
 

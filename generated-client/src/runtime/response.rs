@@ -5,9 +5,10 @@ use crate::runtime::service::ErrorFields;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
-/// A response as received: status, headers and the whole body. Generated code decodes it.
+/// A response as received: status, headers and the whole body (or, for a streamed call's
+/// success, the body still to be read). Generated code decodes it.
 #[doc(hidden)]
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
@@ -18,6 +19,9 @@ pub struct RawResponse {
     error_fields: &'static [ErrorFields],
     #[cfg(feature = "aksk")]
     signature_diagnosis: Option<Box<crate::runtime::refusal::SignatureDiagnosis>>,
+    /// A streamed call's success: the body, not read yet (`body` is then empty).
+    #[cfg(feature = "streaming")]
+    open_body: Option<Box<reqwest::Response>>,
 }
 
 impl RawResponse {
@@ -40,7 +44,22 @@ impl RawResponse {
             error_fields: &[],
             #[cfg(feature = "aksk")]
             signature_diagnosis: None,
+            #[cfg(feature = "streaming")]
+            open_body: None,
         }
+    }
+
+    /// Records the unread body of a streamed call's success.
+    #[cfg(feature = "streaming")]
+    pub(crate) fn with_open_body(mut self, body: reqwest::Response) -> Self {
+        self.open_body = Some(Box::new(body));
+        self
+    }
+
+    /// Takes the unread body of a streamed call's success, if this is one.
+    #[cfg(feature = "streaming")]
+    pub(crate) fn take_open_body(&mut self) -> Option<reqwest::Response> {
+        self.open_body.take().map(|body| *body)
     }
 
     /// Records what the client signed for a refused signed request (the API error keeps it).

@@ -40,6 +40,9 @@ pub const DEFAULT_USER_AGENT: &str =
     concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
 /// The default largest response body the client reads: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
+/// The default longest a streamed answer may go without a byte arriving: 60 seconds.
+#[cfg(feature = "streaming")]
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The clock the client reads (signing dates, `Retry-After` dates).
 pub(crate) type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -90,6 +93,8 @@ pub(crate) struct Requested {
     pub(crate) max_response_size: u64,
     #[cfg(feature = "pagination")]
     pub(crate) max_pages: u64,
+    #[cfg(feature = "streaming")]
+    pub(crate) idle_timeout: Duration,
     pub(crate) http_client: Option<reqwest::Client>,
     pub(crate) clock: Clock,
     pub(crate) sleep: SleepFn,
@@ -117,6 +122,8 @@ impl Requested {
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             #[cfg(feature = "pagination")]
             max_pages: crate::runtime::paginate::DEFAULT_MAX_PAGES,
+            #[cfg(feature = "streaming")]
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
             http_client: None,
             clock: Arc::new(SystemTime::now),
             sleep: Arc::new(|duration| Box::pin(tokio::time::sleep(duration))),
@@ -141,6 +148,8 @@ pub(crate) struct Settings {
     pub(crate) max_response_size: u64,
     #[cfg(feature = "pagination")]
     pub(crate) max_pages: u64,
+    #[cfg(feature = "streaming")]
+    pub(crate) idle_timeout: Duration,
     pub(crate) http: reqwest::Client,
     pub(crate) clock: Clock,
     pub(crate) sleep: SleepFn,
@@ -211,6 +220,8 @@ impl Settings {
             max_response_size: requested.max_response_size,
             #[cfg(feature = "pagination")]
             max_pages: requested.max_pages,
+            #[cfg(feature = "streaming")]
+            idle_timeout: requested.idle_timeout,
             http,
             clock: requested.clock,
             sleep: requested.sleep,
@@ -404,17 +415,24 @@ fn check_limits(requested: &Requested) -> Result<(), Error> {
                 .to_owned(),
         ));
     }
+    #[cfg(feature = "streaming")]
+    if requested.idle_timeout.is_zero() {
+        return Err(config(
+            "the idle timeout is zero; give .idle_timeout(...) a positive duration".to_owned(),
+        ));
+    }
     Ok(())
 }
 
-/// The caller's HTTP client, or one with rustls, the connect timeout and no redirects.
+/// The caller's HTTP client, or one with rustls, the connect timeout and no redirects (no
+/// overall timeout: the transport times each attempt, and a streamed body has its own idle
+/// timeout).
 fn http_client(requested: &Requested) -> Result<reqwest::Client, Error> {
     if let Some(client) = &requested.http_client {
         return Ok(client.clone());
     }
     reqwest::Client::builder()
         .connect_timeout(requested.connect_timeout)
-        .timeout(requested.timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|error| config(format!("could not build the HTTP client: {error}")))

@@ -19,7 +19,11 @@
 //! 4. The body bytes sent are exactly the bytes that were hashed.
 //! 5. The response body is read chunk by chunk, bounded by the timeout (a server that stalls
 //!    before or during the body gives [`Error::Timeout`]) and by the client's maximum response
-//!    size (a larger body gives [`Error::ResponseTooLarge`] and is not read further).
+//!    size (a larger body gives [`Error::ResponseTooLarge`] and is not read further). A
+//!    streamed call's success is handed on unread once its head arrives (the timeout covers
+//!    the attempt until then; the stream has its own idle timeout), and a body the call
+//!    uploads from a file or a stream is read as it is sent (a one-shot stream is never sent
+//!    twice, and never signed).
 //! 6. Transient failures are retried as the [`RetryPolicy`] says.
 //!
 //! A signed request's 401 or 403 answer is read as `refusal` describes (the spec's
@@ -98,6 +102,9 @@ struct Received {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// A streamed call's success: the body, not read yet.
+    #[cfg(feature = "streaming")]
+    open: Option<reqwest::Response>,
 }
 
 /// One attempt's answer, with how the attempt was authenticated.
@@ -188,6 +195,10 @@ async fn attempts(settings: &Settings, request: &OperationRequest) -> Result<Raw
                 reason,
             } => (retry_after, reason),
         };
+        #[cfg(feature = "streaming")]
+        if let Some(error) = one_shot(request, attempt, &reason) {
+            return Err(error);
+        }
         let delay =
             retry_policy(settings, request).delay(policy_attempt, retry_after, &settings.rng);
         tracing::debug!(
@@ -282,6 +293,11 @@ fn answered(
     let response = RawResponse::new(status, received.headers, received.body, request_id, attempt)
         .with_operation(request.operation_id)
         .with_error_fields(settings.service.error_fields);
+    #[cfg(feature = "streaming")]
+    let response = match received.open {
+        Some(open) => response.with_open_body(open),
+        None => response,
+    };
     #[cfg(feature = "aksk")]
     let response = match diagnosis {
         Some(diagnosis) => response.with_signature_diagnosis(diagnosis),
@@ -506,7 +522,8 @@ async fn credentials(
 }
 
 /// Reads the status, headers and body, refusing a body larger than the client's limit
-/// without reading the rest of it.
+/// without reading the rest of it. A streamed call's success is handed on unread (its body is
+/// not bounded by the limit: the stream reads it piece by piece).
 async fn read(
     settings: &Settings,
     request: &OperationRequest,
@@ -514,6 +531,15 @@ async fn read(
 ) -> Result<Received, Failure> {
     let status = response.status();
     let headers = response.headers().clone();
+    #[cfg(feature = "streaming")]
+    if request.options.streamed && status.is_success() {
+        return Ok(Received {
+            status,
+            headers,
+            body: Bytes::new(),
+            open: Some(response),
+        });
+    }
     let limit = settings.max_response_size;
     let too_large = || {
         Failure::Fatal(Error::ResponseTooLarge {
@@ -547,6 +573,8 @@ async fn read(
         status,
         headers,
         body,
+        #[cfg(feature = "streaming")]
+        open: None,
     })
 }
 
@@ -615,10 +643,50 @@ fn prepare(
     if let Some(body) = body {
         *http_request.body_mut() = Some(reqwest::Body::from(body));
     }
+    #[cfg(feature = "streaming")]
+    if let Some(upload) = &request.options.upload {
+        *http_request.body_mut() = Some(upload_body(request, upload, auth)?);
+    }
     Ok(Prepared {
         http: http_request,
         #[cfg(feature = "aksk")]
         signing,
+    })
+}
+
+/// The body of a call that uploads a file or a stream (refused for a scheme that signs the
+/// body's hash, which a streamed body does not have before it is sent).
+#[cfg(feature = "streaming")]
+fn upload_body(
+    request: &OperationRequest,
+    upload: &crate::runtime::upload::Upload,
+    auth: &Auth,
+) -> Result<reqwest::Body, Error> {
+    let refused = |reason: String| Error::Upload {
+        operation: request.operation_id,
+        reason,
+    };
+    #[cfg(feature = "aksk")]
+    if matches!(auth, Auth::Signed { .. }) {
+        return Err(refused(
+            "the request is signed with AK/SK, whose signature covers the body's hash; pass \
+             the bytes with .body(…) instead"
+                .to_owned(),
+        ));
+    }
+    let _ = auth;
+    upload.body().map_err(refused)
+}
+
+/// The error that ends a call whose failed attempt would be retried but whose body is a
+/// one-shot stream.
+#[cfg(feature = "streaming")]
+fn one_shot(request: &OperationRequest, attempts: u32, reason: &str) -> Option<Error> {
+    let upload = request.options.upload.as_ref()?;
+    (!upload.is_repeatable()).then(|| Error::NotRetried {
+        operation: request.operation_id,
+        attempts,
+        reason: reason.to_owned(),
     })
 }
 

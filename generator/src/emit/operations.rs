@@ -20,7 +20,7 @@ use super::{Code, Types, lit, type_text};
 use crate::lower::needs_response_enum;
 use crate::model::{
     Body, BodyEncoding, BodyMedia, Model, Operation, Pagination, Param, ParamLocation, PathPart,
-    ResponseCase, StatusMatch, TagFeatures, TypeRef,
+    ResponseCase, StatusMatch, StreamKind, Streamed, TagFeatures, TypeRef,
 };
 
 /// How `operations.rs` reaches the types.
@@ -184,7 +184,7 @@ fn param_doc(p: &Param) -> String {
 /// The setters and `stream()` of `Call<<Op>Request>`.
 fn call_methods(code: &mut Code, op: &Operation) {
     let params: Vec<&Param> = caller_params(op).collect();
-    if params.is_empty() && op.body.is_none() && op.pagination.is_none() {
+    if params.is_empty() && op.body.is_none() && op.pagination.is_none() && op.streamed.is_none() {
         return;
     }
     code.blank();
@@ -214,10 +214,18 @@ fn call_methods(code: &mut Code, op: &Operation) {
     if let Some(body) = &op.body {
         separate(code);
         body_setter(code, body);
+        if let Some(method) = &body.upload {
+            code.blank();
+            upload_setter(code, body, method);
+        }
     }
     if let Some(pagination) = &op.pagination {
         separate(code);
         stream_method(code, op, pagination);
+    }
+    if let Some(streamed) = &op.streamed {
+        separate(code);
+        streamed_method(code, op, streamed);
     }
     code.close("}");
 }
@@ -245,6 +253,25 @@ fn body_setter(code: &mut Code, body: &Body) {
         "pub fn body(mut self, value: {arg}) -> Self {{"
     ))
     .line(format_args!("self.request.body = Some(value{conv});"))
+    .line("self")
+    .close("}");
+}
+
+/// `upload()`: the binary body read from a file or a stream as it is sent.
+fn upload_setter(code: &mut Code, body: &Body, method: &str) {
+    let media = body
+        .media
+        .first()
+        .map(|media| media.content_type.as_str())
+        .unwrap_or_default();
+    code.doc(&format!(
+        "The `{media}` request body, read from a file or a stream as it is sent instead of held in memory (replaces `.body(…)`); see [`Upload`](crate::runtime::upload::Upload) for which uploads are retried."
+    ));
+    code.open(format_args!(
+        "pub fn {method}(mut self, upload: crate::runtime::upload::Upload) -> Self {{"
+    ))
+    .line("self.request.body = Some(::std::default::Default::default());")
+    .line("self.options = self.options.upload(upload);")
     .line("self")
     .close("}");
 }
@@ -781,6 +808,12 @@ fn client_method(code: &mut Code, op: &Operation) {
     if op.pagination.is_some() {
         doc.push_str(" `.stream()` walks every page instead.");
     }
+    if let Some(streamed) = &op.streamed {
+        doc.push_str(&format!(
+            " `.{}()` reads the answer as it arrives instead.",
+            streamed.method
+        ));
+    }
     if op.deprecated {
         doc.push_str("\n\n**Deprecated.**");
     }
@@ -846,5 +879,70 @@ fn stream_method(code: &mut Code, op: &Operation, pagination: &Pagination) {
     ));
     code.close("}");
     code.close("})");
+    code.close("}");
+}
+
+/// For a streamed success: `events()`, `items()` or `download()`, which send the call and
+/// hand back the body as it arrives.
+fn streamed_method(code: &mut Code, op: &Operation, streamed: &Streamed) {
+    let error = error_type(op);
+    let media = streamed.media_type.escape_default().to_string();
+    let item = type_text(&streamed.item, TYPES);
+    let shown = item.trim_start_matches("super::types::");
+    let decode = if streamed.item == TypeRef::String {
+        "crate::runtime::stream::text".to_owned()
+    } else {
+        format!("crate::runtime::stream::json::<{item}>")
+    };
+    let (doc, output, read) = match &streamed.kind {
+        StreamKind::Events { end } => (
+            format!(
+                "Sends the call and yields the events of its `{media}` answer as they arrive, each event's `data` read as `{shown}`{}. A `data` that does not decode is an error item and the stream goes on; see [`EventStream`](crate::runtime::stream::EventStream) for reconnecting.",
+                end.as_deref()
+                    .map(|end| format!("; the event whose data is `{end}` ends the stream"))
+                    .unwrap_or_default()
+            ),
+            format!("crate::runtime::stream::EventStream<{item}, {error}>"),
+            format!(
+                ".into_events({decode}, {})",
+                end.as_deref()
+                    .map(|end| format!("Some(\"{}\")", end.escape_default()))
+                    .unwrap_or_else(|| "None".to_owned())
+            ),
+        ),
+        StreamKind::Lines | StreamKind::Records => (
+            format!(
+                "Sends the call and yields the JSON values of its `{media}` answer as they arrive, each read as `{shown}`. A value that does not decode is an error item and the stream goes on."
+            ),
+            format!("crate::runtime::stream::ItemStream<{item}, {error}>"),
+            format!(
+                ".into_items(crate::runtime::stream::Framing::{}, {decode})",
+                if streamed.kind == StreamKind::Lines {
+                    "Lines"
+                } else {
+                    "Records"
+                }
+            ),
+        ),
+        StreamKind::Bytes => (
+            format!(
+                "Sends the call and hands back its `{media}` answer unread: its chunks as they arrive (`.bytes()`), or written to a file (`.write_to(&mut file)`), never held whole in memory."
+            ),
+            format!("crate::runtime::stream::Streaming<{error}>"),
+            String::new(),
+        ),
+    };
+    code.doc(&doc);
+    code.open(format_args!(
+        "pub async fn {}(self) -> ::std::result::Result<{output}, crate::runtime::Error<{error}>> {{",
+        streamed.method
+    ));
+    if read.is_empty() {
+        code.line(format_args!("self.open_stream(\"{media}\").await"));
+    } else {
+        code.line(format_args!(
+            "::std::result::Result::Ok(self.open_stream(\"{media}\").await?{read})"
+        ));
+    }
     code.close("}");
 }

@@ -10,7 +10,7 @@ use crate::names::Namespace;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// Feature names a tag cannot take: Cargo's own, and those of the runtime's parts.
-const RESERVED: &[&str] = &["default", "aksk", "multipart", "pagination"];
+const RESERVED: &[&str] = &["default", "aksk", "multipart", "pagination", "streaming"];
 
 /// The gates of `model` by tag, or `None` when no operation has a tag.
 pub fn tag_features(model: &Model) -> Option<TagFeatures> {
@@ -89,6 +89,7 @@ fn operation_types(op: &Operation) -> Vec<&str> {
         refs.extend(case.headers.iter().map(|header| &header.ty));
     }
     refs.extend(op.pagination.iter().map(|pagination| &pagination.item_type));
+    refs.extend(op.streamed.iter().map(|streamed| &streamed.item));
     let mut out = Vec::new();
     for ty in refs {
         named_in(ty, &mut out);

@@ -114,10 +114,17 @@ impl<'a> Lowering<'a> {
             }
         }
 
-        let body = match &operation.request_body {
+        let mut body = match &operation.request_body {
             Some(body) => self.request_body(body, &base, &format!("{at}/requestBody")),
             None => None,
         };
+        // One binary media type can also be sent from a file or a stream.
+        if let Some(body) = &mut body
+            && let [media] = body.media.as_slice()
+            && media.encoding == BodyEncoding::Bytes
+        {
+            body.upload = Some(claim_stream_method(&mut param_names, "upload"));
+        }
         let (mut responses, errors) = self.responses(operation, &base, &format!("{at}/responses"));
         name_headers_apart(&mut responses);
         let error_type =
@@ -141,6 +148,12 @@ impl<'a> Lowering<'a> {
 
         // The page stream is `stream()` on the operation's call.
         let pagination = self.pagination(op, &params, &responses);
+        let streamed = self.streamed(
+            operation,
+            &base,
+            &format!("{at}/responses"),
+            &mut param_names,
+        );
 
         Some(Operation {
             id,
@@ -160,8 +173,124 @@ impl<'a> Lowering<'a> {
             error_type,
             idempotent,
             pagination,
+            streamed,
             tags: operation.tags.clone(),
         })
+    }
+
+    /// The success the caller can read as it arrives: the first success response (by status)
+    /// with a streaming media type (events, JSON lines), else, when no response is JSON, the
+    /// first binary success (a download).
+    fn streamed(
+        &mut self,
+        operation: &'a openapiv3::Operation,
+        op_base: &str,
+        at: &str,
+        method_names: &mut Namespace,
+    ) -> Option<Streamed> {
+        let mut successes: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
+            operation
+                .responses
+                .responses
+                .iter()
+                .filter_map(|(status, response)| match status {
+                    openapiv3::StatusCode::Code(code) if (200..300).contains(code) => {
+                        Some((StatusMatch::Code(*code), response, format!("{at}/{code}")))
+                    }
+                    openapiv3::StatusCode::Range(2) => {
+                        Some((StatusMatch::Range(2), response, format!("{at}/2XX")))
+                    }
+                    _ => None,
+                })
+                .collect();
+        successes.sort_by_key(|(status, _, _)| *status);
+        let mut download = None;
+        for (_, response, response_at) in successes {
+            let Some((response, response_at)) =
+                self.component(response, "responses", |c| &c.responses, &response_at)
+            else {
+                continue;
+            };
+            for (media_type, media) in &response.content {
+                let media_at = format!("{response_at}/content/{}", escape_token(media_type));
+                if let Some(kind) = stream_kind(media_type, media) {
+                    let item = self.stream_item(&kind, media, op_base, &media_at);
+                    return Some(Streamed {
+                        method: claim_stream_method(method_names, stream_method(&kind)),
+                        kind,
+                        media_type: media_type.clone(),
+                        item,
+                    });
+                }
+                if classify_media(media_type) == BodyEncoding::Bytes && download.is_none() {
+                    download = Some(media_type.clone());
+                }
+            }
+        }
+        // A download only when no JSON success would be read instead.
+        let json = operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, _)| match status {
+                openapiv3::StatusCode::Code(code) => (200..300).contains(code),
+                openapiv3::StatusCode::Range(range) => *range == 2,
+            })
+            .any(|(_, response)| {
+                self.component(response, "responses", |c| &c.responses, at)
+                    .is_some_and(|(response, _)| response.content.keys().any(|m| is_json(m)))
+            });
+        let media_type = download.filter(|_| !json)?;
+        Some(Streamed {
+            method: claim_stream_method(method_names, "download"),
+            kind: StreamKind::Bytes,
+            media_type,
+            item: TypeRef::Bytes,
+        })
+    }
+
+    /// The type of one event's data or one item of a stream: the media type's schema (for
+    /// OpenAPI 3.2 its `itemSchema`, which normalization put there), text for events without
+    /// one or typed as a string, JSON for items without one.
+    fn stream_item(
+        &mut self,
+        kind: &StreamKind,
+        media: &'a openapiv3::MediaType,
+        op_base: &str,
+        media_at: &str,
+    ) -> TypeRef {
+        let hint = match kind {
+            StreamKind::Events { .. } => format!("{op_base}Event"),
+            _ => format!("{op_base}Item"),
+        };
+        let item_schema = media
+            .extensions
+            .get("x-item-schema")
+            .and_then(|value| serde_json::from_value::<ReferenceOr<Schema>>(value.clone()).ok());
+        if let Some(schema) = item_schema {
+            let at = format!("{media_at}/x-item-schema");
+            // An event-shaped item schema (`event`, `data`, `id`, `retry`): the data is what
+            // each event carries.
+            let data = match kind {
+                StreamKind::Events { .. } => self.resolve(&schema).and_then(event_data),
+                _ => None,
+            };
+            return match data {
+                Some(data) => self.item_type(&data, &hint, &format!("{at}/properties/data")),
+                None => self.item_type(&schema, &hint, &at),
+            };
+        }
+        match (&media.schema, kind) {
+            (Some(schema), _) => self.item_type(schema, &hint, &format!("{media_at}/schema")),
+            (None, StreamKind::Events { .. }) => TypeRef::String,
+            (None, _) => TypeRef::Json,
+        }
+    }
+
+    /// The type of one streamed item of `schema`, nullable when it admits null.
+    fn item_type(&mut self, schema: &ReferenceOr<Schema>, hint: &str, at: &str) -> TypeRef {
+        let ty = self.schema_type(schema, hint, at);
+        schemas::or_null(ty, self.resolve(schema).is_some_and(schemas::may_be_null))
     }
 
     pub(super) fn parameter(
@@ -389,6 +518,7 @@ impl<'a> Lowering<'a> {
             choice_type,
             required: body.required,
             doc: doc_text(&[body.description.as_ref()]),
+            upload: None,
         })
     }
 
@@ -622,15 +752,19 @@ impl<'a> Lowering<'a> {
 }
 
 /// The methods of `Call<Request>` that parameter setters must not take: the runtime's own
-/// (`timeout`, `retry`, `header`, `options`), the generated `send`, `stream` and `body`, and
-/// the methods of the traits a call implements.
+/// (`timeout`, `retry`, `header`, `options`, `idle_timeout`, `open_stream`), the generated
+/// `send`, `stream` and `body`, and the methods of the traits a call implements. (A streamed
+/// answer's `events`, `items` or `download` is claimed after the parameters, so a parameter of
+/// that name keeps it.)
 const CALL_METHODS: &[&str] = &[
     "body",
     "clone",
     "clone_from",
     "fmt",
     "header",
+    "idle_timeout",
     "new",
+    "open_stream",
     "options",
     "parameters",
     "retry",
@@ -726,6 +860,71 @@ fn status_variant(status: StatusMatch) -> String {
         },
         StatusMatch::Range(range) => format!("Status{range}xx"),
         StatusMatch::Default => "Default".to_owned(),
+    }
+}
+
+/// How a streaming media type is read, if `media_type` is one.
+fn stream_kind(media_type: &str, media: &openapiv3::MediaType) -> Option<StreamKind> {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "text/event-stream" => Some(StreamKind::Events {
+            end: media
+                .extensions
+                .get("x-stream-end")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        }),
+        "application/x-ndjson"
+        | "application/jsonl"
+        | "application/x-jsonlines"
+        | "application/jsonlines" => Some(StreamKind::Lines),
+        "application/json-seq" => Some(StreamKind::Records),
+        _ => None,
+    }
+}
+
+/// `name`, or `<name>_stream` when a parameter's setter has it (made unique if need be).
+fn claim_stream_method(names: &mut Namespace, name: &str) -> String {
+    if names.contains(name) {
+        names.claim(format!("{name}_stream"))
+    } else {
+        names.claim(name.to_owned())
+    }
+}
+
+/// The `data` property of an event-shaped schema: an object whose properties are among the
+/// fields of a server-sent event (`event`, `data`, `id`, `retry`), `data` one of them.
+fn event_data(schema: &Schema) -> Option<ReferenceOr<Schema>> {
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    let fields = ["event", "data", "id", "retry"];
+    if !object
+        .properties
+        .keys()
+        .all(|key| fields.contains(&key.as_str()))
+    {
+        return None;
+    }
+    Some(match object.properties.get("data")? {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+        ReferenceOr::Item(data) => ReferenceOr::Item((**data).clone()),
+    })
+}
+
+/// The call's method that reads a stream of `kind`.
+fn stream_method(kind: &StreamKind) -> &'static str {
+    match kind {
+        StreamKind::Events { .. } => "events",
+        StreamKind::Lines | StreamKind::Records => "items",
+        StreamKind::Bytes => "download",
     }
 }
 

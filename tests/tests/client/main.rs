@@ -11,6 +11,7 @@ mod generated_behaviour;
 mod runtime_config;
 mod runtime_faults;
 mod runtime_layers;
+mod runtime_streaming;
 mod runtime_support;
 mod runtime_transport;
 mod signing_vectors;

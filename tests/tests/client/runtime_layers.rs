@@ -16,6 +16,7 @@ const LAYERS: &[&str] = &[
     "nullable",
     "validate",
     "retry",
+    "upload",
     "request",
     "encode",
     "response",
@@ -28,6 +29,7 @@ const LAYERS: &[&str] = &[
     "config",
     "client",
     "call",
+    "stream",
     "mod",
 ];
 

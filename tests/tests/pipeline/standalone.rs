@@ -47,6 +47,9 @@ const FOREIGN: &[&str] = &[
     "x-auth-token",
     "paginate",
     "multipart",
+    "idle_timeout",
+    "open_body",
+    "http-body",
 ];
 
 fn assert_plain(spec: &Path) {
@@ -110,7 +113,9 @@ fn the_parts_a_spec_uses_are_there() {
     assert!(has(&metastudio, "src/runtime/signer.rs"));
     assert!(has(&metastudio, "src/runtime/paginate.rs"));
     assert!(!has(&metastudio, "src/runtime/encode/multipart.rs"));
+    assert!(!has(&metastudio, "src/runtime/stream.rs"));
     let cargo = manifest(&metastudio);
+    assert!(!cargo.contains("http-body"), "{cargo}");
     for dependency in ["hmac =", "sha2 =", "hex ="] {
         assert!(cargo.contains(dependency), "{dependency} in:\n{cargo}");
     }
@@ -119,6 +124,13 @@ fn the_parts_a_spec_uses_are_there() {
         cargo.ends_with("[features]\ndefault = [\"active-code\"]\n# The operations tagged `ActiveCode`.\nactive-code = []\n"),
         "{cargo}"
     );
+
+    let streaming = standalone(&root.join("tests/fixtures/specs/streaming.yaml"));
+    for file in ["stream.rs", "stream/sse.rs", "stream/lines.rs"] {
+        assert!(has(&streaming, &format!("src/runtime/{file}")), "{file}");
+    }
+    assert!(!has(&streaming, "src/runtime/signer.rs"));
+    assert!(manifest(&streaming).contains("http-body = \"1\""));
 
     let media = standalone(&root.join("tests/fixtures/specs/media_types.yaml"));
     assert!(has(&media, "src/runtime/encode/multipart.rs"));
