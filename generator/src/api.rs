@@ -368,13 +368,24 @@ fn operation(out: &mut String, op: &Operation) {
         );
     }
     if let Some(streamed) = &op.streamed {
+        let item = match &streamed.keyed {
+            Some(keyed) => format!("operations::{}", keyed.name),
+            None => type_text(&streamed.item),
+        };
         let _ = writeln!(
             out,
-            "streamed {owner}: Call::{} {} item={}",
-            streamed.method,
-            streamed.media_type,
-            type_text(&streamed.item)
+            "streamed {owner}: Call::{} {} item={item}",
+            streamed.method, streamed.media_type,
         );
+        for variant in streamed.keyed.iter().flat_map(|keyed| &keyed.variants) {
+            let _ = writeln!(
+                out,
+                "streamed-event {owner} {}: {} {}",
+                quote(&variant.event),
+                variant.variant,
+                type_text(&variant.ty)
+            );
+        }
     }
 }
 

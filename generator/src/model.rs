@@ -631,8 +631,34 @@ pub struct Streamed {
     pub kind: StreamKind,
     /// The media type asked for with `Accept`.
     pub media_type: String,
-    /// The type of one event's data or one item (`Bytes` for a download).
+    /// The type of one event's data or one item (`Bytes` for a download); unused when the
+    /// events are keyed.
     pub item: TypeRef,
+    /// Events whose data type depends on their `event` field (an OpenAPI 3.2 `itemSchema`
+    /// that is a `oneOf` of event shapes, each naming its `event`): decoded into this enum.
+    pub keyed: Option<KeyedEvents>,
+}
+
+/// The enum of a stream's events, one variant per event type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyedEvents {
+    /// The enum's name (in the operations module).
+    pub name: String,
+    /// One variant per event type, in the spec's order.
+    pub variants: Vec<EventVariant>,
+}
+
+/// One event type of a keyed stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventVariant {
+    /// The `event` field's value.
+    pub event: String,
+    /// The variant's name.
+    pub variant: String,
+    /// The type of its data.
+    pub ty: TypeRef,
+    /// Doc comment text.
+    pub doc: Option<String>,
 }
 
 /// One operation.

@@ -63,6 +63,9 @@ pub const DEFAULT_RECONNECTS: u32 = 3;
 /// Decodes the text of one item into `T`; the message says why it is not one.
 pub type Decode<T> = fn(&str) -> Result<T, String>;
 
+/// Decodes one event into `T` from its type (the `event` field) and its data.
+pub type DecodeEvent<T> = fn(&str, &str) -> Result<T, String>;
+
 /// Decodes an item as JSON (generated code passes this for items with a schema).
 pub fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_json::from_str(text).map_err(|error| error.to_string())
@@ -71,6 +74,16 @@ pub fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
 /// Keeps an item's text as it is (for items typed as text).
 pub fn text(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
+}
+
+/// Decodes an event's data as JSON, whatever its type.
+pub fn json_data<T: serde::de::DeserializeOwned>(_event: &str, data: &str) -> Result<T, String> {
+    json(data)
+}
+
+/// Keeps an event's data as it is, whatever its type.
+pub fn text_data(_event: &str, data: &str) -> Result<String, String> {
+    text(data)
 }
 
 /// Sends a call again to reopen its stream, and decodes what an error status says.
@@ -339,7 +352,11 @@ impl<E: std::fmt::Debug + Send + 'static> Streaming<E> {
 
     /// The body read as server-sent events, each event's data decoded by `decode`.
     #[doc(hidden)]
-    pub fn into_events<T>(self, decode: Decode<T>, end: Option<&'static str>) -> EventStream<T, E> {
+    pub fn into_events<T>(
+        self,
+        decode: DecodeEvent<T>,
+        end: Option<&'static str>,
+    ) -> EventStream<T, E> {
         EventStream {
             parser: sse::Parser::new(self.limit),
             ready: VecDeque::new(),
@@ -439,7 +456,7 @@ pub struct EventStream<T, E: std::fmt::Debug> {
     body: Option<Body>,
     parser: sse::Parser,
     ready: VecDeque<sse::RawEvent>,
-    decode: Decode<T>,
+    decode: DecodeEvent<T>,
     /// A `data` that ends the stream (`x-stream-end`).
     end: Option<&'static str>,
     reopen: Reopen<E>,
@@ -487,7 +504,7 @@ impl<T, E: std::fmt::Debug + Send + 'static> EventStream<T, E> {
     }
 
     fn decoded(&self, raw: sse::RawEvent) -> Result<Event<T>, Error<E>> {
-        match (self.decode)(&raw.data) {
+        match (self.decode)(&raw.event, &raw.data) {
             Ok(data) => Ok(Event {
                 event: raw.event,
                 id: raw.id,

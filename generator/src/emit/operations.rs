@@ -64,6 +64,7 @@ fn operation(code: &mut Code, op: &Operation, types: &Types<'_>) {
     body_choice(code, op, types);
     response_enum(code, op);
     error_enum(code, op);
+    event_enum(code, op);
     response_headers(code, op);
     call_methods(code, op);
     operation_impl(code, op, types);
@@ -702,6 +703,65 @@ fn response_enum(code: &mut Code, op: &Operation) {
     code.close("}");
 }
 
+/// The events of a keyed event stream, one variant per event type, with the function that
+/// decodes one by its type.
+fn event_enum(code: &mut Code, op: &Operation) {
+    let Some(keyed) = op
+        .streamed
+        .as_ref()
+        .and_then(|streamed| streamed.keyed.as_ref())
+    else {
+        return;
+    };
+    code.blank();
+    code.line(format_args!(
+        "/// The events of {}'s stream, by their `event` type.",
+        method_link(op)
+    ));
+    code.line("#[derive(Debug, Clone, PartialEq)]");
+    code.line("#[non_exhaustive]");
+    code.open(format_args!("pub enum {} {{", keyed.name));
+    for variant in &keyed.variants {
+        code.doc(&format!(
+            "`{}` events{}",
+            variant.event,
+            variant
+                .doc
+                .as_deref()
+                .map(|doc| format!(": {doc}"))
+                .unwrap_or_default()
+        ));
+        code.line(format_args!(
+            "{}({}),",
+            variant.variant,
+            type_text(&variant.ty, TYPES)
+        ));
+    }
+    code.close("}");
+    code.blank();
+    code.open(format_args!("impl {} {{", keyed.name));
+    code.line("/// Decodes one event's data by its type (an event type the spec does not list is an error).");
+    code.line("#[doc(hidden)]");
+    code.open("pub fn decode(event: &str, data: &str) -> ::std::result::Result<Self, ::std::string::String> {");
+    code.open("match event {");
+    for variant in &keyed.variants {
+        let decode = if variant.ty == TypeRef::String {
+            "crate::runtime::stream::text(data)".to_owned()
+        } else {
+            "crate::runtime::stream::json(data)".to_owned()
+        };
+        code.line(format_args!(
+            "{} => {decode}.map(Self::{}),",
+            lit(&variant.event),
+            variant.variant
+        ));
+    }
+    code.line("other => ::std::result::Result::Err(::std::format!(\"the spec documents no event of type `{other}`\")),");
+    code.close("}");
+    code.close("}");
+    code.close("}");
+}
+
 /// The operation's error type: one variant per documented error status, holding its body.
 fn error_enum(code: &mut Code, op: &Operation) {
     let Some(name) = &op.error_type else {
@@ -886,13 +946,26 @@ fn stream_method(code: &mut Code, op: &Operation, pagination: &Pagination) {
 /// hand back the body as it arrives.
 fn streamed_method(code: &mut Code, op: &Operation, streamed: &Streamed) {
     let error = error_type(op);
-    let media = streamed.media_type.escape_default().to_string();
+    let media = &streamed.media_type;
+    let media_lit = lit(media);
     let item = type_text(&streamed.item, TYPES);
     let shown = item.trim_start_matches("super::types::");
-    let decode = if streamed.item == TypeRef::String {
-        "crate::runtime::stream::text".to_owned()
-    } else {
-        format!("crate::runtime::stream::json::<{item}>")
+    let events = matches!(streamed.kind, StreamKind::Events { .. });
+    let (item, shown, decode) = match &streamed.keyed {
+        Some(keyed) => (
+            keyed.name.clone(),
+            keyed.name.clone(),
+            format!("{}::decode", keyed.name),
+        ),
+        None => {
+            let decode = match (events, streamed.item == TypeRef::String) {
+                (true, true) => "crate::runtime::stream::text_data".to_owned(),
+                (true, false) => format!("crate::runtime::stream::json_data::<{item}>"),
+                (false, true) => "crate::runtime::stream::text".to_owned(),
+                (false, false) => format!("crate::runtime::stream::json::<{item}>"),
+            };
+            (item.clone(), shown.to_owned(), decode)
+        }
     };
     let (doc, output, read) = match &streamed.kind {
         StreamKind::Events { end } => (
@@ -906,7 +979,7 @@ fn streamed_method(code: &mut Code, op: &Operation, streamed: &Streamed) {
             format!(
                 ".into_events({decode}, {})",
                 end.as_deref()
-                    .map(|end| format!("Some(\"{}\")", end.escape_default()))
+                    .map(|end| format!("Some({})", lit(end)))
                     .unwrap_or_else(|| "None".to_owned())
             ),
         ),
@@ -938,10 +1011,10 @@ fn streamed_method(code: &mut Code, op: &Operation, streamed: &Streamed) {
         streamed.method
     ));
     if read.is_empty() {
-        code.line(format_args!("self.open_stream(\"{media}\").await"));
+        code.line(format_args!("self.open_stream({media_lit}).await"));
     } else {
         code.line(format_args!(
-            "::std::result::Result::Ok(self.open_stream(\"{media}\").await?{read})"
+            "::std::result::Result::Ok(self.open_stream({media_lit}).await?{read})"
         ));
     }
     code.close("}");

@@ -90,6 +90,13 @@ fn operation_types(op: &Operation) -> Vec<&str> {
     }
     refs.extend(op.pagination.iter().map(|pagination| &pagination.item_type));
     refs.extend(op.streamed.iter().map(|streamed| &streamed.item));
+    refs.extend(
+        op.streamed
+            .iter()
+            .filter_map(|streamed| streamed.keyed.as_ref())
+            .flat_map(|keyed| &keyed.variants)
+            .map(|variant| &variant.ty),
+    );
     let mut out = Vec::new();
     for ty in refs {
         named_in(ty, &mut out);

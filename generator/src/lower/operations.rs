@@ -214,12 +214,20 @@ impl<'a> Lowering<'a> {
             for (media_type, media) in &response.content {
                 let media_at = format!("{response_at}/content/{}", escape_token(media_type));
                 if let Some(kind) = stream_kind(media_type, media) {
-                    let item = self.stream_item(&kind, media, op_base, &media_at);
+                    let keyed = match kind {
+                        StreamKind::Events { .. } => self.keyed_events(media, op_base, &media_at),
+                        _ => None,
+                    };
+                    let item = match keyed {
+                        Some(_) => TypeRef::Json,
+                        None => self.stream_item(&kind, media, op_base, &media_at),
+                    };
                     return Some(Streamed {
                         method: claim_stream_method(method_names, stream_method(&kind)),
                         kind,
                         media_type: media_type.clone(),
                         item,
+                        keyed,
                     });
                 }
                 if classify_media(media_type) == BodyEncoding::Bytes && download.is_none() {
@@ -246,7 +254,52 @@ impl<'a> Lowering<'a> {
             kind: StreamKind::Bytes,
             media_type,
             item: TypeRef::Bytes,
+            keyed: None,
         })
+    }
+
+    /// The event types of an OpenAPI 3.2 `itemSchema` that is a `oneOf` (or `anyOf`) of event
+    /// shapes, each with an `event` of one value: `None` unless every alternative is one.
+    fn keyed_events(
+        &mut self,
+        media: &'a openapiv3::MediaType,
+        op_base: &str,
+        media_at: &str,
+    ) -> Option<KeyedEvents> {
+        let value = media.extensions.get("x-item-schema")?;
+        let schema = serde_json::from_value::<ReferenceOr<Schema>>(value.clone()).ok()?;
+        let alternatives = match &self.resolve(&schema)?.schema_kind {
+            openapiv3::SchemaKind::OneOf { one_of } => one_of.clone(),
+            openapiv3::SchemaKind::AnyOf { any_of } => any_of.clone(),
+            _ => return None,
+        };
+        let mut shapes = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let resolved = self.resolve(alternative)?;
+            let (event, data) = keyed_event(resolved)?;
+            shapes.push((index, event, data, resolved.schema_data.description.clone()));
+        }
+        if shapes.is_empty() {
+            return None;
+        }
+        let name = self.operation_names.claim(format!("{op_base}Event"));
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::new();
+        for (index, event, data, doc) in shapes {
+            let variant = variant_names.claim(names::type_name(&event));
+            let at = format!("{media_at}/x-item-schema/oneOf/{index}/properties/data");
+            let ty = match data {
+                Some(data) => self.item_type(&data, &format!("{op_base}{variant}Data"), &at),
+                None => TypeRef::Json,
+            };
+            variants.push(EventVariant {
+                event,
+                variant,
+                ty,
+                doc,
+            });
+        }
+        Some(KeyedEvents { name, variants })
     }
 
     /// The type of one event's data or one item of a stream: the media type's schema (for
@@ -917,6 +970,24 @@ fn event_data(schema: &Schema) -> Option<ReferenceOr<Schema>> {
         },
         ReferenceOr::Item(data) => ReferenceOr::Item((**data).clone()),
     })
+}
+
+/// The event type and data schema of one alternative of a keyed event stream: an event shape
+/// whose `event` admits one string.
+fn keyed_event(schema: &Schema) -> Option<(String, Option<ReferenceOr<Schema>>)> {
+    let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
+        return None;
+    };
+    let ReferenceOr::Item(event) = object.properties.get("event")? else {
+        return None;
+    };
+    let openapiv3::SchemaKind::Type(openapiv3::Type::String(text)) = &event.schema_kind else {
+        return None;
+    };
+    let [Some(name)] = text.enumeration.as_slice() else {
+        return None;
+    };
+    Some((name.clone(), event_data(schema)))
 }
 
 /// The call's method that reads a stream of `kind`.

@@ -128,7 +128,7 @@ async fn events_arrive_typed_as_they_are_sent_however_the_chunks_split_them() {
         .open_stream("text/event-stream")
         .await
         .expect("the stream opens")
-        .into_events(stream::json::<Chunk>, Some("[DONE]"));
+        .into_events(stream::json_data::<Chunk>, Some("[DONE]"));
     let first = events.next().await.expect("a first event");
     assert!(
         started.elapsed() < Duration::from_millis(1200),
@@ -174,7 +174,7 @@ async fn a_cut_stream_reconnects_with_the_last_event_id_after_the_retry_time() {
         .open_stream("text/event-stream")
         .await
         .expect("the stream opens")
-        .into_events(stream::json::<Chunk>, None)
+        .into_events(stream::json_data::<Chunk>, None)
         .collect()
         .await;
     assert_eq!(
@@ -205,7 +205,7 @@ async fn a_non_idempotent_stream_is_not_reopened_unless_asked() {
         .open_stream("text/event-stream")
         .await
         .expect("the stream opens")
-        .into_events(stream::json::<Chunk>, None)
+        .into_events(stream::json_data::<Chunk>, None)
         .collect()
         .await;
     assert_eq!(events.len(), 2, "{:?}", deltas(&events));
@@ -220,7 +220,7 @@ async fn a_non_idempotent_stream_is_not_reopened_unless_asked() {
         .open_stream("text/event-stream")
         .await
         .expect("the stream opens")
-        .into_events(stream::json::<Chunk>, None)
+        .into_events(stream::json_data::<Chunk>, None)
         .reconnect(1)
         .collect()
         .await;
@@ -262,7 +262,7 @@ async fn a_silent_stream_ends_with_the_idle_timeout() {
         .open_stream("text/event-stream")
         .await
         .expect("the stream opens")
-        .into_events(stream::json::<Chunk>, None)
+        .into_events(stream::json_data::<Chunk>, None)
         .reconnect(0)
         .collect()
         .await;
@@ -344,7 +344,7 @@ async fn an_event_larger_than_the_size_limit_ends_the_stream() {
         .open_stream("text/event-stream")
         .await
         .expect("the stream opens")
-        .into_events(stream::json::<Chunk>, None)
+        .into_events(stream::json_data::<Chunk>, None)
         .collect()
         .await;
     assert_eq!(events.len(), 2);
@@ -551,4 +551,50 @@ async fn a_signed_request_refuses_a_streamed_body_before_sending_anything() {
          the body's hash; pass the bytes with .body(…) instead"
     );
     assert_eq!(server.request_count(), 0);
+}
+
+/// A keyed stream's events, as generated code decodes them: by their `event` type.
+#[derive(Debug, Clone, PartialEq)]
+enum RunEvent {
+    Delta(Chunk),
+    Log(String),
+}
+
+impl RunEvent {
+    fn decode(event: &str, data: &str) -> Result<Self, String> {
+        match event {
+            "delta" => stream::json(data).map(RunEvent::Delta),
+            "log" => stream::text(data).map(RunEvent::Log),
+            other => Err(format!("the spec documents no event of type `{other}`")),
+        }
+    }
+}
+
+#[tokio::test]
+async fn keyed_events_are_decoded_by_their_type() {
+    let server = TestServer::start(Responder::queue([event_stream(&[(
+        0,
+        "event: delta\ndata: {\"delta\":\"a\"}\n\nevent: log\ndata: plain text\n\nevent: mystery\ndata: {}\n\nevent: delta\ndata: {\"delta\":\"b\"}\n\n",
+    )])]))
+    .await;
+    let events: Vec<String> = watch(&client(&server), false)
+        .open_stream("text/event-stream")
+        .await
+        .expect("the stream opens")
+        .into_events(RunEvent::decode, None)
+        .map(|event| match event {
+            Ok(event) => format!("{:?}", event.data),
+            Err(error) => error.to_string(),
+        })
+        .collect()
+        .await;
+    assert_eq!(
+        events,
+        [
+            "Delta(Chunk { delta: \"a\" })",
+            "Log(\"plain text\")",
+            "watch: event `mystery` could not be decoded: the spec documents no event of type `mystery`",
+            "Delta(Chunk { delta: \"b\" })",
+        ]
+    );
 }
