@@ -444,8 +444,29 @@ fn multipart_impl(code: &mut Code, type_name: &str, fields: &[Field], additional
         "impl crate::runtime::encode::MultipartBody for {type_name} {{"
     ))
     .open("fn parts(&self) -> ::std::result::Result<::std::vec::Vec<crate::runtime::encode::Part>, crate::runtime::Error> {");
-    code.line("let mut parts = ::std::vec::Vec::new();");
-    for field in fields.iter().filter(|f| !f.flatten) {
+    let fields: Vec<&Field> = fields.iter().filter(|f| !f.flatten).collect();
+    // The required single parts that come first make the vector (pushing them one by one
+    // right after creating it is what clippy's `vec_init_then_push` refuses).
+    let leading = fields
+        .iter()
+        .take_while(|f| f.required && !f.nullable && !matches!(f.ty, TypeRef::Array(_)))
+        .count();
+    let (first, rest) = fields.split_at(leading);
+    let more = !rest.is_empty() || additional.is_some();
+    let initial: Vec<String> = first
+        .iter()
+        .map(|f| part(&f.wire, &format!("&self.{}", f.name), &f.ty))
+        .collect();
+    let binding = if more { "let mut parts" } else { "let parts" };
+    if initial.is_empty() {
+        code.line(format_args!("{binding} = ::std::vec::Vec::new();"));
+    } else {
+        code.line(format_args!(
+            "{binding} = ::std::vec![{}];",
+            initial.join(", ")
+        ));
+    }
+    for field in rest.iter().copied() {
         let value = format!("&self.{}", field.name);
         if field.required && !field.nullable {
             push(code, &field.wire, &value, &field.ty);
