@@ -77,7 +77,7 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
         OutputFile {
             path: PathBuf::from("mod.rs"),
             doc: format!("Generated from the spec of {}.", model.service.title),
-            text: service::emit(&model.service),
+            text: with_file_attrs(&service::emit(&model.service)),
         },
         OutputFile {
             path: PathBuf::from("operations.rs"),
