@@ -290,4 +290,31 @@ mod tests {
             assert_eq!(base64(input.as_bytes()), expected, "base64({input:?})");
         }
     }
+
+    #[test]
+    fn a_token_header_is_made_once_and_marked_sensitive() {
+        static SERVICE: ServiceInfo = ServiceInfo {
+            title: "T",
+            auth_schemes: &[AuthScheme::ApiKeyHeader {
+                name: "X-Api-Token",
+            }],
+            ..ServiceInfo::EMPTY
+        };
+        let auth = resolve(&SERVICE, Some(&Credentials::token("token-0123456789")));
+        let Ok(Auth::Header {
+            header: Some((name, value)),
+            ..
+        }) = auth
+        else {
+            panic!("a header token with its header made: {auth:?}");
+        };
+        assert_eq!(name.as_str(), "x-api-token");
+        assert_eq!(value.as_bytes(), b"token-0123456789");
+        assert!(value.is_sensitive(), "never indexed, never printed");
+        let debug = format!(
+            "{:?}",
+            resolve(&SERVICE, Some(&Credentials::token("token-0123456789")))
+        );
+        assert!(!debug.contains("token-0123456789"), "{debug}");
+    }
 }
