@@ -106,7 +106,12 @@ pub fn check(input: &input::Input) {
             );
             assert_eq!(ours.signature.to_string(), model.signature, "signature");
             assert_eq!(ours.authorization, model.authorization, "authorization");
-            assert_eq!(ours.headers, model.headers, "headers to send");
+            let headers: Vec<(String, String)> = ours
+                .headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect();
+            assert_eq!(headers, model.headers, "headers to send");
             assert_eq!(ours.query, model.query, "wire query");
             // Equal requests are equal stages, whether or not the lazy lists were built.
             let again = signer::sign(&signable, &aksk, date).expect("signed once, signs again");

@@ -68,7 +68,10 @@ impl crate::runtime::Operation for CreateActiveCodeRequest {
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         crate::runtime::call::required(&self.body, "body", "body")?;
         if let Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
+            {
+                static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new("^[^\\u4e00-\\u9fa5]*$");
+                PATTERN.check("X-App-UserId", value)?;
+            }
         }
         if let Some(value) = &self.body {
             crate::runtime::validate::Validate::validate_at(value, "body")?;
@@ -150,7 +153,10 @@ impl crate::runtime::Operation for DeleteActiveCodeRequest {
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         crate::runtime::call::required(&self.body, "body", "body")?;
         if let Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
+            {
+                static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new("^[^\\u4e00-\\u9fa5]*$");
+                PATTERN.check("X-App-UserId", value)?;
+            }
         }
         let c_project_id = client.client_parameter("project_id")?;
         let mut request = crate::runtime::OperationRequest::new("DeleteActiveCode", ::http::Method::POST, false);
@@ -261,7 +267,10 @@ impl crate::runtime::Operation for ListActiveCodeRequest {
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         let p_robot_id = crate::runtime::call::required(&self.robot_id, "robot_id", "robot_id")?;
         if let Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
+            {
+                static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new("^[^\\u4e00-\\u9fa5]*$");
+                PATTERN.check("X-App-UserId", value)?;
+            }
         }
         if let Some(value) = &self.offset {
             crate::runtime::validate::minimum("offset", *value, 0i32, false)?;
@@ -355,7 +364,10 @@ impl crate::runtime::Operation for ResetActiveCodeRequest {
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
         if let Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
+            {
+                static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new("^[^\\u4e00-\\u9fa5]*$");
+                PATTERN.check("X-App-UserId", value)?;
+            }
         }
         let c_project_id = client.client_parameter("project_id")?;
         let mut request = crate::runtime::OperationRequest::new("ResetActiveCode", ::http::Method::PUT, true);
@@ -436,7 +448,10 @@ impl crate::runtime::Operation for ShowActiveCodeRequest {
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
         if let Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
+            {
+                static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new("^[^\\u4e00-\\u9fa5]*$");
+                PATTERN.check("X-App-UserId", value)?;
+            }
         }
         let c_project_id = client.client_parameter("project_id")?;
         let mut request = crate::runtime::OperationRequest::new("ShowActiveCode", ::http::Method::GET, true);
@@ -520,7 +535,10 @@ impl crate::runtime::Operation for UpdateActiveCodeRequest {
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
         if let Some(value) = &self.x_app_user_id {
-            crate::runtime::validate::pattern("X-App-UserId", value, "^[^\\u4e00-\\u9fa5]*$")?;
+            {
+                static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new("^[^\\u4e00-\\u9fa5]*$");
+                PATTERN.check("X-App-UserId", value)?;
+            }
         }
         if let Some(value) = &self.body {
             crate::runtime::validate::Validate::validate_at(value, "body")?;

@@ -9,15 +9,20 @@ use crate::runtime::error::Error;
 use crate::runtime::service::{AuthScheme, ServiceInfo};
 #[cfg(feature = "aksk")]
 use crate::runtime::service::{ParameterHeader, SignatureErrors};
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
 /// How requests are authenticated, resolved from the credentials and the spec's schemes.
 #[derive(Debug, Clone)]
 pub(crate) enum Auth {
     /// No credentials (a service without security schemes).
     None,
-    /// `<name>: <token>`.
-    Header { name: &'static str, token: Secret },
+    /// `<name>: <token>`; `header` is the same as sent, made once (the value marked sensitive),
+    /// unless `name` is not a valid header name (then sending reports it).
+    Header {
+        name: &'static str,
+        token: Secret,
+        header: Option<(HeaderName, HeaderValue)>,
+    },
     /// `?<name>=<token>`.
     Query { name: &'static str, token: Secret },
     /// `Cookie: <name>=<token>`.
@@ -135,6 +140,7 @@ fn token_auth(service: &ServiceInfo, token: &Secret) -> Result<Auth, Error> {
             AuthScheme::ApiKeyHeader { name } => Some(Auth::Header {
                 name,
                 token: token.clone(),
+                header: token_header(name, token),
             }),
             AuthScheme::ApiKeyQuery { name } => Some(Auth::Query {
                 name,
@@ -154,6 +160,14 @@ fn token_auth(service: &ServiceInfo, token: &Secret) -> Result<Auth, Error> {
                 describe(service)
             ))
         })
+}
+
+/// The header `name: token`, when both can be sent (`check_secret` has checked the token).
+fn token_header(name: &str, token: &Secret) -> Option<(HeaderName, HeaderValue)> {
+    let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+    let mut value = HeaderValue::from_str(token.expose()).ok()?;
+    value.set_sensitive(true);
+    Some((name, value))
 }
 
 /// AK/SK credentials need a signed scheme and a usable key pair.
@@ -275,5 +289,32 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(base64(input.as_bytes()), expected, "base64({input:?})");
         }
+    }
+
+    #[test]
+    fn a_token_header_is_made_once_and_marked_sensitive() {
+        static SERVICE: ServiceInfo = ServiceInfo {
+            title: "T",
+            auth_schemes: &[AuthScheme::ApiKeyHeader {
+                name: "X-Api-Token",
+            }],
+            ..ServiceInfo::EMPTY
+        };
+        let auth = resolve(&SERVICE, Some(&Credentials::token("token-0123456789")));
+        let Ok(Auth::Header {
+            header: Some((name, value)),
+            ..
+        }) = auth
+        else {
+            panic!("a header token with its header made: {auth:?}");
+        };
+        assert_eq!(name.as_str(), "x-api-token");
+        assert_eq!(value.as_bytes(), b"token-0123456789");
+        assert!(value.is_sensitive(), "never indexed, never printed");
+        let debug = format!(
+            "{:?}",
+            resolve(&SERVICE, Some(&Credentials::token("token-0123456789")))
+        );
+        assert!(!debug.contains("token-0123456789"), "{debug}");
     }
 }

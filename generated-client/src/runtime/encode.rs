@@ -151,17 +151,30 @@ pub fn json_param<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Err
 pub trait ParamValue {
     /// The text form, before any percent-encoding.
     fn to_param(&self) -> String;
+
+    /// The text form, borrowed when the value already is text.
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_param())
+    }
 }
 
 impl ParamValue for String {
     fn to_param(&self) -> String {
         self.clone()
     }
+
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
 }
 
 impl ParamValue for str {
     fn to_param(&self) -> String {
         self.to_owned()
+    }
+
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
     }
 }
 
@@ -216,6 +229,10 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn to_param(&self) -> String {
         (**self).to_param()
     }
+
+    fn param_text(&self) -> Cow<'_, str> {
+        (**self).param_text()
+    }
 }
 
 /// How generated code fills an [`OperationRequest`], one statement per parameter: each takes
@@ -226,7 +243,8 @@ impl OperationRequest {
         OperationRequest {
             operation_id,
             method,
-            path: String::new(),
+            // Room for most paths, so that writing one does not reallocate segment by segment.
+            path: String::with_capacity(128),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -242,7 +260,8 @@ impl OperationRequest {
 
     /// A path parameter: its text percent-encoded as one segment.
     pub fn path_param<T: ParamValue + ?Sized>(&mut self, value: &T) {
-        self.path.push_str(&path_segment(&value.to_param()));
+        self.path
+            .extend(utf8_percent_encode(&value.param_text(), SEGMENT));
     }
 
     /// A path parameter declared with `content: application/json`: its JSON text, encoded.

@@ -66,6 +66,14 @@ impl AuthSource {
         }
     }
 
+    /// The authentication, when it is fixed (known without asking anything).
+    pub(crate) fn fixed(&self) -> Option<&Arc<Auth>> {
+        match self {
+            AuthSource::Fixed(auth) => Some(auth),
+            AuthSource::Provided(_) => None,
+        }
+    }
+
     /// The provider's name, for a provider.
     pub(crate) fn provider(&self) -> Option<&str> {
         match self {

@@ -141,6 +141,10 @@ pub(crate) struct Settings {
     pub(crate) credentials: Option<CredentialSource>,
     pub(crate) auth: AuthSource,
     pub(crate) user_agent: String,
+    /// [`Settings::user_agent`] as sent, made once.
+    pub(crate) user_agent_header: HeaderValue,
+    /// The service's request id header, parsed once (`None` if it is not a header name).
+    pub(crate) request_id_header: Option<HeaderName>,
     pub(crate) default_headers: Vec<(String, String)>,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
@@ -200,7 +204,7 @@ impl Settings {
             }
             None => AuthSource::Fixed(Arc::new(auth::resolve(service, None)?)),
         };
-        let user_agent = user_agent(requested.user_agent.as_deref())?;
+        let (user_agent, user_agent_header) = user_agent(requested.user_agent.as_deref())?;
         for (name, value) in &requested.default_headers {
             check_extra_header(service, "default header", name, value)?;
         }
@@ -213,6 +217,8 @@ impl Settings {
             credentials: requested.credentials,
             auth,
             user_agent,
+            user_agent_header,
+            request_id_header: HeaderName::from_bytes(service.request_id_header.as_bytes()).ok(),
             default_headers: requested.default_headers,
             connect_timeout: requested.connect_timeout,
             timeout: requested.timeout,
@@ -314,20 +320,20 @@ fn check_constraints(parameter: &ClientParameter, value: &str) -> Result<(), Err
     Ok(())
 }
 
-/// `<crate>-rust/<version>`, with the caller's own part after `; `.
-fn user_agent(extra: Option<&str>) -> Result<String, Error> {
+/// `<crate>-rust/<version>`, with the caller's own part after `; `, and as a header value.
+fn user_agent(extra: Option<&str>) -> Result<(String, HeaderValue), Error> {
     let user_agent = match extra {
         Some(extra) if !extra.trim().is_empty() => format!("{DEFAULT_USER_AGENT}; {extra}"),
         _ => DEFAULT_USER_AGENT.to_owned(),
     };
-    if HeaderValue::from_str(&user_agent).is_err() {
-        return Err(config(
+    match HeaderValue::from_str(&user_agent) {
+        Ok(header) => Ok((user_agent, header)),
+        Err(_) => Err(config(
             "the user agent contains characters that cannot be sent in a header (control \
              characters or non-ASCII)"
                 .to_owned(),
-        ));
+        )),
     }
-    Ok(user_agent)
 }
 
 /// A default header must be sendable and not one the client sets itself.
@@ -424,9 +430,9 @@ fn check_limits(requested: &Requested) -> Result<(), Error> {
     Ok(())
 }
 
-/// The caller's HTTP client, or one with rustls, the connect timeout and no redirects (no
-/// overall timeout: the transport times each attempt, and a streamed body has its own idle
-/// timeout).
+/// The caller's HTTP client, or one with rustls, the connect timeout and no redirects. It has
+/// no request timeout of its own: the transport times each attempt, with one timer (and a
+/// streamed body has its own idle timeout).
 fn http_client(requested: &Requested) -> Result<reqwest::Client, Error> {
     if let Some(client) = &requested.http_client {
         return Ok(client.clone());

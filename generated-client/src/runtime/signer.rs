@@ -243,10 +243,32 @@ impl SdkDate {
 impl fmt::Display for SdkDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (year, month, day, hour, minute, second) = self.civil();
-        write!(
-            f,
-            "{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z"
-        )
+        match u32::try_from(year) {
+            // The 16-character form, digit by digit (what `write!` with widths gives, faster).
+            Ok(year @ 0..=9999) => {
+                let mut text = *b"00000000T000000Z";
+                let fields = [
+                    (0, 4, year),
+                    (4, 2, month),
+                    (6, 2, day),
+                    (9, 2, hour),
+                    (11, 2, minute),
+                    (13, 2, second),
+                ];
+                for (start, width, mut value) in fields {
+                    for slot in text.iter_mut().skip(start).take(width).rev() {
+                        // `value % 10` is a digit: no truncation.
+                        *slot = b'0' + (value % 10) as u8;
+                        value /= 10;
+                    }
+                }
+                f.write_str(std::str::from_utf8(&text).unwrap_or_default())
+            }
+            _ => write!(
+                f,
+                "{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z"
+            ),
+        }
     }
 }
 
@@ -460,7 +482,7 @@ impl CanonicalRequest {
         method: &str,
         path: &str,
         query: &[(String, String)],
-        headers: &[(String, String)],
+        headers: &[HeaderPair<'_>],
         names: &HeaderNames<'_>,
         payload_hash: &str,
         query_order: &mut Vec<usize>,
@@ -469,7 +491,7 @@ impl CanonicalRequest {
         let signed = || {
             names.signed().filter_map(|(lower, index)| {
                 let (_, value) = headers.get(index)?;
-                Some((lower, value.as_str()))
+                Some((lower, value.as_ref()))
             })
         };
         let (mut count, mut joined_len, mut lines_len) = (0_usize, 0_usize, 0_usize);
@@ -835,14 +857,18 @@ impl fmt::Display for Authorization<'_> {
     }
 }
 
-/// The result of signing.
+/// One header to send: its name and value, borrowed from the request (a trimmed value is a
+/// part of the value given) or made by the signer.
+pub type HeaderPair<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// The result of signing `SignableRequest<'a>`.
 #[derive(Clone)]
-pub struct SignedRequest {
+pub struct SignedRequest<'a> {
     /// Every header to send, in order, values trimmed: the caller's headers, then those the
     /// signer added (`X-Security-Token`, `X-Sdk-Content-Sha256`, `X-Sdk-Date`, `Host`), then
     /// `Authorization` last. A header the signer sets that the caller already had keeps the
-    /// caller's position and name.
-    pub headers: Vec<(String, String)>,
+    /// caller's position and name. What the request already holds is borrowed, not copied.
+    pub headers: Vec<HeaderPair<'a>>,
     /// The query string to send (the canonical one), without `?`; empty when there is none.
     pub query: String,
     /// Stage 1, the canonical request.
@@ -855,16 +881,39 @@ pub struct SignedRequest {
     pub authorization: String,
 }
 
-impl fmt::Debug for SignedRequest {
+impl fmt::Debug for SignedRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers = self
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_ref(), value.as_ref()));
         f.debug_struct("SignedRequest")
-            .field("headers", &RedactedHeaders(pairs_as_str(&self.headers)))
+            .field("headers", &RedactedHeaders(headers))
             .field("query", &self.query)
             .field("canonical_request", &self.canonical_request)
             .field("string_to_sign", &self.string_to_sign)
             .field("signature", &self.signature)
             .field("authorization", &"** redacted **")
             .finish()
+    }
+}
+
+impl SignedRequest<'_> {
+    /// The same result owning every header, to keep after the request it was signed from.
+    pub fn into_owned(self) -> SignedRequest<'static> {
+        let owned = |text: Cow<'_, str>| Cow::Owned(text.into_owned());
+        SignedRequest {
+            headers: self
+                .headers
+                .into_iter()
+                .map(|(name, value)| (owned(name), owned(value)))
+                .collect(),
+            query: self.query,
+            canonical_request: self.canonical_request,
+            string_to_sign: self.string_to_sign,
+            signature: self.signature,
+            authorization: self.authorization,
+        }
     }
 }
 
@@ -1071,31 +1120,40 @@ fn lower_bytes<'t>(text: &'t [u8], entry: &NameEntry) -> &'t [u8] {
 }
 
 /// The final header list being built, with its lowercased names.
-struct Headers<'s> {
-    list: Vec<(String, String)>,
+struct Headers<'a, 's> {
+    list: Vec<HeaderPair<'a>>,
     names: HeaderNames<'s>,
 }
 
-impl Headers<'_> {
+impl<'a> Headers<'a, '_> {
     /// Sets the header at `existing` (keeping the caller's spelling and position) to `value`
     /// (trimmed), or when there is none, appends it as `name`.
-    fn set(&mut self, existing: Option<usize>, lower_name: &str, name: &str, value: &str) {
-        let value = trim_header_value(value);
+    fn set(
+        &mut self,
+        existing: Option<usize>,
+        lower_name: &str,
+        name: &'static str,
+        value: Cow<'a, str>,
+    ) {
+        let value = match value {
+            Cow::Borrowed(value) => Cow::Borrowed(trim_header_value(value)),
+            Cow::Owned(value) => Cow::Owned(trim_header_value(&value).to_owned()),
+        };
         match existing.and_then(|index| self.list.get_mut(index)) {
-            Some((_, old)) => value.clone_into(old),
-            None => self.append(lower_name, name, value.to_owned()),
+            Some((_, old)) => *old = value,
+            None => self.append(lower_name, name, value),
         }
     }
 
     /// Appends a header the caller does not have.
-    fn append(&mut self, lower_name: &str, name: &str, value: String) {
+    fn append(&mut self, lower_name: &str, name: &'static str, value: Cow<'a, str>) {
         self.names.append(lower_name, self.list.len());
-        self.list.push((name.to_owned(), value));
+        self.list.push((Cow::Borrowed(name), value));
     }
 
     /// The value of the header at `index`.
     fn value(&self, index: Option<usize>) -> Option<&str> {
-        self.list.get(index?).map(|(_, value)| value.as_str())
+        self.list.get(index?).map(|(_, value)| value.as_ref())
     }
 }
 
@@ -1104,11 +1162,11 @@ impl Headers<'_> {
 /// `date` is used only when the request has no `X-Sdk-Date` header. The caller sends exactly
 /// [`SignedRequest::headers`] and the path with [`SignedRequest::query`] appended (after `?`,
 /// when non-empty).
-pub fn sign(
-    request: &SignableRequest<'_>,
+pub fn sign<'a>(
+    request: &SignableRequest<'a>,
     credentials: &AkSk,
     date: SdkDate,
-) -> Result<SignedRequest, SigningError> {
+) -> Result<SignedRequest<'a>, SigningError> {
     let sign_with = |scratch: &mut Scratch| {
         let signed = sign_with_scratch(scratch, request, credentials, date);
         scratch.release();
@@ -1167,12 +1225,12 @@ thread_local! {
 }
 
 /// [`sign`], with the thread's (or a fresh) [`Scratch`].
-fn sign_with_scratch(
+fn sign_with_scratch<'a>(
     scratch: &mut Scratch,
-    request: &SignableRequest<'_>,
+    request: &SignableRequest<'a>,
     credentials: &AkSk,
     date: SdkDate,
-) -> Result<SignedRequest, SigningError> {
+) -> Result<SignedRequest<'a>, SigningError> {
     if credentials.ak.is_empty() {
         return Err(SigningError::EmptyAccessKey);
     }
@@ -1208,12 +1266,13 @@ fn sign_with_scratch(
     // The headers to send: the caller's, values trimmed (step 5: the trimmed values are both
     // signed and sent), then what steps 1 to 4 add, then `Authorization`.
     let mut list = Vec::with_capacity(request.headers.len().saturating_add(5));
-    list.extend(
-        request
-            .headers
-            .iter()
-            .map(|(name, value)| (name.clone(), trim_header_value(value).to_owned())),
-    );
+    let given: &'a [(String, String)] = request.headers;
+    list.extend(given.iter().map(|(name, value)| {
+        (
+            Cow::Borrowed(name.as_str()),
+            Cow::Borrowed(trim_header_value(value)),
+        )
+    }));
     let mut headers = Headers { list, names };
 
     // 1. Temporary credentials.
@@ -1223,7 +1282,7 @@ fn sign_with_scratch(
             existing,
             "x-security-token",
             HEADER_SECURITY_TOKEN,
-            token.expose(),
+            Cow::Owned(token.expose().to_owned()),
         );
     }
 
@@ -1242,17 +1301,17 @@ fn sign_with_scratch(
             existing,
             "x-sdk-content-sha256",
             HEADER_CONTENT_SHA256,
-            UNSIGNED_PAYLOAD,
+            Cow::Borrowed(UNSIGNED_PAYLOAD),
         );
     }
 
     // 3. The date: the request's own, or `date`.
-    let sdk_date = match own_date {
-        Some(value) => value.clone(),
+    let appended_date = match own_date {
+        Some(_) => None,
         None => {
-            let value = date.to_string();
-            headers.append("x-sdk-date", HEADER_SDK_DATE, value.clone());
-            value
+            let at = headers.list.len();
+            headers.append("x-sdk-date", HEADER_SDK_DATE, Cow::Owned(date.to_string()));
+            Some(at)
         }
     };
 
@@ -1261,7 +1320,7 @@ fn sign_with_scratch(
         headers.append(
             "host",
             HEADER_HOST,
-            trim_header_value(request.host).to_owned(),
+            Cow::Borrowed(trim_header_value(request.host)),
         );
     }
 
@@ -1286,7 +1345,11 @@ fn sign_with_scratch(
         payload_hash,
         query_order,
     );
-    let string_to_sign = StringToSign::new(&sdk_date, &canonical_request);
+    let sdk_date = match own_date {
+        Some(value) => value.as_str(),
+        None => headers.value(appended_date).unwrap_or_default(),
+    };
+    let string_to_sign = StringToSign::new(sdk_date, &canonical_request);
     let signature = Signature::compute(credentials.sk.expose(), &string_to_sign)?;
 
     // 9. Authorization last; the wire query is the canonical one.
@@ -1297,7 +1360,10 @@ fn sign_with_scratch(
     }
     .to_header_value();
     let mut headers = headers.list;
-    headers.push((HEADER_AUTHORIZATION.to_owned(), authorization.clone()));
+    headers.push((
+        Cow::Borrowed(HEADER_AUTHORIZATION),
+        Cow::Owned(authorization.clone()),
+    ));
     let query = canonical_request.query().to_owned();
 
     Ok(SignedRequest {
@@ -1523,7 +1589,11 @@ mod tests {
             "metastudio.cn-north-4.myhuaweicloud.com".into(),
         ));
         expected_headers.push(("Authorization".into(), authorization.into()));
-        assert_eq!(signed.headers, expected_headers, "headers to send");
+        assert_eq!(
+            strings(&signed.headers),
+            expected_headers,
+            "headers to send"
+        );
         assert_eq!(signed.query, "", "wire query");
     }
 
@@ -1532,7 +1602,7 @@ mod tests {
         query: &[(&str, &str)],
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
-    ) -> SignedRequest {
+    ) -> SignedRequest<'static> {
         let query = pairs(query);
         let headers = pairs(headers);
         let request = SignableRequest {
@@ -1543,7 +1613,16 @@ mod tests {
             headers: &headers,
             body,
         };
-        sign(&request, &aksk("AK", "SK"), date("20230901T065021Z")).expect("signs")
+        sign(&request, &aksk("AK", "SK"), date("20230901T065021Z"))
+            .expect("signs")
+            .into_owned()
+    }
+
+    fn strings(headers: &[HeaderPair<'_>]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect()
     }
 
     #[test]
@@ -1551,7 +1630,7 @@ mod tests {
         let signed = sign_simple("/x", &[], &[], None);
         assert_eq!(signed.canonical_request.method(), "GET");
         assert_eq!(
-            signed.headers[..2],
+            strings(&signed.headers[..2]),
             pairs(&[
                 ("X-Sdk-Date", "20230901T065021Z"),
                 ("Host", "127.0.0.1:8080")
@@ -1691,7 +1770,7 @@ mod tests {
             "U+200B is not whitespace for Python: {text}"
         );
         assert_eq!(
-            signed.headers[..4],
+            strings(&signed.headers[..4]),
             pairs(&[
                 ("X-Sep", "v a l"),
                 ("X-Tabs", "tab"),
@@ -1800,7 +1879,7 @@ mod tests {
             Some(b"x"),
         );
         assert_eq!(
-            signed.headers[..3],
+            strings(&signed.headers[..3]),
             pairs(&[
                 ("Content-Type", "application/octet-stream"),
                 ("x-sdk-content-sha256", "UNSIGNED-PAYLOAD"),
@@ -1836,7 +1915,7 @@ mod tests {
         let mut credentials = aksk("AK", "SK");
         credentials.security_token = Some(Secret::new("S3CR3T-T0KEN"));
         let signed = sign(&request, &credentials, date("20230901T065021Z")).expect("signs");
-        let names: Vec<&str> = signed.headers.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = signed.headers.iter().map(|(n, _)| n.as_ref()).collect();
         assert_eq!(
             names,
             [
@@ -1902,7 +1981,7 @@ mod tests {
 
     #[test]
     fn invalid_input_is_an_error_not_a_panic() {
-        let request = |headers: &[(String, String)]| -> Result<SignedRequest, SigningError> {
+        let request = |headers: &[(String, String)]| -> Result<(), SigningError> {
             let r = SignableRequest {
                 method: "GET",
                 host: "h",
@@ -1911,7 +1990,7 @@ mod tests {
                 headers,
                 body: None,
             };
-            sign(&r, &aksk("AK", "SK"), date("20230901T065021Z"))
+            sign(&r, &aksk("AK", "SK"), date("20230901T065021Z")).map(|_| ())
         };
         assert_eq!(
             request(&pairs(&[("X-A", "1"), ("x-a", "2")])).map(|_| ()),
@@ -1976,6 +2055,14 @@ mod tests {
             SdkDate::parse("00010101T000000Z").map(|d| d.unix_seconds()),
             Ok(-62_135_596_800)
         );
+        for text in ["00010101T000000Z", "09991231T235959Z", "10000101T000000Z"] {
+            assert_eq!(
+                SdkDate::parse(text).map(|d| d.to_string()),
+                Ok(text.to_owned())
+            );
+        }
+        let year_10000 = SdkDate(UNIX_EPOCH + Duration::from_secs(253_402_300_800));
+        assert_eq!(year_10000.to_string(), "100000101T000000Z", "wider than 16");
     }
 
     #[test]
@@ -2028,7 +2115,7 @@ mod tests {
             )
         );
         assert_eq!(
-            signed.headers.last(),
+            strings(&signed.headers).last(),
             Some(&("Authorization".into(), signed.authorization.clone()))
         );
     }

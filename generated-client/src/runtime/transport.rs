@@ -71,6 +71,7 @@ use crate::runtime::settings::{Settings, check_extra_header};
 use crate::runtime::signer::{self, SdkDate, SignableRequest};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument as _;
@@ -138,7 +139,7 @@ enum Next {
 /// Sends `request`, retrying as the client's policy allows; see the [module docs](self).
 pub(crate) async fn execute(
     settings: &Settings,
-    request: OperationRequest,
+    mut request: OperationRequest,
 ) -> Result<RawResponse, Error> {
     let span = tracing::info_span!(
         "request",
@@ -150,7 +151,14 @@ pub(crate) async fn execute(
         request_id = Empty,
     );
     let started = Instant::now();
-    let result = attempts(settings, &request).instrument(span.clone()).await;
+    // Moved out once: every attempt sends (and signs) these same bytes, by reference count.
+    let body = request
+        .body
+        .as_mut()
+        .map(|body| Bytes::from(std::mem::take(&mut body.bytes)));
+    let result = attempts(settings, &request, body)
+        .instrument(span.clone())
+        .await;
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     span.record("duration_ms", elapsed);
     match &result {
@@ -171,11 +179,12 @@ pub(crate) async fn execute(
 }
 
 /// Sends the request until an attempt is final, waiting between attempts.
-async fn attempts(settings: &Settings, request: &OperationRequest) -> Result<RawResponse, Error> {
-    let body = request
-        .body
-        .as_ref()
-        .map(|body| Bytes::from(body.bytes.clone()));
+/// `body` is the request's body bytes (its media type stays in `request`).
+async fn attempts(
+    settings: &Settings,
+    request: &OperationRequest,
+    body: Option<Bytes>,
+) -> Result<RawResponse, Error> {
     let mut attempt: u32 = 0;
     // Whether this call corrected the clock (then one attempt is not the policy's).
     let mut corrected = false;
@@ -289,7 +298,10 @@ fn answered(
     #[cfg(feature = "aksk")]
     let diagnosis = signature_diagnosis(settings, &sent);
     let received = sent.received;
-    let request_id = request_id(&received.headers, settings.service.request_id_header);
+    let request_id = settings
+        .request_id_header
+        .as_ref()
+        .and_then(|name| request_id(&received.headers, name));
     let response = RawResponse::new(status, received.headers, received.body, request_id, attempt)
         .with_operation(request.operation_id)
         .with_error_fields(settings.service.error_fields);
@@ -501,6 +513,10 @@ async fn credentials(
     request: &OperationRequest,
     now: SystemTime,
 ) -> Result<Arc<Auth>, Failure> {
+    if let Some(auth) = settings.auth.fixed() {
+        // Nothing to wait for: no timer.
+        return Ok(Arc::clone(auth));
+    }
     let limit = timeout(settings, request);
     let failure = |provider: String, source: ProviderError| {
         Failure::Fatal(Error::Credentials {
@@ -530,7 +546,7 @@ async fn read(
     mut response: reqwest::Response,
 ) -> Result<Received, Failure> {
     let status = response.status();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     #[cfg(feature = "streaming")]
     if request.options.streamed && status.is_success() {
         return Ok(Received {
@@ -545,7 +561,10 @@ async fn read(
         Failure::Fatal(Error::ResponseTooLarge {
             operation: request.operation_id,
             status,
-            request_id: request_id(&headers, settings.service.request_id_header),
+            request_id: settings
+                .request_id_header
+                .as_ref()
+                .and_then(|name| request_id(&headers, name)),
             limit,
         })
     };
@@ -607,17 +626,21 @@ fn prepare(
     auth: &Auth,
     local: SystemTime,
 ) -> Result<Prepared, Error> {
-    let path = format!("{}{}", settings.endpoint.path_prefix, request.path);
+    let prefix = &settings.endpoint.path_prefix;
+    let mut path = String::with_capacity(prefix.len().saturating_add(request.path.len()));
+    path.push_str(prefix);
+    path.push_str(&request.path);
     let mut headers = operation_headers(settings, request)?;
     #[cfg(feature = "aksk")]
     let mut signing = None;
-    let query = match auth {
+    let (query, header_map) = match auth {
         #[cfg(feature = "aksk")]
         Auth::Signed {
             aksk,
             parameter_headers,
             ..
         } => {
+            headers.insert(0, ("User-Agent".to_owned(), settings.user_agent.clone()));
             for header in *parameter_headers {
                 if let Some(value) = settings.client_parameters.get(header.parameter) {
                     headers.push((header.header.to_owned(), value.clone()));
@@ -629,17 +652,32 @@ fn prepare(
                 aksk,
                 local,
             };
-            let (query, record) = sign(settings, request, signable, &mut headers)?;
+            let (query, map, record) = sign(settings, request, signable, &headers)?;
             signing = Some(record);
-            query
+            (query, map)
         }
-        Auth::None => encode_query(query_pairs(request)),
-        unsigned => add_credentials(unsigned, request, &mut headers),
+        Auth::None => (
+            encode_query(query_pairs(request)),
+            unsigned_map(settings, headers)?,
+        ),
+        unsigned => {
+            let query = add_credentials(unsigned, request, &mut headers);
+            let mut map = unsigned_map(settings, headers)?;
+            if let Auth::Header {
+                header: Some((name, value)),
+                ..
+            } = unsigned
+            {
+                // Last, as `add_credentials` would have put it; a clone shares the bytes.
+                map.append(name.clone(), value.clone());
+            }
+            (query, map)
+        }
     };
     let _ = local;
     let url = request_url(settings, request, &path, &query)?;
     let mut http_request = reqwest::Request::new(request.method.clone(), url);
-    *http_request.headers_mut() = header_map(headers)?;
+    *http_request.headers_mut() = header_map;
     if let Some(body) = body {
         *http_request.body_mut() = Some(reqwest::Body::from(body));
     }
@@ -690,9 +728,9 @@ fn one_shot(request: &OperationRequest, attempts: u32, reason: &str) -> Option<E
     })
 }
 
-/// `User-Agent`, the default headers neither the call nor the operation overrides, the call's
-/// headers the operation does not override (checked), the operation's own headers (checked)
-/// and `Content-Type`, in that order.
+/// The default headers neither the call nor the operation overrides, the call's headers the
+/// operation does not override (checked), the operation's own headers (checked) and
+/// `Content-Type`, in that order (after `User-Agent`, which `prepare` puts first).
 fn operation_headers(
     settings: &Settings,
     request: &OperationRequest,
@@ -701,7 +739,6 @@ fn operation_headers(
     let mut headers: Vec<(String, String)> = Vec::with_capacity(
         request.headers.len() + settings.default_headers.len() + call_headers.len() + 4,
     );
-    headers.push(("User-Agent".to_owned(), settings.user_agent.clone()));
     let own = |name: &str| {
         request
             .headers
@@ -760,7 +797,11 @@ fn add_credentials(
 ) -> String {
     let mut query: Vec<(&str, &str)> = query_pairs(request).collect();
     match auth {
-        Auth::Header { name, token } => {
+        // Added to the header map, as made once (see `prepare`).
+        Auth::Header {
+            header: Some(_), ..
+        } => {}
+        Auth::Header { name, token, .. } => {
             headers.push(((*name).to_owned(), token.expose().to_owned()));
         }
         Auth::Query { name, token } => query.push((name, token.expose())),
@@ -797,9 +838,9 @@ struct Signable<'a> {
 }
 
 /// Signs the request ([`signer::sign`]) with the authority exactly as configured as `Host`
-/// and the clock's time, corrected by the client's clock offset, as `X-Sdk-Date`, and replaces
-/// `headers` with exactly the signed ones (so `Host` is the signed value). Returns the signer's
-/// canonical query (sorted, as the reference SDKs send it) and what was signed. Headers the
+/// and the clock's time, corrected by the client's clock offset, as `X-Sdk-Date`. Returns the
+/// signer's canonical query (sorted, as the reference SDKs send it), exactly the signed headers
+/// to send (so `Host` is the signed value) and what was signed. Headers the
 /// HTTP stack adds later (`accept`, `content-length`) are not signed, as in the reference SDKs.
 /// Every attempt is signed afresh, with a new date.
 #[cfg(feature = "aksk")]
@@ -807,8 +848,8 @@ fn sign(
     settings: &Settings,
     request: &OperationRequest,
     signable: Signable<'_>,
-    headers: &mut Vec<(String, String)>,
-) -> Result<(String, SigningRecord), Error> {
+    headers: &[(String, String)],
+) -> Result<(String, HeaderMap, SigningRecord), Error> {
     let offset = settings.clock_offset();
     let date = offset.apply(signable.local).unwrap_or(signable.local);
     let to_sign = SignableRequest {
@@ -824,14 +865,14 @@ fn sign(
             operation: request.operation_id,
             source,
         })?;
-    *headers = signed.headers;
+    let map = header_map(signed.headers.into_iter())?;
     let record = SigningRecord {
         canonical_request: signed.canonical_request,
         string_to_sign: signed.string_to_sign,
         local_time: signable.local,
         clock_offset: offset,
     };
-    Ok((signed.query, record))
+    Ok((signed.query, map, record))
 }
 
 /// One `Cookie` header: the API key's cookie goes before the operation's own cookies, if any.
@@ -853,7 +894,16 @@ fn request_url(
     path: &str,
     query: &str,
 ) -> Result<reqwest::Url, Error> {
-    let mut url = format!("{}{}", settings.endpoint.origin, path);
+    let origin = &settings.endpoint.origin;
+    let mut url = String::with_capacity(
+        origin
+            .len()
+            .saturating_add(path.len())
+            .saturating_add(query.len())
+            .saturating_add(1),
+    );
+    url.push_str(origin);
+    url.push_str(path);
     if !query.is_empty() {
         url.push('?');
         url.push_str(query);
@@ -869,21 +919,52 @@ fn request_url(
     })
 }
 
+/// The headers of an unsigned request: `User-Agent` (its value made once, when the client was
+/// built), then `headers`, each value moved into the map without a copy.
+fn unsigned_map(settings: &Settings, headers: Vec<(String, String)>) -> Result<HeaderMap, Error> {
+    let mut map = HeaderMap::with_capacity(headers.len().saturating_add(2));
+    map.append(http::header::USER_AGENT, settings.user_agent_header.clone());
+    append_headers(
+        &mut map,
+        headers
+            .into_iter()
+            .map(|(name, value)| (Cow::Owned(name), Cow::Owned(value))),
+    )?;
+    Ok(map)
+}
+
 /// The headers as a `HeaderMap`, in order, repeated names kept.
-fn header_map(headers: Vec<(String, String)>) -> Result<HeaderMap, Error> {
+#[cfg(feature = "aksk")]
+fn header_map<'a>(
+    headers: impl ExactSizeIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+) -> Result<HeaderMap, Error> {
     let mut map = HeaderMap::with_capacity(headers.len());
+    append_headers(&mut map, headers)?;
+    Ok(map)
+}
+
+/// Appends `headers` to `map`, in order, repeated names kept. An owned value becomes the header
+/// value without a copy.
+fn append_headers<'a>(
+    map: &mut HeaderMap,
+    headers: impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+) -> Result<(), Error> {
     for (name, value) in headers {
         let header_name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::validation(name.clone(), "is not a valid HTTP header name"))?;
-        let header_value = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
+            .map_err(|_| Error::validation(name.as_ref(), "is not a valid HTTP header name"))?;
+        let header_value = match value {
+            Cow::Owned(value) => HeaderValue::from_maybe_shared(Bytes::from(value)),
+            Cow::Borrowed(value) => HeaderValue::from_str(value),
+        };
+        let header_value = header_value.map_err(|_| {
             Error::validation(
-                name.clone(),
+                name.as_ref(),
                 "cannot be sent as an HTTP header value (it contains a control character)",
             )
         })?;
         map.append(header_name, header_value);
     }
-    Ok(map)
+    Ok(())
 }
 
 /// `k=v&k=v`, each key and value percent-encoded except the unreserved characters.
@@ -901,7 +982,7 @@ fn encode_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
 }
 
 /// The request id header's value (names compare case-insensitively).
-fn request_id(headers: &HeaderMap, name: &str) -> Option<String> {
+fn request_id(headers: &HeaderMap, name: impl http::header::AsHeaderName) -> Option<String> {
     headers
         .get(name)
         .map(|value| String::from_utf8_lossy(value.as_bytes()).trim().to_owned())

@@ -578,10 +578,14 @@ pub(crate) fn value_checks(
             code.line(format_args!("{v}::max_length({name}, {value}, {max})?;"));
         }
         if let Some(pattern) = &constraints.pattern {
-            code.line(format_args!(
-                "{v}::pattern({name}, {value}, {})?;",
-                lit(pattern)
-            ));
+            // Compiled on first use and shared by every later call, without a lock.
+            code.open("{")
+                .line(format_args!(
+                    "static PATTERN: {v}::Pattern = {v}::Pattern::new({});",
+                    lit(pattern)
+                ))
+                .line(format_args!("PATTERN.check({name}, {value})?;"))
+                .close("}");
         }
     }
     if let Some(numeric) = Numeric::of(ty) {

@@ -1,91 +1,31 @@
-//! How fast the signer signs one request, against the vendor's official Python signer.
-//!
-//! ```sh
-//! cargo bench -p metastudio --bench signing
-//! PYTHON=/path/to/venv/bin/python cargo bench -p metastudio --bench signing
-//! ```
+//! Part 1: how fast the signer signs one request, against the vendor's official Python signer.
 //!
 //! The request is an `UpdateActiveCode` call: `PUT`, 3 query pairs, 5 headers (a fixed
-//! `X-Sdk-Date` among them) and a 20-byte JSON body. The bench prints, in one run:
-//!
-//! * the ratio of our throughput to the official signer's, when `huaweicloudsdkcore` is
-//!   importable by `$PYTHON` (default `python3`): the two are timed alternately, round for round,
-//!   and each side's figure is the median of its rounds. On both sides the requests are built
-//!   before the clock starts, and the clock covers signing each one and freeing it once signed;
-//! * the absolute numbers: time per signature and signatures per second, for each side;
-//! * the allocations per signature (counted by a `#[global_allocator]` wrapping the system one);
-//! * the machine: the CPU model from `/proc/cpuinfo` and the number of cores.
+//! `X-Sdk-Date` among them) and a 20-byte JSON body. When `huaweicloudsdkcore` is importable by
+//! `$PYTHON` (default `python3`), the two signers are timed alternately, round for round, and
+//! each side's figure is the median of its rounds. On both sides the requests are built before
+//! the clock starts, and the clock covers signing each one and freeing it once signed.
 //!
 //! Before any timing, both sides sign the request once and must produce the same `Authorization`
 //! value; the bench fails if they do not. Nothing here uses the network.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant, UNIX_EPOCH};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Instant, UNIX_EPOCH};
 
 use metastudio::runtime::credentials::AkSk;
 use metastudio::runtime::signer::{self, SdkDate, SignableRequest};
 
-/// Counts every allocation (and reallocation) made through the system allocator while
-/// [`COUNTING`] is on; off, it costs one relaxed load, so the timed rounds are not slowed by
-/// the counter.
-struct CountingAllocator;
+use std::time::Duration;
 
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-static COUNTING: AtomicBool = AtomicBool::new(false);
-
-fn count() {
-    if COUNTING.load(Ordering::Relaxed) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged; the counter
-// has no effect on the memory handed out.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: forwarded unchanged (see the impl).
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: forwarded unchanged (see the impl).
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        // SAFETY: forwarded unchanged (see the impl).
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged (see the impl).
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
+use crate::measure::{CpuShare, allocations_per, iterations_for, median};
 
 /// Rounds per side (`BENCH_ROUNDS` overrides it); each side's figure is the median of its rounds.
-const ROUNDS: usize = 7;
+pub const ROUNDS: u64 = 7;
 /// How long one round should take, roughly (`BENCH_ROUND_MS` overrides it).
 const ROUND_TARGET: Duration = Duration::from_millis(300);
 
-/// A number from the environment variable `name`, else `default`.
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&v| v > 0)
-        .unwrap_or(default)
-}
 /// The Python SDK version the reference numbers (and the vectors) come from.
 const PYTHON_SDK: &str = "huaweicloudsdkcore==3.1.219";
 
@@ -300,64 +240,26 @@ fn our_round(request: &SignableRequest<'_>, aksk: &AkSk, n: u64) -> f64 {
     start.elapsed().as_nanos() as f64 / n as f64
 }
 
-/// User plus system CPU time of this process so far, in clock ticks (`/proc/self/stat`).
-fn cpu_ticks() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the `(comm)`, which may contain spaces: utime and stime are the 12th and
-    // 13th of them.
-    let rest = stat.rsplit_once(')')?.1;
-    let mut fields = rest.split_whitespace().skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some(utime + stime)
+/// What part 1 measured.
+pub struct Signing {
+    /// Our nanoseconds per signature (median of the rounds) and the fastest round's.
+    pub ours_ns: f64,
+    pub ours_fastest_ns: f64,
+    /// Allocations per signature.
+    pub allocations: f64,
+    /// Iterations per round, and rounds.
+    pub ours_n: u64,
+    pub rounds: usize,
+    /// The Python signer's nanoseconds per signature, iterations per round and version, when
+    /// it was measured; else why not.
+    pub python: Result<(f64, u64, String), String>,
+    /// The CPU share this process had during our rounds.
+    pub cpu_share: f64,
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
-
-/// How many iterations make a round of about [`ROUND_TARGET`], given one timed at `per_op_ns`.
-fn iterations_for(per_op_ns: f64) -> u64 {
-    let target = setting("BENCH_ROUND_MS", ROUND_TARGET.as_millis() as u64) as f64 * 1e6;
-    let n = target / per_op_ns.max(1.0);
-    (n as u64).max(10)
-}
-
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            (key.trim() == "model name").then(|| value.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    format!("{model}, {cores} cores available")
-}
-
-fn per_second(ns: f64) -> String {
-    let rate = 1e9 / ns;
-    if rate >= 1e6 {
-        format!("{:.2} M/s", rate / 1e6)
-    } else {
-        format!("{:.1} k/s", rate / 1e3)
-    }
-}
-
-fn micros(ns: f64) -> String {
-    format!("{:.3} µs", ns / 1e3)
-}
-
-fn main() -> ExitCode {
-    // `cargo test --benches` runs this with `--test`-like flags; `--bench` is what `cargo bench`
-    // passes. Anything else: do a quick smoke run.
-    let quick = !std::env::args().any(|a| a == "--bench");
+/// Signs the fixture with both signers (checking they agree), then times them alternately.
+/// `quick`: one short round of ours, no Python.
+pub fn run(quick: bool) -> Result<Signing, String> {
     let f = fixture();
     let aksk = AkSk::new(f.ak, f.sk);
     let request = SignableRequest {
@@ -368,123 +270,79 @@ fn main() -> ExitCode {
         headers: &f.headers,
         body: Some(f.body),
     };
-
     let ours = our_authorization(&aksk, &request);
-    println!("request: PUT, 3 query pairs, 5 headers, 20-byte body, fixed X-Sdk-Date");
-    println!("our Authorization:    {ours}");
+    println!("signing: PUT, 3 query pairs, 5 headers, 20-byte body, fixed X-Sdk-Date");
+    println!("  our Authorization:    {ours}");
+
+    let allocations = allocations_per(1000, || {
+        let signed = signer::sign(black_box(&request), black_box(&aksk), SdkDate(UNIX_EPOCH));
+        drop(black_box(signed));
+    });
+    if quick {
+        let ns = our_round(&request, &aksk, 1000);
+        return Ok(Signing {
+            ours_ns: ns,
+            ours_fastest_ns: ns,
+            allocations,
+            ours_n: 1000,
+            rounds: 1,
+            python: Err("not measured in a quick run".to_owned()),
+            cpu_share: f64::NAN,
+        });
+    }
 
     let interpreter = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let mut python = match Python::start(&interpreter, &f) {
         Ok((python, theirs)) => {
-            println!("python Authorization: {theirs}");
+            println!("  python Authorization: {theirs}");
             if theirs != ours {
-                eprintln!("the two signers disagree on the same request: not timing");
-                return ExitCode::FAILURE;
+                return Err("the two signers disagree on the same request: not timing".to_owned());
             }
-            Some(python)
+            Ok(python)
         }
-        Err(why) => {
-            println!(
-                "the official Python signer is not measured: {why}.\n  To compare, install it \
-                 (e.g. `python3 -m venv /tmp/hwsdk && /tmp/hwsdk/bin/pip install {PYTHON_SDK}`) \
-                 and run with PYTHON=/tmp/hwsdk/bin/python."
-            );
-            None
-        }
+        Err(why) => Err(format!(
+            "{why}. To compare, install it outside the repository (`python3 -m venv \
+             /tmp/hwsdk && /tmp/hwsdk/bin/pip install {PYTHON_SDK}`) and run with \
+             PYTHON=/tmp/hwsdk/bin/python"
+        )),
     };
-
-    // Allocations per signature: the counter's increase over a batch, divided.
-    let batch = 1000_u64;
-    COUNTING.store(true, Ordering::Relaxed);
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    for _ in 0..batch {
-        let signed = signer::sign(black_box(&request), black_box(&aksk), SdkDate(UNIX_EPOCH));
-        drop(black_box(signed));
-    }
-    let allocations = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / batch as f64;
-    COUNTING.store(false, Ordering::Relaxed);
-
-    if quick {
-        let ns = our_round(&request, &aksk, 1000);
-        println!(
-            "quick run (use `cargo bench` for numbers): {} per signature, {allocations} allocations",
-            micros(ns)
-        );
-        return ExitCode::SUCCESS;
-    }
 
     // Warm up and size the rounds.
-    let ours_n = iterations_for(our_round(&request, &aksk, 20_000));
-    let python_n = match python.as_mut().map(|p| p.round(200)) {
-        Some(Ok(ns)) => Some(iterations_for(ns)),
-        Some(Err(e)) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
-        }
-        None => None,
+    let ours_n = iterations_for(our_round(&request, &aksk, 20_000), ROUND_TARGET);
+    let python_n = match python.as_mut() {
+        Ok(p) => Some(iterations_for(p.round(200)?, ROUND_TARGET)),
+        Err(_) => None,
     };
 
-    let rounds = setting("BENCH_ROUNDS", ROUNDS as u64) as usize;
+    let rounds = crate::measure::rounds(ROUNDS);
     let mut our_rounds = Vec::with_capacity(rounds);
     let mut python_rounds = Vec::with_capacity(rounds);
-    let (mut our_wall, mut our_ticks) = (Duration::ZERO, 0_u64);
+    let mut cpu = CpuShare::default();
     for _ in 0..rounds {
-        let (ticks, start) = (cpu_ticks(), Instant::now());
+        cpu.start();
         our_rounds.push(our_round(&request, &aksk, ours_n));
-        our_wall += start.elapsed();
-        if let (Some(before), Some(after)) = (ticks, cpu_ticks()) {
-            our_ticks += after.saturating_sub(before);
-        }
-        if let (Some(p), Some(n)) = (python.as_mut(), python_n) {
-            match p.round(n) {
-                Ok(ns) => python_rounds.push(ns),
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
-            }
+        cpu.stop();
+        if let (Ok(p), Some(n)) = (python.as_mut(), python_n) {
+            python_rounds.push(p.round(n)?);
         }
     }
     let ours_ns = median(&mut our_rounds);
-    let ours_fastest = our_rounds.first().copied().unwrap_or(f64::NAN);
-    // The share of a core this process had while our rounds ran (clock ticks are 1/100 s on
-    // Linux): well under 100 % means the machine was busy and every figure is inflated.
-    let cpu_share = our_ticks as f64 / 100.0 / our_wall.as_secs_f64();
-
-    let ours_line = format!(
-        "{} per signature ({}), median of {rounds} rounds of {ours_n} (fastest {}); \
-         {allocations} allocations per signature",
-        micros(ours_ns),
-        per_second(ours_ns),
-        micros(ours_fastest)
-    );
-    println!();
-    if let Some(p) = &python {
-        let python_ns = median(&mut python_rounds);
-        println!(
-            "ratio: {:.1}x the official Python signer's throughput",
-            python_ns / ours_ns
-        );
-        println!("  ours:   {ours_line}");
-        println!(
-            "  python: {} per signature ({}), median of {rounds} rounds of {}; {PYTHON_SDK} on {}",
-            micros(python_ns),
-            per_second(python_ns),
+    let ours_fastest_ns = our_rounds.first().copied().unwrap_or(f64::NAN);
+    let python = match python {
+        Ok(p) => Ok((
+            median(&mut python_rounds),
             python_n.unwrap_or(0),
-            p.version
-        );
-    } else {
-        println!("ours: {ours_line}");
-    }
-    println!(
-        "machine: {}; this process had {:.0} % of a core during our rounds{}",
-        machine(),
-        cpu_share * 100.0,
-        if cpu_share < 0.9 {
-            " (the machine was busy: the absolute numbers are inflated)"
-        } else {
-            ""
-        }
-    );
-    ExitCode::SUCCESS
+            format!("{PYTHON_SDK} on {}", p.version),
+        )),
+        Err(why) => Err(why),
+    };
+    Ok(Signing {
+        ours_ns,
+        ours_fastest_ns,
+        allocations,
+        ours_n,
+        rounds,
+        python,
+        cpu_share: cpu.share(),
+    })
 }
