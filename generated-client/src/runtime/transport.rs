@@ -23,7 +23,8 @@
 //!    streamed call's success is handed on unread once its head arrives (the timeout covers
 //!    the attempt until then; the stream has its own idle timeout), and a body the call
 //!    uploads from a file or a stream is read as it is sent (a one-shot stream is never sent
-//!    twice, and never signed).
+//!    twice; a signed one is signed as `UNSIGNED-PAYLOAD`, which the vendor's signer allows
+//!    for bodies that are not JSON, and refused otherwise).
 //! 6. Transient failures are retried as the [`RetryPolicy`] says.
 //!
 //! A signed request's 401 or 403 answer is read as `refusal` describes (the spec's
@@ -648,11 +649,13 @@ fn prepare(
             }
             let signable = Signable {
                 path: &path,
-                body: body.as_deref(),
+                body: signed_body(request, body.as_deref()),
                 aksk,
                 local,
             };
             let (query, map, record) = sign(settings, request, signable, &headers)?;
+            #[cfg(feature = "streaming")]
+            check_streamed_signature(request, &record)?;
             signing = Some(record);
             (query, map)
         }
@@ -683,7 +686,7 @@ fn prepare(
     }
     #[cfg(feature = "streaming")]
     if let Some(upload) = &request.options.upload {
-        *http_request.body_mut() = Some(upload_body(request, upload, auth)?);
+        *http_request.body_mut() = Some(upload_body(request, upload)?);
     }
     Ok(Prepared {
         http: http_request,
@@ -692,28 +695,64 @@ fn prepare(
     })
 }
 
-/// The body of a call that uploads a file or a stream (refused for a scheme that signs the
-/// body's hash, which a streamed body does not have before it is sent).
+/// What the signer is given as the body: the bytes, or, for a body uploaded from a file or a
+/// stream, [`STREAMED_BODY`].
+#[cfg(feature = "aksk")]
+fn signed_body<'b>(request: &OperationRequest, body: Option<&'b [u8]>) -> Option<&'b [u8]> {
+    #[cfg(feature = "streaming")]
+    if request.options.upload.is_some() {
+        return Some(STREAMED_BODY);
+    }
+    let _ = request;
+    body
+}
+
+/// Stands for a streamed body when signing: a non-empty body whose bytes the signer never
+/// hashes, because for a body that is not JSON the vendor's signer declares
+/// `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` and signs that instead of a hash
+/// ([`check_streamed_signature`] makes sure it did).
+#[cfg(feature = "aksk")]
+#[cfg(feature = "streaming")]
+const STREAMED_BODY: &[u8] = b"(streamed)";
+
+/// A streamed body can be signed only as `UNSIGNED-PAYLOAD`, which the vendor's signer uses for
+/// bodies that are not JSON; for a JSON body the signature would cover a hash the client does
+/// not have before sending, so the call is refused.
+#[cfg(feature = "aksk")]
+#[cfg(feature = "streaming")]
+fn check_streamed_signature(
+    request: &OperationRequest,
+    record: &SigningRecord,
+) -> Result<(), Error> {
+    if request.options.upload.is_none()
+        || record.canonical_request.payload_hash() == signer::UNSIGNED_PAYLOAD
+    {
+        return Ok(());
+    }
+    let content_type = request
+        .body
+        .as_ref()
+        .map_or("no content type", |body| &*body.content_type);
+    Err(Error::Upload {
+        operation: request.operation_id,
+        reason: format!(
+            "the AK/SK signature of a `{content_type}` body covers its hash, which a streamed \
+             body does not have before it is sent (only bodies that are not JSON are signed as \
+             UNSIGNED-PAYLOAD); pass the bytes with .body(…) instead"
+        ),
+    })
+}
+
+/// The body of a call that uploads a file or a stream.
 #[cfg(feature = "streaming")]
 fn upload_body(
     request: &OperationRequest,
     upload: &crate::runtime::upload::Upload,
-    auth: &Auth,
 ) -> Result<reqwest::Body, Error> {
-    let refused = |reason: String| Error::Upload {
+    upload.body().map_err(|reason| Error::Upload {
         operation: request.operation_id,
         reason,
-    };
-    #[cfg(feature = "aksk")]
-    if matches!(auth, Auth::Signed { .. }) {
-        return Err(refused(
-            "the request is signed with AK/SK, whose signature covers the body's hash; pass \
-             the bytes with .body(…) instead"
-                .to_owned(),
-        ));
-    }
-    let _ = auth;
-    upload.body().map_err(refused)
+    })
 }
 
 /// The error that ends a call whose failed attempt would be retried but whose body is a

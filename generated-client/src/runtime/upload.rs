@@ -8,9 +8,10 @@
 //! ```
 //!
 //! A file is read in 64 KiB pieces by the task that sends the request. With a known length
-//! (always for a file) the request has a `Content-Length`; without one it is sent chunked. A
-//! scheme that signs the body's hash (AK/SK) cannot sign a streamed body: such a call is
-//! refused before anything is sent, saying so.
+//! (always for a file) the request has a `Content-Length`; without one it is sent chunked.
+//! With AK/SK signing, a streamed body that is not JSON is signed as `UNSIGNED-PAYLOAD`, as
+//! the vendor's signer signs such bodies; a JSON one would need its hash before it is sent, so
+//! that call is refused before anything is sent, saying so.
 
 use bytes::Bytes;
 use futures_core::Stream;

@@ -3,15 +3,15 @@
 //! data, a malformed event, the end marker, a cut connection and the reconnect with
 //! `Last-Event-ID`), JSON lines and sequences (a bad line), downloads larger than the buffered
 //! limit written to a file, the idle timeout and the typed error of an error status; and
-//! uploads from a file (retried) and from a one-shot stream (not retried, and refused when
-//! the request is signed).
+//! uploads from a file (retried) and from a one-shot stream (not retried; signed as
+//! `UNSIGNED-PAYLOAD` when it is not JSON, refused when it is).
 //!
 //! The operations are written here by hand the way generated code writes them (an
 //! [`Operation`] impl, then `open_stream` and `into_events`/`into_items`), since generated
 //! methods are inherent methods of the runtime's `Call` and only compile inside a generated
 //! crate; the corpus test compiles those for `tests/fixtures/specs/streaming.yaml`.
 
-use super::runtime_support::{Sleeps, aksk_builder};
+use super::runtime_support::{AK, SK, Sleeps, aksk_builder};
 use futures_util::StreamExt;
 use http::Method;
 use metastudio::runtime::call::Answer;
@@ -416,7 +416,9 @@ async fn a_download_larger_than_the_buffered_limit_is_streamed_to_a_file() {
 /// `PUT /files/f` with a binary body, as generated code writes it (the bytes, empty here,
 /// are replaced by the call's upload).
 #[derive(Debug, Clone)]
-struct Put;
+struct Put {
+    content_type: &'static str,
+}
 
 impl Operation for Put {
     type Output = ();
@@ -430,7 +432,7 @@ impl Operation for Put {
             path: "/files/f".to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
-            body: Some(RequestBody::bytes_as(b"", "application/octet-stream")),
+            body: Some(RequestBody::bytes_as(b"", self.content_type)),
             idempotent: true,
             options: CallOptions::default(),
         })
@@ -457,7 +459,11 @@ fn quick_retries(server: &TestServer) -> Client {
 }
 
 fn upload(client: &Client, upload: Upload) -> Call<Put> {
-    Call::new(client, Put).options(CallOptions::default().upload(upload))
+    upload_as(client, "application/octet-stream", upload)
+}
+
+fn upload_as(client: &Client, content_type: &'static str, upload: Upload) -> Call<Put> {
+    Call::new(client, Put { content_type }).options(CallOptions::default().upload(upload))
 }
 
 fn pieces(
@@ -536,21 +542,47 @@ async fn a_one_shot_stream_is_sent_chunked_and_not_retried() {
 }
 
 #[tokio::test]
-async fn a_signed_request_refuses_a_streamed_body_before_sending_anything() {
+async fn a_signed_binary_stream_is_signed_as_unsigned_payload_and_a_json_one_is_refused() {
     let server = TestServer::start(Responder::queue([Reply::status(204)])).await;
     let client = aksk_builder(&server.url(), &Sleeps::default())
         .build()
         .expect("a client");
-    let error = upload(&client, Upload::stream(pieces(&["ab"]), Some(2)))
+    upload(&client, Upload::stream(pieces(&["ab", "cd"]), Some(4)))
         .send()
         .await
-        .expect_err("refused");
+        .expect("sent");
+    let request = server.only_request();
+    assert_eq!(request.body, b"abcd");
+    assert_eq!(
+        request.header("x-sdk-content-sha256"),
+        Some("UNSIGNED-PAYLOAD"),
+        "the vendor's signer declares an unsigned payload for a body that is not JSON"
+    );
+    tests::verify::verify(
+        &request.method,
+        &request.target,
+        &request.headers,
+        &request.body,
+        AK,
+        SK,
+    )
+    .expect("a signature the gateway accepts");
+
+    let error = upload_as(
+        &client,
+        "application/json",
+        Upload::stream(pieces(&["{}"]), Some(2)),
+    )
+    .send()
+    .await
+    .expect_err("refused");
     assert_eq!(
         error.to_string(),
-        "put: cannot send the upload: the request is signed with AK/SK, whose signature covers \
-         the body's hash; pass the bytes with .body(…) instead"
+        "put: cannot send the upload: the AK/SK signature of a `application/json` body covers \
+         its hash, which a streamed body does not have before it is sent (only bodies that are \
+         not JSON are signed as UNSIGNED-PAYLOAD); pass the bytes with .body(…) instead"
     );
-    assert_eq!(server.request_count(), 0);
+    assert_eq!(server.request_count(), 1, "nothing more was sent");
 }
 
 /// A keyed stream's events, as generated code decodes them: by their `event` type.
