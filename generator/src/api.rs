@@ -292,6 +292,9 @@ fn operation(out: &mut String, op: &Operation) {
         if let Some(method) = &body.upload {
             let _ = writeln!(out, "upload {owner}: Call::{method}");
         }
+        if let Some(method) = &body.upload_part {
+            let _ = writeln!(out, "upload-part {owner}: Call::{method}");
+        }
     }
 
     let returns = if needs_response_enum(&op.responses) {
@@ -676,6 +679,7 @@ mod tests {
         add.http_method = "POST".to_owned();
         add.body = Some(Body {
             upload: None,
+            upload_part: None,
             media: vec![
                 BodyMedia {
                     variant: "Json".to_owned(),

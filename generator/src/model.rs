@@ -507,6 +507,9 @@ pub struct Body {
     /// The name of the call's method that sends the body from a file or a stream, when it is
     /// one binary media type (`upload`, unless a parameter has it).
     pub upload: Option<String>,
+    /// The name of the call's method that sends a file part of a `multipart/form-data` body
+    /// from a file or a stream (`upload_part`, unless a parameter has it).
+    pub upload_part: Option<String>,
 }
 
 /// One media type a request body can be sent as.

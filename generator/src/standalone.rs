@@ -106,7 +106,11 @@ pub fn parts_used(model: &Model) -> BTreeSet<&'static str> {
         used.insert("pagination");
     }
     let streams = model.operations.iter().any(|op| {
-        op.streamed.is_some() || op.body.as_ref().is_some_and(|body| body.upload.is_some())
+        op.streamed.is_some()
+            || op
+                .body
+                .as_ref()
+                .is_some_and(|body| body.upload.is_some() || body.upload_part.is_some())
     });
     if streams {
         used.insert("streaming");

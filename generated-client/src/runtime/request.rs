@@ -53,6 +53,10 @@ pub struct CallOptions {
     /// The body, read as it is sent, instead of the request's bytes.
     #[cfg(feature = "streaming")]
     pub(crate) upload: Option<crate::runtime::upload::Upload>,
+    /// The multipart body's file parts read as it is sent, by part name.
+    #[cfg(feature = "streaming")]
+    #[cfg(feature = "multipart")]
+    pub(crate) upload_parts: Vec<(String, crate::runtime::upload::Upload)>,
 }
 
 impl CallOptions {
@@ -83,6 +87,51 @@ impl CallOptions {
     pub fn upload(mut self, upload: crate::runtime::upload::Upload) -> Self {
         self.upload = Some(upload);
         self
+    }
+
+    /// The content of the multipart body's file part `name`, read from a file or a stream as it
+    /// is sent, instead of the bytes the body holds for it (generated `upload_part()` methods
+    /// set it). Setting the same part again replaces the upload.
+    #[cfg(feature = "streaming")]
+    #[cfg(feature = "multipart")]
+    pub fn upload_part(
+        mut self,
+        name: impl Into<String>,
+        upload: crate::runtime::upload::Upload,
+    ) -> Self {
+        let name = name.into();
+        self.upload_parts.retain(|(existing, _)| *existing != name);
+        self.upload_parts.push((name, upload));
+        self
+    }
+
+    /// Whether every body this call uploads can be sent again (see
+    /// [`Upload::is_repeatable`](crate::runtime::upload::Upload::is_repeatable)).
+    #[cfg(feature = "streaming")]
+    pub(crate) fn uploads_repeatable(&self) -> bool {
+        #[cfg(feature = "multipart")]
+        if self
+            .upload_parts
+            .iter()
+            .any(|(_, upload)| !upload.is_repeatable())
+        {
+            return false;
+        }
+        self.upload
+            .as_ref()
+            .is_none_or(|upload| upload.is_repeatable())
+    }
+
+    /// Whether this call uploads a body or a part from a file or a stream (signing needs to
+    /// know).
+    #[cfg(feature = "aksk")]
+    #[cfg(feature = "streaming")]
+    pub(crate) fn uploads(&self) -> bool {
+        #[cfg(feature = "multipart")]
+        if !self.upload_parts.is_empty() {
+            return true;
+        }
+        self.upload.is_some()
     }
 
     /// A header sent with this call (after the client's default headers, which it replaces

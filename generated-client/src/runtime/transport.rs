@@ -681,12 +681,14 @@ fn prepare(
     let url = request_url(settings, request, &path, &query)?;
     let mut http_request = reqwest::Request::new(request.method.clone(), url);
     *http_request.headers_mut() = header_map;
+    #[cfg(feature = "streaming")]
+    let streamed = streamed_body(request, body.as_deref())?;
     if let Some(body) = body {
         *http_request.body_mut() = Some(reqwest::Body::from(body));
     }
     #[cfg(feature = "streaming")]
-    if let Some(upload) = &request.options.upload {
-        *http_request.body_mut() = Some(upload_body(request, upload)?);
+    if let Some(streamed) = streamed {
+        *http_request.body_mut() = Some(streamed);
     }
     Ok(Prepared {
         http: http_request,
@@ -700,7 +702,7 @@ fn prepare(
 #[cfg(feature = "aksk")]
 fn signed_body<'b>(request: &OperationRequest, body: Option<&'b [u8]>) -> Option<&'b [u8]> {
     #[cfg(feature = "streaming")]
-    if request.options.upload.is_some() {
+    if request.options.uploads() {
         return Some(STREAMED_BODY);
     }
     let _ = request;
@@ -724,7 +726,7 @@ fn check_streamed_signature(
     request: &OperationRequest,
     record: &SigningRecord,
 ) -> Result<(), Error> {
-    if request.options.upload.is_none()
+    if !request.options.uploads()
         || record.canonical_request.payload_hash() == signer::UNSIGNED_PAYLOAD
     {
         return Ok(());
@@ -743,24 +745,43 @@ fn check_streamed_signature(
     })
 }
 
-/// The body of a call that uploads a file or a stream.
+/// The body of a call that uploads it, or parts of it, from files or streams (`None` for a
+/// call that does not); `encoded` is the body the operation wrote.
 #[cfg(feature = "streaming")]
-fn upload_body(
+fn streamed_body(
     request: &OperationRequest,
-    upload: &crate::runtime::upload::Upload,
-) -> Result<reqwest::Body, Error> {
-    upload.body().map_err(|reason| Error::Upload {
+    encoded: Option<&[u8]>,
+) -> Result<Option<reqwest::Body>, Error> {
+    let refused = |reason: String| Error::Upload {
         operation: request.operation_id,
         reason,
-    })
+    };
+    if let Some(upload) = &request.options.upload {
+        return upload.body().map(Some).map_err(refused);
+    }
+    #[cfg(feature = "multipart")]
+    if !request.options.upload_parts.is_empty() {
+        let (Some(body), Some(encoded)) = (&request.body, encoded) else {
+            return Err(refused("the operation sends no body".to_owned()));
+        };
+        return crate::runtime::upload::multipart_body(
+            encoded,
+            &body.content_type,
+            &request.options.upload_parts,
+        )
+        .map(Some)
+        .map_err(refused);
+    }
+    // Read only where the spec has multipart bodies.
+    let _ = encoded;
+    Ok(None)
 }
 
 /// The error that ends a call whose failed attempt would be retried but whose body is a
 /// one-shot stream.
 #[cfg(feature = "streaming")]
 fn one_shot(request: &OperationRequest, attempts: u32, reason: &str) -> Option<Error> {
-    let upload = request.options.upload.as_ref()?;
-    (!upload.is_repeatable()).then(|| Error::NotRetried {
+    (!request.options.uploads_repeatable()).then(|| Error::NotRetried {
         operation: request.operation_id,
         attempts,
         reason: reason.to_owned(),

@@ -9,6 +9,9 @@
 //!
 //! A file is read in 64 KiB pieces by the task that sends the request. With a known length
 //! (always for a file) the request has a `Content-Length`; without one it is sent chunked.
+//! A `multipart/form-data` body's file parts can be uploaded the same way, each from its own
+//! file or stream, spliced into the encoded body as it is sent.
+//!
 //! With AK/SK signing, a streamed body that is not JSON is signed as `UNSIGNED-PAYLOAD`, as
 //! the vendor's signer signs such bodies; a JSON one would need its hash before it is sent, so
 //! that call is refused before anything is sent, saying so.
@@ -194,5 +197,123 @@ impl http_body::Body for StreamBody {
             Some(length) => SizeHint::with_exact(length),
             None => SizeHint::default(),
         }
+    }
+}
+
+/// The body of a `multipart/form-data` request whose file parts named in `parts` are read from
+/// their uploads as it is sent: `encoded` is the body as the encoder wrote it (the bytes in
+/// memory of those parts, usually empty, are left out) and `content_type` its `Content-Type`,
+/// with the boundary.
+///
+/// The encoder chose a boundary that occurs in no part, so a part is found by its boundary
+/// line and `Content-Disposition` name and ends where the next boundary line starts. A streamed
+/// part's content is not checked for the boundary: it is 32 random hex digits long.
+#[cfg(feature = "multipart")]
+pub(crate) fn multipart_body(
+    encoded: &[u8],
+    content_type: &str,
+    parts: &[(String, Upload)],
+) -> Result<reqwest::Body, String> {
+    let boundary = content_type
+        .split(';')
+        .find_map(|parameter| parameter.trim().strip_prefix("boundary="))
+        .ok_or_else(|| "the body is not multipart/form-data with a boundary".to_owned())?;
+    let mut spans: Vec<(usize, usize, &Upload)> = Vec::with_capacity(parts.len());
+    for (name, upload) in parts {
+        let (start, end) = part_content(encoded, boundary, name)
+            .ok_or_else(|| format!("the multipart body has no part named `{name}`"))?;
+        spans.push((start, end, upload));
+    }
+    spans.sort_by_key(|(start, _, _)| *start);
+    let mut segments = std::collections::VecDeque::with_capacity(spans.len() * 2 + 1);
+    let mut at = 0;
+    for (start, end, upload) in spans {
+        let before = encoded.get(at..start).unwrap_or_default();
+        segments.push_back(Segment::Bytes(Bytes::copy_from_slice(before)));
+        segments.push_back(Segment::Body(upload.body()?));
+        at = end;
+    }
+    let rest = encoded.get(at..).unwrap_or_default();
+    segments.push_back(Segment::Bytes(Bytes::copy_from_slice(rest)));
+    Ok(reqwest::Body::wrap(Segments(segments)))
+}
+
+/// Where the content of the part named `name` starts and ends in `encoded`.
+#[cfg(feature = "multipart")]
+fn part_content(encoded: &[u8], boundary: &str, name: &str) -> Option<(usize, usize)> {
+    let opening = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"");
+    let head = find(encoded, opening.as_bytes(), 0)?;
+    let start = find(encoded, b"\r\n\r\n", head)?.checked_add(4)?;
+    let closing = format!("\r\n--{boundary}");
+    let end = find(encoded, closing.as_bytes(), start)?;
+    Some((start, end))
+}
+
+/// The first index of `needle` in `haystack` at or after `from`.
+#[cfg(feature = "multipart")]
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|window| window == needle)
+        .and_then(|found| found.checked_add(from))
+}
+
+/// A piece of a body put together from bytes in memory and streamed bodies.
+#[cfg(feature = "multipart")]
+enum Segment {
+    Bytes(Bytes),
+    Body(reqwest::Body),
+}
+
+/// Bytes and streamed bodies, sent one after another.
+#[cfg(feature = "multipart")]
+struct Segments(std::collections::VecDeque<Segment>);
+
+#[cfg(feature = "multipart")]
+impl http_body::Body for Segments {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let segments = &mut self.get_mut().0;
+        loop {
+            match segments.front_mut() {
+                None => return Poll::Ready(None),
+                Some(Segment::Bytes(bytes)) => {
+                    let bytes = std::mem::take(bytes);
+                    segments.pop_front();
+                    if !bytes.is_empty() {
+                        return Poll::Ready(Some(Ok(Frame::data(bytes))));
+                    }
+                }
+                Some(Segment::Body(body)) => match Pin::new(body).poll_frame(cx) {
+                    Poll::Ready(None) => {
+                        segments.pop_front();
+                    }
+                    Poll::Ready(Some(Ok(frame))) => return Poll::Ready(Some(Ok(frame))),
+                    Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error.into()))),
+                    Poll::Pending => return Poll::Pending,
+                },
+            }
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        let mut total: u64 = 0;
+        for segment in &self.0 {
+            let length = match segment {
+                Segment::Bytes(bytes) => u64::try_from(bytes.len()).ok(),
+                Segment::Body(body) => http_body::Body::size_hint(body).exact(),
+            };
+            match length.and_then(|length| total.checked_add(length)) {
+                Some(sum) => total = sum,
+                None => return SizeHint::default(),
+            }
+        }
+        SizeHint::with_exact(total)
     }
 }

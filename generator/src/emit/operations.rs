@@ -219,6 +219,10 @@ fn call_methods(code: &mut Code, op: &Operation) {
             code.blank();
             upload_setter(code, body, method);
         }
+        if let Some(method) = &body.upload_part {
+            code.blank();
+            upload_part_setter(code, method);
+        }
     }
     if let Some(pagination) = &op.pagination {
         separate(code);
@@ -273,6 +277,18 @@ fn upload_setter(code: &mut Code, body: &Body, method: &str) {
     ))
     .line("self.request.body = Some(::std::default::Default::default());")
     .line("self.options = self.options.upload(upload);")
+    .line("self")
+    .close("}");
+}
+
+/// `upload_part()`: a file part of the multipart body read from a file or a stream as it is
+/// sent.
+fn upload_part_setter(code: &mut Code, method: &str) {
+    code.doc("The content of the `multipart/form-data` body's file part `part` (a `format: binary` property, by its name in the spec), read from a file or a stream as it is sent instead of the bytes the body holds for it (leave those empty); see [`Upload`](crate::runtime::upload::Upload) for which uploads are retried.");
+    code.open(format_args!(
+        "pub fn {method}(mut self, part: &str, upload: crate::runtime::upload::Upload) -> Self {{"
+    ))
+    .line("self.options = self.options.upload_part(part, upload);")
     .line("self")
     .close("}");
 }

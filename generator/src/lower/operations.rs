@@ -125,6 +125,17 @@ impl<'a> Lowering<'a> {
         {
             body.upload = Some(claim_stream_method(&mut param_names, "upload"));
         }
+        // A multipart body's file parts can too.
+        let has_file_parts = body.as_ref().is_some_and(|body| {
+            body.media.iter().any(|media| {
+                media.encoding == BodyEncoding::Multipart && self.has_file_fields(&media.ty)
+            })
+        });
+        if let Some(body) = &mut body
+            && has_file_parts
+        {
+            body.upload_part = Some(claim_stream_method(&mut param_names, "upload_part"));
+        }
         let (mut responses, errors) = self.responses(operation, &base, &format!("{at}/responses"));
         name_headers_apart(&mut responses);
         let error_type =
@@ -175,6 +186,22 @@ impl<'a> Lowering<'a> {
             pagination,
             streamed,
             tags: operation.tags.clone(),
+        })
+    }
+
+    /// Whether `ty` is a struct with a binary property (a multipart body's file part).
+    fn has_file_fields(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(name) = ty else {
+            return false;
+        };
+        let Some(TypeKind::Struct { fields, .. }) = self.types.get(name).map(|def| &def.kind)
+        else {
+            return false;
+        };
+        fields.iter().any(|field| match &field.ty {
+            TypeRef::Bytes => true,
+            TypeRef::Array(item) => **item == TypeRef::Bytes,
+            _ => false,
         })
     }
 
@@ -572,6 +599,7 @@ impl<'a> Lowering<'a> {
             required: body.required,
             doc: doc_text(&[body.description.as_ref()]),
             upload: None,
+            upload_part: None,
         })
     }
 

@@ -4,7 +4,8 @@
 //! `Last-Event-ID`), JSON lines and sequences (a bad line), downloads larger than the buffered
 //! limit written to a file, the idle timeout and the typed error of an error status; and
 //! uploads from a file (retried) and from a one-shot stream (not retried; signed as
-//! `UNSIGNED-PAYLOAD` when it is not JSON, refused when it is).
+//! `UNSIGNED-PAYLOAD` when it is not JSON, refused when it is), and a multipart file part
+//! uploaded from a file.
 //!
 //! The operations are written here by hand the way generated code writes them (an
 //! [`Operation`] impl, then `open_stream` and `into_events`/`into_items`), since generated
@@ -15,6 +16,7 @@ use super::runtime_support::{AK, SK, Sleeps, aksk_builder};
 use futures_util::StreamExt;
 use http::Method;
 use metastudio::runtime::call::Answer;
+use metastudio::runtime::encode::{MultipartBody, Part, multipart_body};
 use metastudio::runtime::stream::{self, Framing};
 use metastudio::runtime::upload::Upload;
 use metastudio::runtime::{
@@ -629,4 +631,110 @@ async fn keyed_events_are_decoded_by_their_type() {
             "Delta(Chunk { delta: \"b\" })",
         ]
     );
+}
+
+/// A multipart body with a file part (`doc`, whose bytes in memory stay empty when it is
+/// uploaded) and a text part.
+struct Form {
+    doc: Vec<u8>,
+    title: &'static str,
+}
+
+impl MultipartBody for Form {
+    fn parts(&self) -> Result<Vec<Part>, Error> {
+        Ok(vec![
+            Part::file("doc", &self.doc),
+            Part::value("title", self.title)?,
+        ])
+    }
+}
+
+/// `POST /forms` with a multipart body, as generated code writes it.
+#[derive(Debug, Clone)]
+struct PostForm;
+
+impl Operation for PostForm {
+    type Output = ();
+    type Headers = ();
+    type Error = Undocumented;
+
+    fn request(&self, _client: &Client) -> Result<OperationRequest, Error> {
+        let form = Form {
+            doc: Vec::new(),
+            title: "report",
+        };
+        Ok(OperationRequest {
+            operation_id: "post_form",
+            method: Method::POST,
+            path: "/forms".to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Some(multipart_body(&form)?),
+            idempotent: true,
+            options: CallOptions::default(),
+        })
+    }
+
+    fn response(raw: RawResponse) -> Answer<Self> {
+        match raw.status().as_u16() {
+            200..=299 => Ok(raw.into_response(())),
+            _ => Err(raw.into_documented_error(None)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_multipart_file_part_is_uploaded_from_a_file_and_sent_again_on_a_retry() {
+    let server =
+        TestServer::start(Responder::queue([Reply::status(503), Reply::status(204)])).await;
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let path = directory.path().join("doc.pdf");
+    let content = b"%PDF-1.7 not really".repeat(1000);
+    std::fs::write(&path, &content).expect("the file");
+
+    Call::new(&quick_retries(&server), PostForm)
+        .options(CallOptions::default().upload_part("doc", Upload::file(&path)))
+        .send()
+        .await
+        .expect("sent after one retry");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        let content_type = request.header("content-type").expect("a content type");
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .expect("a boundary");
+        let mut expected = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"doc\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        expected.extend_from_slice(&content);
+        expected.extend_from_slice(
+            format!(
+                "\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n\
+                 report\r\n--{boundary}--\r\n"
+            )
+            .as_bytes(),
+        );
+        assert!(
+            request.body == expected,
+            "the file spliced into its part, whole"
+        );
+        assert_eq!(
+            request.header("content-length"),
+            Some(expected.len().to_string().as_str())
+        );
+    }
+
+    let error = Call::new(&quick_retries(&server), PostForm)
+        .options(CallOptions::default().upload_part("nope", Upload::file(&path)))
+        .send()
+        .await
+        .expect_err("no such part");
+    assert_eq!(
+        error.to_string(),
+        "post_form: cannot send the upload: the multipart body has no part named `nope`"
+    );
+    assert_eq!(server.request_count(), 2, "nothing was sent");
 }
