@@ -23,8 +23,7 @@
 //!    streamed call's success is handed on unread once its head arrives (the timeout covers
 //!    the attempt until then; the stream has its own idle timeout), and a body the call
 //!    uploads from a file or a stream is read as it is sent (a one-shot stream is never sent
-//!    twice; a signed one is signed as `UNSIGNED-PAYLOAD`, which the vendor's signer allows
-//!    for bodies that are not JSON, and refused otherwise).
+//!    twice).
 //! 6. Transient failures are retried as the [`RetryPolicy`] says.
 //!
 //! A signed request's 401 or 403 answer is read as `refusal` describes (the spec's
