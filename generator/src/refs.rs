@@ -8,7 +8,7 @@
 //! extensions, except the ones converters write). It reads Swagger 2.0 and OpenAPI 3.x alike.
 
 use crate::diagnostic::{join, push_token};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
 /// What a `$ref` must point to, by where it stands.
@@ -138,6 +138,83 @@ pub fn objects(document: &Value) -> Vec<(String, Kind)> {
         0,
     );
     found.objects.unwrap_or_default()
+}
+
+/// What [`visit_objects_mut`] calls on each object: its pointer, its kind and its members.
+pub type ObjectVisit<'v> = dyn FnMut(&str, Kind, &mut Map<String, Value>) + 'v;
+
+/// Calls `visit` on every object of `document` that [`objects`] lists, with its pointer and
+/// kind, in document order, each before the objects inside it: what `visit` changes in an
+/// object (a schema it adds, a key it removes) is what the walk then goes into.
+pub fn visit_objects_mut(document: &mut Value, visit: &mut ObjectVisit<'_>) {
+    walk_mut(
+        document,
+        &mut "#".to_owned(),
+        Context::Keywords,
+        None,
+        visit,
+        0,
+    );
+}
+
+/// [`walk`] for [`visit_objects_mut`]: the same decisions, on a value it may change.
+fn walk_mut(
+    value: &mut Value,
+    at: &mut String,
+    context: Context,
+    kind: Option<Kind>,
+    visit: &mut ObjectVisit<'_>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let parent_len = at.len();
+    match value {
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                let _ = write!(at, "/{index}");
+                walk_mut(item, at, Context::Keywords, kind, visit, depth + 1);
+                at.truncate(parent_len);
+            }
+        }
+        Value::Object(map) => {
+            if context == Context::Names {
+                for (name, child) in map.iter_mut() {
+                    push_token(at, name);
+                    walk_mut(child, at, Context::Keywords, kind, visit, depth + 1);
+                    at.truncate(parent_len);
+                }
+                return;
+            }
+            if map.contains_key("$ref") {
+                return;
+            }
+            if let Some(kind) = kind {
+                visit(at, kind, map);
+            }
+            for (key, child) in map.iter_mut() {
+                if is_data(key, kind) || key == "discriminator" {
+                    continue;
+                }
+                push_token(at, key);
+                let (context, child_kind) = child_place(key, child, kind);
+                walk_mut(child, at, context, child_kind, visit, depth + 1);
+                at.truncate(parent_len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where the value under `key` of a keyword object of `kind` stands: a map of names or an
+/// object of keywords, and of what kind.
+fn child_place(key: &str, child: &Value, kind: Option<Kind>) -> (Context, Option<Kind>) {
+    match names_kind(key, kind == Some(Kind::Schema)) {
+        Some(names) if child.is_object() => (Context::Names, names),
+        _ if child.is_array() => (Context::Keywords, list_kind(key)),
+        _ => (Context::Keywords, keyword_kind(key)),
+    }
 }
 
 /// What a walk collects.
@@ -273,20 +350,8 @@ fn walk(
                 if key == "discriminator" {
                     mapping_sites(child, at, out);
                 } else {
-                    let in_schema = kind == Some(Kind::Schema);
-                    match names_kind(key, in_schema) {
-                        Some(names) if child.is_object() => {
-                            walk(child, at, Context::Names, names, out, depth + 1)
-                        }
-                        _ => {
-                            let child_kind = if child.is_array() {
-                                list_kind(key)
-                            } else {
-                                keyword_kind(key)
-                            };
-                            walk(child, at, Context::Keywords, child_kind, out, depth + 1);
-                        }
-                    }
+                    let (context, child_kind) = child_place(key, child, kind);
+                    walk(child, at, context, child_kind, out, depth + 1);
                 }
                 at.truncate(parent_len);
             }
