@@ -14,7 +14,6 @@
 //! `Error`, `Response`, `ResponseHeaders` or `Body`), so `Some`, `None`, `Ok` and `Err` are
 //! written short.
 
-use super::code::gated;
 use super::types::{validate_variants, value_arg, value_checks};
 use super::{Code, Types, lit, type_text};
 use crate::lower::needs_response_enum;
@@ -39,7 +38,7 @@ pub fn emit(model: &Model, types: &Types<'_>) -> String {
             Some(cfg) => {
                 let mut items = Code::default();
                 operation(&mut items, op, types);
-                code.lines_of(&gated(&items.into_text(), &cfg));
+                code.gated_lines_of(&items.into_text(), &cfg);
             }
         }
     }

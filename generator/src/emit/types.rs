@@ -1,7 +1,6 @@
 //! `types.rs`: one Rust type per named schema, with serde and, where the spec constrains
 //! something inside it, a check of those constraints.
 
-use super::code::gated;
 use super::{Code, Types, lit, type_text};
 use crate::model::{
     Constraints, Field, Limit, Model, TagFeatures, TypeDef, TypeKind, TypeRef, UnionVariant,
@@ -24,7 +23,7 @@ pub fn emit(model: &Model, types: &Types<'_>) -> String {
             Some(cfg) => {
                 let mut items = Code::default();
                 type_def(&mut items, def, types);
-                code.lines_of(&gated(&items.into_text(), &cfg));
+                code.gated_lines_of(&items.into_text(), &cfg);
             }
         }
     }
