@@ -298,6 +298,7 @@ fn construct(code: &mut Code, def: &TypeDef, fields: &[Field], additional: Optio
             new.line(
                 "/// A value with the required field set; set the optional ones with the methods below.",
             );
+            new.line("#[inline]");
             new.open(format_args!("pub fn new({}: {arg}) -> Self {{", only.name))
                 .open("Self {");
             if conv.is_empty() {
@@ -332,6 +333,7 @@ fn construct(code: &mut Code, def: &TypeDef, fields: &[Field], additional: Optio
             new.line(
                 "/// A value with the required fields set; set the optional ones with the methods below.",
             );
+            new.line("#[inline]");
             new.open(format_args!(
                 "pub fn new(required: {required_type}) -> Self {{"
             ))
@@ -395,6 +397,7 @@ fn setter(code: &mut Code, field: &Field) {
             field.wire
         ));
         code.deprecated(field.deprecated);
+        code.line("#[inline]");
         code.open(format_args!(
             "pub fn {method}(mut self, value: ::std::option::Option<{}>) -> Self {{",
             type_text(&field.ty, "")
@@ -407,6 +410,7 @@ fn setter(code: &mut Code, field: &Field) {
     let (arg, conv) = value_arg(&field.ty, "");
     code.line(format_args!("/// Sets `{}`.", field.wire));
     code.deprecated(field.deprecated);
+    code.line("#[inline]");
     code.open(format_args!(
         "pub fn {method}(mut self, value: {arg}) -> Self {{"
     ))
