@@ -43,6 +43,17 @@ pub struct Bundled {
 
 /// Bundles the document `entry` (already read from `files[0]`).
 pub fn bundle(entry: Value, entry_file: SourceFile) -> Bundled {
+    let sites = refs::sites_in(&entry, "#", None);
+    if sites.iter().all(needs_nothing) {
+        // One file whose references are all plain local pointers: nothing to follow or
+        // rewrite, so neither a copy of the document nor a second walk.
+        return Bundled {
+            document: entry,
+            files: vec![entry_file],
+            origins: Origins::default(),
+            problems: Problems::default(),
+        };
+    }
     let swagger2 = entry.get("swagger").is_some();
     let mut bundler = Bundler {
         names: taken_names(&entry, swagger2),
@@ -57,7 +68,7 @@ pub fn bundle(entry: Value, entry_file: SourceFile) -> Bundled {
         inlining: Vec::new(),
     };
     let mut document = entry;
-    bundler.rewrite(&mut document, "#", 0, None);
+    bundler.rewrite_sites(&mut document, "#", 0, sites);
     for (section, name, value) in std::mem::take(&mut bundler.hoisted) {
         insert(&mut document, &section, name, value);
     }
@@ -67,6 +78,15 @@ pub fn bundle(entry: Value, entry_file: SourceFile) -> Bundled {
         origins: bundler.origins,
         problems: bundler.problems,
     }
+}
+
+/// Whether a reference of the entry file is left as it is: a local JSON pointer without `%XX`
+/// escapes, a bare schema name in a discriminator mapping, or no string at all.
+fn needs_nothing(site: &refs::Site) -> bool {
+    site.reference.as_deref().is_none_or(|reference| {
+        (reference.starts_with('#') && !reference.contains('%'))
+            || (site.mapping && !reference.contains(['#', '/', '.']))
+    })
 }
 
 struct Bundler {
@@ -97,7 +117,18 @@ impl Bundler {
     /// Follows every reference in `value` (the content of `file`, now at `at` in the bundled
     /// document, of `kind`).
     fn rewrite(&mut self, value: &mut Value, at: &str, file: usize, kind: Option<Kind>) {
-        let mut sites = refs::sites_in(value, at, kind);
+        let sites = refs::sites_in(value, at, kind);
+        self.rewrite_sites(value, at, file, sites);
+    }
+
+    /// [`Bundler::rewrite`] of the references `sites` found in `value`.
+    fn rewrite_sites(
+        &mut self,
+        value: &mut Value,
+        at: &str,
+        file: usize,
+        mut sites: Vec<refs::Site>,
+    ) {
         // Components of the entry document that only name another file come first, so that the
         // file's content takes the component's name wherever else it is referred to.
         sites.sort_by_key(|site| {

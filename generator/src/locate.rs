@@ -2,13 +2,17 @@
 //!
 //! Two small scanners, one per format: a block-style YAML reader that knows keys by their
 //! indentation, `- ` sequence items, quoted keys, comments and block scalars, and a JSON
-//! scanner that records where every member starts. A file is scanned once, when its first
-//! diagnostic needs a line ([`LineIndex`]); each lookup is then a walk or a map lookup. Both are
+//! scanner that records where every member starts, or walks down one pointer skipping the rest.
+//! A file is scanned once, when its first diagnostic needs a line ([`LineIndex`]); each lookup
+//! is then a walk or a map lookup. [`Lines`] puts off that scan of a JSON file until its
+//! diagnostics are many: the first few are found by walks down their pointers. Both are
 //! best effort: they never panic and answer `None` when the pointer cannot be found
 //! (flow-style YAML, anchors, merge keys).
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The source format, which decides the scanner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +48,48 @@ pub fn line_of(text: &str, format: Format, pointer: &str) -> Option<usize> {
 /// in text order; `None` when the text is not JSON.
 pub fn huge_json_numbers(text: &str) -> Option<Vec<(Range<usize>, String)>> {
     json::huge_numbers(text)
+}
+
+/// The lines of one file's diagnostics, found as cheaply as their number allows: in JSON the
+/// first few by a walk down each pointer that skips everything beside it, and once those walks
+/// have read the text a few times over, from a [`LineIndex`] built then; in YAML always from
+/// the index.
+#[derive(Debug, Default)]
+pub struct Lines {
+    /// Built when the walks have read [`WALK_BUDGET`] times the text.
+    index: OnceLock<LineIndex>,
+    /// Bytes the walks have read so far.
+    walked: AtomicUsize,
+}
+
+/// How many times over the walks of [`Lines`] may read a JSON text before it is indexed (the
+/// index costs some ten walks: it stores every pointer).
+const WALK_BUDGET: usize = 4;
+
+impl Lines {
+    /// The 1-based line where the value at `pointer` starts in `text` (for an object member:
+    /// its key), if it can be found. `text` and `format` must be the same at every call.
+    pub fn line_of(&self, text: &str, format: Format, pointer: &str) -> Option<usize> {
+        if let Some(index) = self.index.get() {
+            return index.line_of(pointer);
+        }
+        let budget = text.len().saturating_mul(WALK_BUDGET);
+        if format == Format::Yaml || self.walked.load(Ordering::Relaxed) >= budget {
+            return self
+                .index
+                .get_or_init(|| LineIndex::new(text, format))
+                .line_of(pointer);
+        }
+        let tokens = pointer_tokens(pointer)?;
+        if tokens.is_empty() {
+            return None;
+        }
+        let (offset, read) = json::find(text, &tokens);
+        self.walked
+            .fetch_add(read.saturating_add(offset.unwrap_or(0)), Ordering::Relaxed);
+        let before = text.as_bytes().get(..offset?)?;
+        Some(1 + before.iter().filter(|byte| **byte == b'\n').count())
+    }
 }
 
 /// One file's text scanned once, so that every diagnostic's line is found without scanning it
@@ -420,6 +466,19 @@ mod json {
         }
     }
 
+    /// Where the member or item at `tokens` starts (for an object member: its key), found by one
+    /// walk down the path that skips everything beside it, as [`index`] would record it (of
+    /// duplicate keys the last); and how far the walk read. `None` when it is not there.
+    pub(super) fn find(text: &str, tokens: &[String]) -> (Option<usize>, usize) {
+        let mut scanner = Scanner::new(text.as_bytes());
+        let found = if tokens.len() > MAX_DEPTH {
+            None
+        } else {
+            scanner.find(tokens)
+        };
+        (found, scanner.at)
+    }
+
     /// The numbers in `text` that overflow an `f64` (`1e400`), with their pointers; `None` when
     /// the text is not JSON.
     pub(super) fn huge_numbers(text: &str) -> Option<Vec<(Range<usize>, String)>> {
@@ -543,6 +602,106 @@ mod json {
             }
         }
 
+        /// The start of the member or item at `tokens` below the value at the cursor.
+        fn find(&mut self, tokens: &[String]) -> Option<usize> {
+            let (token, rest) = tokens.split_first()?;
+            self.skip_ws();
+            // Where the wanted member starts and where its value starts.
+            let mut found: Option<(usize, usize)> = None;
+            match self.peek()? {
+                b'{' => {
+                    self.at += 1;
+                    self.skip_ws();
+                    if self.peek()? != b'}' {
+                        loop {
+                            self.skip_ws();
+                            let key_at = self.at;
+                            let matches = self.key_is(token)?;
+                            self.skip_ws();
+                            if self.peek()? != b':' {
+                                return None;
+                            }
+                            self.at += 1;
+                            if matches {
+                                self.skip_ws();
+                                found = Some((key_at, self.at));
+                            }
+                            self.skip_value()?;
+                            self.skip_ws();
+                            match self.peek()? {
+                                b',' => self.at += 1,
+                                b'}' => break,
+                                _ => return None,
+                            }
+                        }
+                    }
+                }
+                b'[' => {
+                    let wanted: usize = token.parse().ok()?;
+                    if token.starts_with('+') || (token.len() > 1 && token.starts_with('0')) {
+                        return None;
+                    }
+                    self.at += 1;
+                    self.skip_ws();
+                    if self.peek()? == b']' {
+                        return None;
+                    }
+                    let mut index = 0usize;
+                    loop {
+                        self.skip_ws();
+                        if index == wanted {
+                            found = Some((self.at, self.at));
+                            break;
+                        }
+                        self.skip_value()?;
+                        index = index.checked_add(1)?;
+                        self.skip_ws();
+                        match self.peek()? {
+                            b',' => self.at += 1,
+                            _ => return None,
+                        }
+                    }
+                }
+                _ => return None,
+            }
+            let (start, value) = found?;
+            if rest.is_empty() {
+                return Some(start);
+            }
+            self.at = value;
+            self.find(rest)
+        }
+
+        /// Reads a string at the cursor and tells whether it is `token`.
+        fn key_is(&mut self, token: &str) -> Option<bool> {
+            let start = self.at.checked_add(1)?;
+            self.skip_string()?;
+            let raw = self.bytes.get(start..self.at.checked_sub(1)?)?;
+            if !raw.contains(&b'\\') {
+                return Some(raw == token.as_bytes());
+            }
+            self.at = start.checked_sub(1)?;
+            Some(self.string()? == token)
+        }
+
+        /// Skips a string at the cursor without decoding it.
+        fn skip_string(&mut self) -> Option<()> {
+            if self.peek()? != b'"' {
+                return None;
+            }
+            self.at += 1;
+            loop {
+                match self.peek()? {
+                    b'"' => {
+                        self.at += 1;
+                        return Some(());
+                    }
+                    b'\\' => self.at = self.at.checked_add(2)?,
+                    _ => self.at += 1,
+                }
+            }
+        }
+
         /// One member or item starting at `start`: recorded, then read.
         fn member(
             &mut self,
@@ -566,13 +725,13 @@ mod json {
         fn skip_value(&mut self) -> Option<()> {
             self.skip_ws();
             match self.peek()? {
-                b'"' => self.string().map(|_| ()),
+                b'"' => self.skip_string(),
                 b'{' | b'[' => {
                     let mut depth = 0usize;
                     loop {
                         match self.peek()? {
                             b'"' => {
-                                self.string()?;
+                                self.skip_string()?;
                                 continue;
                             }
                             b'{' | b'[' => depth += 1,
@@ -826,6 +985,30 @@ components:
             Some(14)
         );
         assert_eq!(json("#/paths/a~0b"), Some(17));
+    }
+
+    #[test]
+    fn json_walks_find_what_the_index_records() {
+        let duplicates = r#"{"a": {"b": 1}, "c": [0, {"d": 2}], "a": {"b": 3, "\u0062": 4}}"#;
+        for text in [JSON, duplicates] {
+            let index = json::index(text);
+            for (pointer, start) in &index {
+                let tokens = pointer_tokens(pointer).unwrap();
+                assert_eq!(json::find(text, &tokens).0, Some(*start), "{pointer}");
+            }
+            let lines = Lines::default();
+            for pointer in index.keys() {
+                assert_eq!(
+                    lines.line_of(text, Format::Json, pointer),
+                    line_of(text, Format::Json, pointer),
+                    "{pointer}"
+                );
+            }
+        }
+        for missing in ["#/c/2", "#/c/01", "#/c/+1", "#/a/x", "#/c/1/d/e"] {
+            let tokens = pointer_tokens(missing).unwrap();
+            assert_eq!(json::find(duplicates, &tokens).0, None, "{missing}");
+        }
     }
 
     #[test]

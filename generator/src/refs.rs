@@ -8,7 +8,7 @@
 //! extensions, except the ones converters write). It reads Swagger 2.0 and OpenAPI 3.x alike.
 
 use crate::diagnostic::{join, push_token};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
 /// What a `$ref` must point to, by where it stands.
@@ -140,6 +140,33 @@ pub fn objects(document: &Value) -> Vec<(String, Kind)> {
     found.objects.unwrap_or_default()
 }
 
+/// What [`visit_objects_mut`] calls on each object: its pointer, its kind and its members.
+pub type ObjectVisit<'v> = dyn FnMut(&str, Kind, &mut Map<String, Value>) + 'v;
+
+/// Calls `visit` on every object of `document` that [`objects`] lists, with its pointer and
+/// kind, in document order, each before the objects inside it: what `visit` changes in an
+/// object (a schema it adds, a key it removes) is what the walk then goes into.
+pub fn visit_objects_mut(document: &mut Value, visit: &mut ObjectVisit<'_>) {
+    walk_mut(
+        document,
+        &mut "#".to_owned(),
+        Context::Keywords,
+        None,
+        visit,
+        0,
+    );
+}
+
+/// Where the value under `key` of a keyword object of `kind` stands: a map of names or an
+/// object of keywords, and of what kind.
+fn child_place(key: &str, child: &Value, kind: Option<Kind>) -> (Context, Option<Kind>) {
+    match names_kind(key, kind == Some(Kind::Schema)) {
+        Some(names) if child.is_object() => (Context::Names, names),
+        _ if child.is_array() => (Context::Keywords, list_kind(key)),
+        _ => (Context::Keywords, keyword_kind(key)),
+    }
+}
+
 /// What a walk collects.
 #[derive(Default)]
 struct Found {
@@ -222,78 +249,119 @@ fn is_converter_extension(key: &str) -> bool {
     matches!(key, "x-webhooks" | "x-prefix-items" | "x-item-schema")
 }
 
-/// Walks `value`, whose pointer is `at`; `at` is one buffer for the whole walk, each child's
-/// token appended before its visit and cut off after.
-fn walk(
-    value: &Value,
-    at: &mut String,
-    context: Context,
-    kind: Option<Kind>,
-    out: &mut Found,
-    depth: usize,
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let parent_len = at.len();
-    match value {
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                let _ = write!(at, "/{index}");
-                walk(item, at, Context::Keywords, kind, out, depth + 1);
-                at.truncate(parent_len);
-            }
-        }
-        Value::Object(map) => {
-            if context == Context::Names {
-                for (name, child) in map {
-                    push_token(at, name);
-                    walk(child, at, Context::Keywords, kind, out, depth + 1);
-                    at.truncate(parent_len);
-                }
+/// Defines a walk: `$name` walks `value`, whose pointer is `at` (one buffer for the whole walk,
+/// each child's token appended before its visit and cut off after), calling `$object` on each
+/// keyword object (it says whether to go inside: not into a reference) and `$discriminator`
+/// on each `discriminator`. [`walk`] and [`walk_mut`] are the same walk, over a value read or
+/// changed.
+macro_rules! walker {
+    ($(#[$doc:meta])* $name:ident($value:ty, $out:ty), $iter:ident, $object:path, $discriminator:path) => {
+        $(#[$doc])*
+        fn $name(
+            value: $value,
+            at: &mut String,
+            context: Context,
+            kind: Option<Kind>,
+            out: $out,
+            depth: usize,
+        ) {
+            if depth > MAX_DEPTH {
                 return;
             }
-            if let Some(reference) = map.get("$ref") {
-                out.sites.push(Site {
-                    at: at.clone(),
-                    reference: reference.as_str().map(str::to_owned),
-                    kind,
-                    mapping: false,
-                });
-                return;
-            }
-            if let (Some(objects), Some(kind)) = (&mut out.objects, kind) {
-                objects.push((at.clone(), kind));
-            }
-            for (key, child) in map {
-                if is_data(key, kind) {
-                    continue;
-                }
-                push_token(at, key);
-                if key == "discriminator" {
-                    mapping_sites(child, at, out);
-                } else {
-                    let in_schema = kind == Some(Kind::Schema);
-                    match names_kind(key, in_schema) {
-                        Some(names) if child.is_object() => {
-                            walk(child, at, Context::Names, names, out, depth + 1)
-                        }
-                        _ => {
-                            let child_kind = if child.is_array() {
-                                list_kind(key)
-                            } else {
-                                keyword_kind(key)
-                            };
-                            walk(child, at, Context::Keywords, child_kind, out, depth + 1);
-                        }
+            let parent_len = at.len();
+            match value {
+                Value::Array(items) => {
+                    for (index, item) in items.$iter().enumerate() {
+                        let _ = write!(at, "/{index}");
+                        $name(item, at, Context::Keywords, kind, out, depth + 1);
+                        at.truncate(parent_len);
                     }
                 }
-                at.truncate(parent_len);
+                Value::Object(map) => {
+                    if context == Context::Names {
+                        for (name, child) in map.$iter() {
+                            push_token(at, name);
+                            $name(child, at, Context::Keywords, kind, out, depth + 1);
+                            at.truncate(parent_len);
+                        }
+                        return;
+                    }
+                    if !$object(map, at, kind, out) {
+                        return;
+                    }
+                    for (key, child) in map.$iter() {
+                        if is_data(key, kind) {
+                            continue;
+                        }
+                        push_token(at, key);
+                        if key == "discriminator" {
+                            $discriminator(child, at, out);
+                        } else {
+                            let (context, child_kind) = child_place(key, child, kind);
+                            $name(child, at, context, child_kind, out, depth + 1);
+                        }
+                        at.truncate(parent_len);
+                    }
+                }
+                _ => {}
             }
         }
-        _ => {}
-    }
+    };
 }
+
+walker!(
+    /// The walk that collects [`Found`].
+    walk(&Value, &mut Found),
+    iter,
+    found_object,
+    mapping_sites
+);
+
+walker!(
+    /// The walk of [`visit_objects_mut`].
+    walk_mut(&mut Value, &mut ObjectVisit<'_>),
+    iter_mut,
+    visit_object,
+    skip_discriminator
+);
+
+/// A keyword object met by [`walk`]: a reference is a site (and not walked into), anything
+/// else of a known kind an object.
+fn found_object(map: &Map<String, Value>, at: &str, kind: Option<Kind>, out: &mut Found) -> bool {
+    if let Some(reference) = map.get("$ref") {
+        out.sites.push(Site {
+            at: at.to_owned(),
+            reference: reference.as_str().map(str::to_owned),
+            kind,
+            mapping: false,
+        });
+        return false;
+    }
+    if let (Some(objects), Some(kind)) = (&mut out.objects, kind) {
+        objects.push((at.to_owned(), kind));
+    }
+    true
+}
+
+/// A keyword object met by [`walk_mut`]: visited when it is of a known kind and not a
+/// reference, before what is inside it.
+fn visit_object(
+    map: &mut Map<String, Value>,
+    at: &str,
+    kind: Option<Kind>,
+    visit: &mut ObjectVisit<'_>,
+) -> bool {
+    if map.contains_key("$ref") {
+        return false;
+    }
+    if let Some(kind) = kind {
+        visit(at, kind, map);
+    }
+    true
+}
+
+/// A discriminator holds no object [`walk_mut`] visits.
+fn skip_discriminator(_: &mut Value, _: &str, _: &mut ObjectVisit<'_>) {}
 
 /// The values of `discriminator.mapping`.
 fn mapping_sites(discriminator: &Value, at: &str, out: &mut Found) {

@@ -8,11 +8,10 @@
 //! wrote.
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Problems};
-use crate::locate::{Format, LineIndex};
+use crate::locate::{Format, Lines};
 use crate::normalize::Moves;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// One file of a spec.
 #[derive(Debug)]
@@ -23,8 +22,8 @@ pub struct SourceFile {
     pub text: String,
     /// How it was parsed.
     pub format: Format,
-    /// Built when the first diagnostic in this file needs a line.
-    lines: OnceLock<LineIndex>,
+    /// The lines of its diagnostics, found when the first one needs a line.
+    lines: Lines,
 }
 
 impl SourceFile {
@@ -34,15 +33,13 @@ impl SourceFile {
             path,
             text,
             format,
-            lines: OnceLock::new(),
+            lines: Lines::default(),
         }
     }
 
     /// The line where the value at `pointer` starts, if it can be found.
     pub fn line_of(&self, pointer: &str) -> Option<usize> {
-        self.lines
-            .get_or_init(|| LineIndex::new(&self.text, self.format))
-            .line_of(pointer)
+        self.lines.line_of(&self.text, self.format, pointer)
     }
 }
 

@@ -44,6 +44,10 @@ pub struct Proven {
     pub operations: Vec<ProvenOperation>,
     /// The root extension `x-environment`, when given and well formed.
     pub environment: Option<Environment>,
+    /// The text of every local `$ref` (`#/…`) that stands where a schema goes, outside
+    /// discriminator mappings, in document order: lowering finds the shared inline schemas
+    /// among them without walking the document again.
+    pub schema_references: Vec<String>,
 }
 
 /// One operation.
@@ -109,7 +113,7 @@ pub fn validate(spec: &Spec) -> (Proven, Problems) {
         raw: &spec.raw,
         problems: Problems::default(),
     };
-    checker.references();
+    let schema_references = checker.references();
     checker.alias_cycles();
     let operations = checker.operations();
     checker.components();
@@ -120,6 +124,7 @@ pub fn validate(spec: &Spec) -> (Proven, Problems) {
         Proven {
             operations,
             environment,
+            schema_references,
         },
         checker.problems,
     )
@@ -146,8 +151,10 @@ impl<'a> Checker<'a> {
 
     // ---- references ----
 
-    /// Checks every local `$ref` against the kind expected where it stands.
-    fn references(&mut self) {
+    /// Checks every local `$ref` against the kind expected where it stands; returns those of
+    /// schemas ([`Proven::schema_references`]).
+    fn references(&mut self) -> Vec<String> {
+        let mut schema_references = Vec::new();
         for site in refs::sites(self.raw) {
             let Some(reference) = &site.reference else {
                 let found = self
@@ -171,7 +178,11 @@ impl<'a> Checker<'a> {
                 continue;
             }
             self.reference(reference, &site.at, site.kind);
+            if site.kind == Some(Kind::Schema) && !site.mapping && reference.starts_with("#/") {
+                schema_references.push(reference.clone());
+            }
         }
+        schema_references
     }
 
     /// A discriminator mapping to a bare schema name.

@@ -48,12 +48,14 @@ impl CreateActiveCodeResponseHeaders {
 
 impl crate::runtime::Call<CreateActiveCodeRequest> {
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    #[inline]
     pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.x_app_user_id = Some(value.into());
         self
     }
 
     /// The `application/json` request body (required).
+    #[inline]
     pub fn body(mut self, value: super::types::CreateActiveCodeReq) -> Self {
         self.request.body = Some(value);
         self
@@ -65,6 +67,7 @@ impl crate::runtime::Operation for CreateActiveCodeRequest {
     type Headers = CreateActiveCodeResponseHeaders;
     type Error = CreateActiveCodeError;
 
+    #[inline]
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         crate::runtime::call::required(&self.body, "body", "body")?;
         if let Some(value) = &self.x_app_user_id {
@@ -88,6 +91,7 @@ impl crate::runtime::Operation for CreateActiveCodeRequest {
         Ok(request)
     }
 
+    #[inline]
     fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
         let headers = CreateActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
@@ -133,12 +137,14 @@ impl DeleteActiveCodeResponseHeaders {
 
 impl crate::runtime::Call<DeleteActiveCodeRequest> {
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    #[inline]
     pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.x_app_user_id = Some(value.into());
         self
     }
 
     /// The `application/json` request body (required). The IDs of the activation codes to delete.
+    #[inline]
     pub fn body(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
         self.request.body = Some(value);
         self
@@ -150,6 +156,7 @@ impl crate::runtime::Operation for DeleteActiveCodeRequest {
     type Headers = DeleteActiveCodeResponseHeaders;
     type Error = DeleteActiveCodeError;
 
+    #[inline]
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         crate::runtime::call::required(&self.body, "body", "body")?;
         if let Some(value) = &self.x_app_user_id {
@@ -170,6 +177,7 @@ impl crate::runtime::Operation for DeleteActiveCodeRequest {
         Ok(request)
     }
 
+    #[inline]
     fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
         let headers = DeleteActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
@@ -217,6 +225,7 @@ impl ListActiveCodeResponseHeaders {
 
 impl crate::runtime::Call<ListActiveCodeRequest> {
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    #[inline]
     pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.x_app_user_id = Some(value.into());
         self
@@ -225,6 +234,7 @@ impl crate::runtime::Call<ListActiveCodeRequest> {
     /// Query parameter `offset`. Offset of the first record to return (the number of records skipped).
     ///
     /// Default: `0`.
+    #[inline]
     pub fn offset(mut self, value: i32) -> Self {
         self.request.offset = Some(value);
         self
@@ -233,18 +243,21 @@ impl crate::runtime::Call<ListActiveCodeRequest> {
     /// Query parameter `limit`. Number of records to return per page.
     ///
     /// Default: `10`.
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.request.limit = Some(value);
         self
     }
 
     /// Query parameter `robot_id` (required). Application ID. Only the activation codes of this application are listed.
+    #[inline]
     pub fn robot_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.robot_id = Some(value.into());
         self
     }
 
     /// Every item of [`Client::list_active_code`](crate::runtime::Client::list_active_code), page after page: the offset starts at the call's (or 0) and advances by the items received until the total the service reports is reached or a page is empty. An error is yielded as an item and ends the stream. The stream owns the call, so it can move into a spawned task.
+    #[inline]
     pub fn stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<super::types::ActiveCodeInfo, crate::runtime::Error<ListActiveCodeError>>> + ::std::marker::Send + 'static {
         let start = self.request.offset.map(i64::from).unwrap_or(0);
         let max_pages = self.client.max_pages();
@@ -264,6 +277,7 @@ impl crate::runtime::Operation for ListActiveCodeRequest {
     type Headers = ListActiveCodeResponseHeaders;
     type Error = ListActiveCodeError;
 
+    #[inline]
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         let p_robot_id = crate::runtime::call::required(&self.robot_id, "robot_id", "robot_id")?;
         if let Some(value) = &self.x_app_user_id {
@@ -292,6 +306,7 @@ impl crate::runtime::Operation for ListActiveCodeRequest {
         Ok(request)
     }
 
+    #[inline]
     fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
         let headers = ListActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
@@ -338,18 +353,21 @@ impl ResetActiveCodeResponseHeaders {
 
 impl crate::runtime::Call<ResetActiveCodeRequest> {
     /// Path parameter `active_code_id` (required). Activation code ID.
+    #[inline]
     pub fn active_code_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.active_code_id = Some(value.into());
         self
     }
 
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    #[inline]
     pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.x_app_user_id = Some(value.into());
         self
     }
 
     /// The `application/json` request body.
+    #[inline]
     pub fn body(mut self, value: super::types::ResetActiveCodeReq) -> Self {
         self.request.body = Some(value);
         self
@@ -361,6 +379,7 @@ impl crate::runtime::Operation for ResetActiveCodeRequest {
     type Headers = ResetActiveCodeResponseHeaders;
     type Error = ResetActiveCodeError;
 
+    #[inline]
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
         if let Some(value) = &self.x_app_user_id {
@@ -383,6 +402,7 @@ impl crate::runtime::Operation for ResetActiveCodeRequest {
         Ok(request)
     }
 
+    #[inline]
     fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
         let headers = ResetActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
@@ -428,12 +448,14 @@ impl ShowActiveCodeResponseHeaders {
 
 impl crate::runtime::Call<ShowActiveCodeRequest> {
     /// Path parameter `active_code_id` (required). Activation code ID.
+    #[inline]
     pub fn active_code_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.active_code_id = Some(value.into());
         self
     }
 
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    #[inline]
     pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.x_app_user_id = Some(value.into());
         self
@@ -445,6 +467,7 @@ impl crate::runtime::Operation for ShowActiveCodeRequest {
     type Headers = ShowActiveCodeResponseHeaders;
     type Error = ShowActiveCodeError;
 
+    #[inline]
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
         if let Some(value) = &self.x_app_user_id {
@@ -463,6 +486,7 @@ impl crate::runtime::Operation for ShowActiveCodeRequest {
         Ok(request)
     }
 
+    #[inline]
     fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
         let headers = ShowActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
@@ -509,18 +533,21 @@ impl UpdateActiveCodeResponseHeaders {
 
 impl crate::runtime::Call<UpdateActiveCodeRequest> {
     /// Path parameter `active_code_id` (required). Activation code ID.
+    #[inline]
     pub fn active_code_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.active_code_id = Some(value.into());
         self
     }
 
     /// Header `X-App-UserId`. Third-party user ID. Chinese characters are not allowed.
+    #[inline]
     pub fn x_app_user_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.x_app_user_id = Some(value.into());
         self
     }
 
     /// The `application/json` request body.
+    #[inline]
     pub fn body(mut self, value: super::types::UpdateActiveCodeReq) -> Self {
         self.request.body = Some(value);
         self
@@ -532,6 +559,7 @@ impl crate::runtime::Operation for UpdateActiveCodeRequest {
     type Headers = UpdateActiveCodeResponseHeaders;
     type Error = UpdateActiveCodeError;
 
+    #[inline]
     fn request(&self, client: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {
         let p_active_code_id = crate::runtime::call::required(&self.active_code_id, "active_code_id", "active_code_id")?;
         if let Some(value) = &self.x_app_user_id {
@@ -556,6 +584,7 @@ impl crate::runtime::Operation for UpdateActiveCodeRequest {
         Ok(request)
     }
 
+    #[inline]
     fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {
         let headers = UpdateActiveCodeResponseHeaders::from_headers(raw.headers());
         match raw.status().as_u16() {
@@ -573,6 +602,7 @@ impl crate::runtime::Client {
     /// This API is used to create an activation code for an application's interactive chat.
     ///
     /// `POST /v1/{project_id}/digital-human-chat/active-code`: set the parameters on the returned call, then `.send().await` it.
+    #[inline]
     pub fn create_active_code(&self) -> crate::runtime::Call<CreateActiveCodeRequest> {
         crate::runtime::Call::new(self, ::std::default::Default::default())
     }
@@ -582,6 +612,7 @@ impl crate::runtime::Client {
     /// This API is used to delete activation codes in batch.
     ///
     /// `POST /v1/{project_id}/digital-human-chat/active-code/delete`: set the parameters on the returned call, then `.send().await` it.
+    #[inline]
     pub fn delete_active_code(&self) -> crate::runtime::Call<DeleteActiveCodeRequest> {
         crate::runtime::Call::new(self, ::std::default::Default::default())
     }
@@ -592,6 +623,7 @@ impl crate::runtime::Client {
     /// the response echoes `offset` and `limit` and gives the total `count`.
     ///
     /// `GET /v1/{project_id}/digital-human-chat/active-code`: set the parameters on the returned call, then `.send().await` it. `.stream()` walks every page instead.
+    #[inline]
     pub fn list_active_code(&self) -> crate::runtime::Call<ListActiveCodeRequest> {
         crate::runtime::Call::new(self, ::std::default::Default::default())
     }
@@ -601,6 +633,7 @@ impl crate::runtime::Client {
     /// This API is used to reset an activation code.
     ///
     /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}/reset`: set the parameters on the returned call, then `.send().await` it.
+    #[inline]
     pub fn reset_active_code(&self) -> crate::runtime::Call<ResetActiveCodeRequest> {
         crate::runtime::Call::new(self, ::std::default::Default::default())
     }
@@ -610,6 +643,7 @@ impl crate::runtime::Client {
     /// This API is used to query the details of an activation code.
     ///
     /// `GET /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`: set the parameters on the returned call, then `.send().await` it.
+    #[inline]
     pub fn show_active_code(&self) -> crate::runtime::Call<ShowActiveCodeRequest> {
         crate::runtime::Call::new(self, ::std::default::Default::default())
     }
@@ -619,6 +653,7 @@ impl crate::runtime::Client {
     /// This API is used to modify an activation code's validity.
     ///
     /// `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`: set the parameters on the returned call, then `.send().await` it.
+    #[inline]
     pub fn update_active_code(&self) -> crate::runtime::Call<UpdateActiveCodeRequest> {
         crate::runtime::Call::new(self, ::std::default::Default::default())
     }

@@ -69,6 +69,7 @@ pub struct CreateActiveCodeReqRequired {
 
 impl CreateActiveCodeReq {
     /// A value with the required fields set; set the optional ones with the methods below.
+    #[inline]
     pub fn new(required: CreateActiveCodeReqRequired) -> Self {
         Self {
             robot_id: required.robot_id,
@@ -133,6 +134,7 @@ pub struct ResetActiveCodeReq {
 
 impl ResetActiveCodeReq {
     /// Sets `clean_auth_credential`.
+    #[inline]
     pub fn clean_auth_credential(mut self, value: bool) -> Self {
         self.clean_auth_credential = ::std::option::Option::Some(value);
         self
@@ -150,6 +152,7 @@ pub struct UpdateActiveCodeReq {
 
 impl UpdateActiveCodeReq {
     /// Sets `valid_period`.
+    #[inline]
     pub fn valid_period(mut self, value: i32) -> Self {
         self.valid_period = ::std::option::Option::Some(value);
         self

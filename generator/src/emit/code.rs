@@ -69,6 +69,19 @@ impl Code {
         self
     }
 
+    /// Top-level `items` (written by another [`Code`]) with `cfg` before each of them, as
+    /// [`gated`] writes them, added without a second copy when this text is at the top level.
+    pub(crate) fn gated_lines_of(&mut self, items: &str, cfg: &str) -> &mut Self {
+        if self.depth > 0 || items.contains('\r') {
+            return self.lines_of(&gated(items, cfg));
+        }
+        gated_into(&mut self.text, items, cfg);
+        if !items.is_empty() && !items.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self
+    }
+
     /// An empty line between items; never two in a row and never at the start, as rustfmt
     /// would have it.
     pub(crate) fn blank(&mut self) -> &mut Self {
@@ -153,6 +166,12 @@ pub(crate) fn comma_list<T>(
 /// another item (a `}` or a `;` without indentation).
 pub(crate) fn gated(items: &str, cfg: &str) -> String {
     let mut out = String::with_capacity(items.len().saturating_add(cfg.len() * 4));
+    gated_into(&mut out, items, cfg);
+    out
+}
+
+/// [`gated`], appended to `out`.
+fn gated_into(out: &mut String, items: &str, cfg: &str) {
     let mut after_item = true;
     for line in items.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
@@ -165,7 +184,6 @@ pub(crate) fn gated(items: &str, cfg: &str) -> String {
             body.is_empty() || (top_level && (body.starts_with('}') || body.ends_with(';')));
         out.push_str(line);
     }
-    out
 }
 
 #[cfg(test)]
@@ -179,6 +197,18 @@ mod tests {
             gated(items, "#[cfg(x)]"),
             "#[cfg(x)]\n/// A.\n#[derive(Debug)]\npub struct A {\n    x: i32,\n}\n#[cfg(x)]\nimpl A {\n    fn f() {}\n}\n\n#[cfg(x)]\npub type B = A;\n#[cfg(x)]\npub type C = A;\n"
         );
+    }
+
+    #[test]
+    fn gated_items_are_written_as_lines_of_their_gated_text() {
+        let items = "/// A.\npub struct A;\n\nimpl A {\n    fn f() {}\n}\npub type B = A;";
+        let mut direct = Code::default();
+        direct.line("use x;").blank();
+        let mut copied = Code::default();
+        copied.line("use x;").blank();
+        direct.gated_lines_of(items, "#[cfg(x)]");
+        copied.lines_of(&gated(items, "#[cfg(x)]"));
+        assert_eq!(direct.into_text(), copied.into_text());
     }
 
     #[test]

@@ -14,7 +14,6 @@
 //! `Error`, `Response`, `ResponseHeaders` or `Body`), so `Some`, `None`, `Ok` and `Err` are
 //! written short.
 
-use super::code::gated;
 use super::types::{validate_variants, value_arg, value_checks};
 use super::{Code, Types, lit, type_text};
 use crate::lower::needs_response_enum;
@@ -39,7 +38,7 @@ pub fn emit(model: &Model, types: &Types<'_>) -> String {
             Some(cfg) => {
                 let mut items = Code::default();
                 operation(&mut items, op, types);
-                code.lines_of(&gated(&items.into_text(), &cfg));
+                code.gated_lines_of(&items.into_text(), &cfg);
             }
         }
     }
@@ -204,6 +203,7 @@ fn call_methods(code: &mut Code, op: &Operation) {
         let (arg, conv) = value_arg(&p.ty, TYPES);
         code.doc(&param_doc(p));
         code.deprecated(p.deprecated);
+        code.line("#[inline]");
         code.open(format_args!(
             "pub fn {}(mut self, value: {arg}) -> Self {{",
             p.name
@@ -254,6 +254,7 @@ fn body_setter(code: &mut Code, body: &Body) {
         [single] => value_arg(&single.ty, TYPES),
         _ => (body_type(body), ""),
     };
+    code.line("#[inline]");
     code.open(format_args!(
         "pub fn body(mut self, value: {arg}) -> Self {{"
     ))
@@ -339,6 +340,7 @@ fn write_request(code: &mut Code, op: &Operation, types: &Types<'_>) {
     } else {
         "_client"
     };
+    code.line("#[inline]");
     code.open(format_args!(
         "fn request(&self, {client}: &crate::runtime::Client) -> ::std::result::Result<crate::runtime::OperationRequest, crate::runtime::Error> {{"
     ));
@@ -559,6 +561,10 @@ fn serialise(media: &BodyMedia) -> String {
 
 /// `response()`: the match on the answer's status.
 fn decode_response(code: &mut Code, op: &Operation) {
+    // `#[inline]` here and on the other per-operation methods and setters: each is compiled in
+    // the crate that calls it, with the decoding of the types it names, so a cold build of the
+    // generated crate compiles none of them and an application only those it uses.
+    code.line("#[inline]");
     code.open(
         "fn response(raw: crate::runtime::RawResponse) -> crate::runtime::call::Answer<Self> {",
     );
@@ -895,6 +901,7 @@ fn client_method(code: &mut Code, op: &Operation) {
     }
     code.doc(&doc);
     code.deprecated(op.deprecated);
+    code.line("#[inline]");
     code.open(format_args!(
         "pub fn {}(&self) -> crate::runtime::Call<{}> {{",
         op.method_name, op.request_type
@@ -915,6 +922,7 @@ fn stream_method(code: &mut Code, op: &Operation, pagination: &Pagination) {
         "/// Every item of {}, page after page: the offset starts at the call's (or 0) and advances by the items received until the total the service reports is reached or a page is empty. An error is yielded as an item and ends the stream. The stream owns the call, so it can move into a spawned task.",
         method_link(op)
     ));
+    code.line("#[inline]");
     code.open(format_args!(
         "pub fn {}(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<{item}, crate::runtime::Error<{error}>>> + ::std::marker::Send + 'static {{",
         pagination.stream_method

@@ -1,7 +1,6 @@
 //! `types.rs`: one Rust type per named schema, with serde and, where the spec constrains
 //! something inside it, a check of those constraints.
 
-use super::code::gated;
 use super::{Code, Types, lit, type_text};
 use crate::model::{
     Constraints, Field, Limit, Model, TagFeatures, TypeDef, TypeKind, TypeRef, UnionVariant,
@@ -24,7 +23,7 @@ pub fn emit(model: &Model, types: &Types<'_>) -> String {
             Some(cfg) => {
                 let mut items = Code::default();
                 type_def(&mut items, def, types);
-                code.lines_of(&gated(&items.into_text(), &cfg));
+                code.gated_lines_of(&items.into_text(), &cfg);
             }
         }
     }
@@ -299,6 +298,7 @@ fn construct(code: &mut Code, def: &TypeDef, fields: &[Field], additional: Optio
             new.line(
                 "/// A value with the required field set; set the optional ones with the methods below.",
             );
+            new.line("#[inline]");
             new.open(format_args!("pub fn new({}: {arg}) -> Self {{", only.name))
                 .open("Self {");
             if conv.is_empty() {
@@ -333,6 +333,7 @@ fn construct(code: &mut Code, def: &TypeDef, fields: &[Field], additional: Optio
             new.line(
                 "/// A value with the required fields set; set the optional ones with the methods below.",
             );
+            new.line("#[inline]");
             new.open(format_args!(
                 "pub fn new(required: {required_type}) -> Self {{"
             ))
@@ -396,6 +397,7 @@ fn setter(code: &mut Code, field: &Field) {
             field.wire
         ));
         code.deprecated(field.deprecated);
+        code.line("#[inline]");
         code.open(format_args!(
             "pub fn {method}(mut self, value: ::std::option::Option<{}>) -> Self {{",
             type_text(&field.ty, "")
@@ -408,6 +410,7 @@ fn setter(code: &mut Code, field: &Field) {
     let (arg, conv) = value_arg(&field.ty, "");
     code.line(format_args!("/// Sets `{}`.", field.wire));
     code.deprecated(field.deprecated);
+    code.line("#[inline]");
     code.open(format_args!(
         "pub fn {method}(mut self, value: {arg}) -> Self {{"
     ))

@@ -209,13 +209,12 @@ fn canonical_pointer(reference: &str) -> Option<String> {
 }
 
 /// The places schema `$ref`s name that are not component schemas (`#/paths/…/schema`).
-fn deep_schema_targets(raw: &Value) -> BTreeSet<String> {
-    crate::refs::sites(raw)
-        .into_iter()
-        .filter(|site| site.kind == Some(crate::refs::Kind::Schema) && !site.mapping)
-        .filter_map(|site| site.reference)
-        .filter(|reference| reference.starts_with("#/") && ref_name(reference, "schemas").is_none())
-        .filter_map(|reference| canonical_pointer(&reference))
+fn deep_schema_targets(proven: &Proven) -> BTreeSet<String> {
+    proven
+        .schema_references
+        .iter()
+        .filter(|reference| ref_name(reference, "schemas").is_none())
+        .filter_map(|reference| canonical_pointer(reference))
         .collect()
 }
 
@@ -240,7 +239,7 @@ impl<'a> Lowering<'a> {
             types: BTreeMap::new(),
             resolving: BTreeSet::new(),
             deep_refs: BTreeMap::new(),
-            deep_targets: deep_schema_targets(&spec.raw),
+            deep_targets: deep_schema_targets(proven),
             bad_patterns: BTreeSet::new(),
         }
     }

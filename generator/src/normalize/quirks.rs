@@ -33,18 +33,13 @@ pub(super) fn apply(document: &mut Value, warnings: &mut Vec<Warning>) {
         root.insert("paths".to_owned(), Value::Object(Map::new()));
     }
     operations(root);
-    for (at, kind) in refs::objects(document) {
-        let Some(Value::Object(object)) = document.pointer_mut(at.trim_start_matches('#')) else {
-            continue;
-        };
-        match kind {
-            Kind::Schema => schema(object, &at, warnings),
-            Kind::Parameter | Kind::Header => parameter(object, &at, kind, warnings),
-            Kind::Response => describe_response(object),
-            Kind::SecurityScheme => security_scheme(object),
-            _ => {}
-        }
-    }
+    refs::visit_objects_mut(document, &mut |at, kind, object| match kind {
+        Kind::Schema => schema(object, at, warnings),
+        Kind::Parameter | Kind::Header => parameter(object, at, kind, warnings),
+        Kind::Response => describe_response(object),
+        Kind::SecurityScheme => security_scheme(object),
+        _ => {}
+    });
 }
 
 fn warn(warnings: &mut Vec<Warning>, pointer: String, message: String) {
