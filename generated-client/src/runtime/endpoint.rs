@@ -12,6 +12,9 @@ pub(crate) struct Endpoint {
     pub(crate) base: String,
     /// `scheme://authority`.
     pub(crate) origin: String,
+    /// `origin`, parsed once: each request's URL is this with its path and query set, so the
+    /// host is not parsed again per call.
+    pub(crate) origin_url: reqwest::Url,
     /// The authority exactly as configured (signed and sent as `Host`).
     pub(crate) authority: String,
     /// The endpoint's own path (empty, or `/prefix`), put before every operation's path.
@@ -240,8 +243,12 @@ pub(crate) fn parse_endpoint(raw: &str, origin: &str) -> Result<Endpoint, Error>
             "{origin} `{trimmed}` has a host that cannot be sent in the Host header"
         )));
     }
+    let origin_text = format!("{scheme}://{authority}");
+    let origin_url = reqwest::Url::parse(&origin_text)
+        .map_err(|error| config(format!("{origin} `{trimmed}` is not a valid URL: {error}")))?;
     Ok(Endpoint {
-        origin: format!("{scheme}://{authority}"),
+        origin: origin_text,
+        origin_url,
         base,
         authority: authority.to_owned(),
         path_prefix: path.to_owned(),

@@ -947,12 +947,21 @@ fn add_cookie(headers: &mut Vec<(String, String)>, name: &str, token: &str) {
 }
 
 /// The endpoint's origin, the path and the query as one URL.
+///
+/// The origin was parsed when the client was built; the path and the query are set on a copy
+/// of it, which gives the URL that parsing the whole text would (the path's dot segments
+/// resolved, the same characters escaped) without parsing the host again. A path holding `?`
+/// or `#`, or a query holding `#` (which parsing would split off, and setting would escape), is
+/// parsed whole.
 fn request_url(
     settings: &Settings,
     request: &OperationRequest,
     path: &str,
     query: &str,
 ) -> Result<reqwest::Url, Error> {
+    if let Some(url) = url_from_origin(&settings.endpoint.origin_url, path, query) {
+        return Ok(url);
+    }
     let origin = &settings.endpoint.origin;
     let mut url = String::with_capacity(
         origin
@@ -976,6 +985,19 @@ fn request_url(
             ),
         )
     })
+}
+
+/// `origin` with `path` and `query` set, unless `path` holds `?` or `#` or `query` holds `#`.
+fn url_from_origin(origin: &reqwest::Url, path: &str, query: &str) -> Option<reqwest::Url> {
+    if path.contains(['?', '#']) || query.contains('#') {
+        return None;
+    }
+    let mut url = origin.clone();
+    url.set_path(path);
+    if !query.is_empty() {
+        url.set_query(Some(query));
+    }
+    Some(url)
 }
 
 /// The headers of an unsigned request: `User-Agent` (its value made once, when the client was
@@ -1051,6 +1073,49 @@ fn request_id(headers: &HeaderMap, name: impl http::header::AsHeaderName) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_set_on_the_origin_is_the_url_parsed_whole() {
+        let paths = [
+            "/",
+            "/v1/p/active-code/39b9",
+            "/a/./b/../c",
+            "/a/%2e%2E/b",
+            "/sp ace/t\tab/ü/%7e/%zz",
+            "/quote\"<>`{}|^/semi;colon/@:=+$,",
+            "//double//slash/",
+            "/back\\slash",
+            "/a/..",
+            "/x/%2F/y",
+        ];
+        let queries = ["", "a=1&b=2", "k=sp ace&u=ü&q=\"'<>?/", "=&&x"];
+        for origin in [
+            "http://127.0.0.1:8080",
+            "https://Example.COM",
+            "http://[::1]:9",
+        ] {
+            let parsed = reqwest::Url::parse(origin).unwrap();
+            for path in paths {
+                for query in queries {
+                    let whole = if query.is_empty() {
+                        format!("{origin}{path}")
+                    } else {
+                        format!("{origin}{path}?{query}")
+                    };
+                    let set = url_from_origin(&parsed, path, query).unwrap();
+                    assert_eq!(
+                        set.as_str(),
+                        reqwest::Url::parse(&whole).unwrap().as_str(),
+                        "{whole}"
+                    );
+                }
+            }
+        }
+        let parsed = reqwest::Url::parse("http://h").unwrap();
+        assert!(url_from_origin(&parsed, "/a?b", "").is_none());
+        assert!(url_from_origin(&parsed, "/a#b", "").is_none());
+        assert!(url_from_origin(&parsed, "/a", "b#c").is_none());
+    }
 
     #[test]
     fn query_pairs_are_encoded_in_order() {
