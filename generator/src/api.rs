@@ -27,7 +27,9 @@
 //! ```
 //!
 //! Values are positional words first (a type, `required`/`optional`, a location, a kind), then
-//! flags (`nullable`, `flatten`, `deprecated`, `input`, `output`), then `key=value` pairs whose
+//! flags (`nullable`, `flatten`, `deprecated`, `input`, `output`, and `no-serialize` or
+//! `no-deserialize` for a type that implements only one serde direction without the
+//! `full-serde` feature), then `key=value` pairs whose
 //! free text (paths, wire names, media types) is quoted with JSON escapes. Types are written as
 //! users see them, in one spelling: `String`, `i64`, `Option<T>` for what may be absent,
 //! `Vec<T>`, `Map<T>` (string keys), `Box<T>`, `types::Pet`, `operations::ShowPetRequest`.
@@ -92,7 +94,7 @@ pub fn listing(model: &Model) -> String {
             .get(def.name.as_str())
             .copied()
             .unwrap_or_default();
-        type_def(&mut out, def, direction);
+        type_def(&mut out, def, direction, model.features.is_some());
     }
     out
 }
@@ -392,7 +394,7 @@ fn operation(out: &mut String, op: &Operation) {
     }
 }
 
-fn type_def(out: &mut String, def: &TypeDef, direction: Direction) {
+fn type_def(out: &mut String, def: &TypeDef, direction: Direction, has_features: bool) {
     let owner = format!("types::{}", def.name);
     let kind = match &def.kind {
         TypeKind::Struct { .. } => "struct",
@@ -406,6 +408,13 @@ fn type_def(out: &mut String, def: &TypeDef, direction: Direction) {
     }
     if direction.output {
         out.push_str(" output");
+    }
+    let (serialize, deserialize) = def.usage.serde_directions(has_features);
+    if !serialize {
+        out.push_str(" no-serialize");
+    }
+    if !deserialize {
+        out.push_str(" no-deserialize");
     }
     match &def.kind {
         TypeKind::Alias { target, .. } => {
@@ -777,6 +786,7 @@ mod tests {
             ],
             operations: vec![show, add, list],
             features: None,
+            webhook_payloads: Vec::new(),
         }
     }
 

@@ -64,6 +64,9 @@ pub struct Generated {
     /// The Cargo features the code is gated by (feature, tag), sorted; empty without
     /// [`Options::tag_features`].
     pub features: Vec<(String, String)>,
+    /// The feature that gates the webhook payload types, off by default, when the spec has
+    /// webhooks and [`Options::tag_features`] is on.
+    pub webhooks_feature: Option<String>,
 }
 
 /// Runs the pipeline from a spec file (and the files it refers to) to the text of every
@@ -115,6 +118,7 @@ pub fn generate_from_spec_with(
         files: files_of(&model, source_name)?,
         warnings,
         features: features_of(&model),
+        webhooks_feature: webhooks_feature_of(&model),
     })
 }
 
@@ -125,6 +129,11 @@ pub fn features_of(model: &model::Model) -> Vec<(String, String)> {
         .as_ref()
         .map(|features| features.features.clone())
         .unwrap_or_default()
+}
+
+/// The feature that gates `model`'s webhook payload types, if any.
+pub fn webhooks_feature_of(model: &model::Model) -> Option<String> {
+    model.features.as_ref()?.webhooks.clone()
 }
 
 /// Validates and lowers a loaded spec: the model, and every warning so far (loading's too).

@@ -258,10 +258,13 @@ fn generate(
     if !warnings_allowed(&generated, deny_warnings) {
         return ExitCode::from(2);
     }
-    if !generated.features.is_empty() {
+    if !generated.features.is_empty() || generated.webhooks_feature.is_some() {
         eprintln!(
             "the code is gated by per-tag features; declare them in the crate's Cargo.toml:\n{}",
-            generator::standalone::features_section(&generated.features)
+            generator::standalone::features_section(
+                &generated.features,
+                generated.webhooks_feature.as_deref()
+            )
         );
     }
     let files = generated.files;

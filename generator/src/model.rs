@@ -15,15 +15,23 @@ pub struct Model {
     /// The Cargo features that gate operations by tag and the types only they reach; `None`
     /// when every item is always compiled (the default of `generate`).
     pub features: Option<TagFeatures>,
+    /// The named types of webhook payloads (OpenAPI 3.1 `webhooks`), sorted: what the service
+    /// sends to the user's endpoint rather than what a call returns.
+    pub webhook_payloads: Vec<String>,
 }
 
 /// One Cargo feature per operation tag: an operation is compiled when one of its tags'
 /// features is on, a type when some compiled operation (or an always-compiled item) reaches
-/// it. Operations without tags, and the types they or nothing reach, are always compiled.
+/// it. Webhook payloads, and the types only they reach, have a feature of their own, off by
+/// default ([`TagFeatures::webhooks`]). Operations without tags, and the types they or nothing
+/// reach, are always compiled.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TagFeatures {
-    /// Every feature, sorted, with the tag it stands for.
+    /// Every tag's feature, sorted, with the tag it stands for (all of them in `default`).
     pub features: Vec<(String, String)>,
+    /// The feature of the webhook payload types (`webhooks`, unless a tag took that name),
+    /// when the spec has webhooks: not in `default`, since calling the API never needs them.
+    pub webhooks: Option<String>,
     /// The features gating each operation, by method name (absent: always compiled).
     pub operations: std::collections::HashMap<String, Vec<String>>,
     /// The features gating each type, by name (absent: always compiled).
@@ -31,6 +39,10 @@ pub struct TagFeatures {
 }
 
 impl TagFeatures {
+    /// The feature that makes every type implement both `Serialize` and `Deserialize`; without
+    /// it a type implements only the directions it travels. Not in `default`.
+    pub const FULL_SERDE: &'static str = "full-serde";
+
     /// The `#[cfg(…)]` line for an item gated by `features` (`None` when it is always on).
     pub fn cfg(features: Option<&Vec<String>>) -> Option<String> {
         let features = features.filter(|f| !f.is_empty())?;
@@ -189,6 +201,25 @@ pub struct Usage {
     /// repeated across operations): that enum's name. This one is emitted as an alias of it,
     /// so its name stays while the code is written once.
     pub same_as: Option<String>,
+    /// Reachable from what the client sends (a parameter or a request body), or from nothing:
+    /// the type needs `Serialize`.
+    pub serialized: bool,
+    /// Reachable from what the service answers (a response or error body or header, a page
+    /// item, a streamed item or event, a webhook payload), or from nothing: the type needs
+    /// `Deserialize`. A type nothing reaches gets both, and so does everything it holds.
+    pub deserialized: bool,
+}
+
+impl Usage {
+    /// Whether the type implements `Serialize` and `Deserialize` without the
+    /// [`TagFeatures::FULL_SERDE`] feature: in a crate with features, only the directions it
+    /// travels; in one without (`has_features` false), both.
+    pub fn serde_directions(&self, has_features: bool) -> (bool, bool) {
+        if !has_features || self.serialized == self.deserialized {
+            return (true, true);
+        }
+        (self.serialized, self.deserialized)
+    }
 }
 
 /// The shape of a named type.

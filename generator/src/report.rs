@@ -326,6 +326,10 @@ pub enum Attr {
     Input,
     /// The `output` flag.
     Output,
+    /// The `no-serialize` flag.
+    NoSerialize,
+    /// The `no-deserialize` flag.
+    NoDeserialize,
     /// The `deprecated` flag.
     Deprecated,
     /// The doc hash.
@@ -449,7 +453,13 @@ const SHAPES: &[Shape] = &[
         word: "type",
         named: false,
         positional: &[Attr::TypeKind],
-        flags: &[("input", Attr::Input), ("output", Attr::Output), DEPRECATED],
+        flags: &[
+            ("input", Attr::Input),
+            ("output", Attr::Output),
+            ("no-serialize", Attr::NoSerialize),
+            ("no-deserialize", Attr::NoDeserialize),
+            DEPRECATED,
+        ],
         pairs: &[("target", Attr::Target), ("tag", Attr::Tag), DOC],
     },
     Shape {
@@ -726,6 +736,12 @@ pub const RULES: &[Rule] = &[
     rule(Kind::Type, Changed(Attr::Input), Lost, Additive, "type no longer used in requests"),
     rule(Kind::Type, Changed(Attr::Output), Gained, Additive, "type now used in responses"),
     rule(Kind::Type, Changed(Attr::Output), Lost, Additive, "type no longer used in responses"),
+    // A type implements only the serde directions it travels (without `full-serde`): code that
+    // serialized or read it by hand breaks when it loses one.
+    rule(Kind::Type, Changed(Attr::NoSerialize), Gained, Breaking, "type no longer implements Serialize (without `full-serde`)"),
+    rule(Kind::Type, Changed(Attr::NoSerialize), Lost, Additive, "type now implements Serialize"),
+    rule(Kind::Type, Changed(Attr::NoDeserialize), Gained, Breaking, "type no longer implements Deserialize (without `full-serde`)"),
+    rule(Kind::Type, Changed(Attr::NoDeserialize), Lost, Additive, "type now implements Deserialize"),
     // Fields: an input type's constructor takes the required values, an output type's readers
     // see `T` or `Option<T>`, so optionality matters both ways.
     rule(Kind::Field, Removed, Always, Breaking, "field removed"),
@@ -819,7 +835,14 @@ fn classify(event: &Event, before: &Entry, after: &Entry, old: &HashMap<Key, Ent
     };
     let detail = match event {
         Event::Added | Event::Removed => after.summary(),
-        Event::Changed(Attr::Doc | Attr::Deprecated | Attr::Input | Attr::Output) => None,
+        Event::Changed(
+            Attr::Doc
+            | Attr::Deprecated
+            | Attr::Input
+            | Attr::Output
+            | Attr::NoSerialize
+            | Attr::NoDeserialize,
+        ) => None,
         Event::Changed(attr) => {
             let show = |entry: &Entry| match attr {
                 Attr::Path | Attr::Wire | Attr::Tag => entry
@@ -859,6 +882,7 @@ fn attr_word(attr: Attr) -> &'static str {
         Attr::Flatten => "flattening",
         Attr::Input => "direction",
         Attr::Output => "direction",
+        Attr::NoSerialize | Attr::NoDeserialize => "serde traits",
         Attr::Deprecated => "deprecation",
         Attr::Doc => "description",
     }
@@ -1494,6 +1518,23 @@ variant types::Shape Circle: types::Circle tag=\"circle\"
         );
         assert_eq!(report.verdict(), Some(Verdict::Minor), "{report}");
         assert_eq!(report.changes.len(), 2, "{report}");
+    }
+
+    #[test]
+    fn losing_a_serde_direction_is_breaking_and_gaining_one_is_not() {
+        let one_way = BASE.replace(
+            "type types::Pet: struct output",
+            "type types::Pet: struct output no-serialize",
+        );
+        let lost = compare(BASE, &one_way);
+        let lines: Vec<String> = lost.changes.iter().map(ApiChange::to_string).collect();
+        assert_eq!(
+            lines,
+            ["breaking  type no longer implements Serialize (without `full-serde`): types::Pet"]
+        );
+        assert_eq!(lost.verdict(), Some(Verdict::Major));
+        let gained = compare(&one_way, BASE);
+        assert_eq!(gained.verdict(), Some(Verdict::Minor), "{gained}");
     }
 
     #[test]

@@ -194,6 +194,7 @@ pub fn standalone_crate(
         model.features = crate::lower::tag_features(&model);
     }
     let features = crate::features_of(&model);
+    let webhooks_feature = crate::webhooks_feature_of(&model);
     let generated = crate::files_of(&model, source_name)?;
     let used = parts_used(&model);
     let mut files = Vec::new();
@@ -207,7 +208,7 @@ pub fn standalone_crate(
         contents: format!(
             "# {header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\ndescription = \"Async Rust client for {}\"\npublish = false\n\n[dependencies]\n{dependencies}{}",
             title.replace(['"', '\\', '\n'], " "),
-            features_section(&features)
+            features_section(&features, webhooks_feature.as_deref())
         ),
     });
     files.push(GeneratedFile {
@@ -233,13 +234,14 @@ pub fn standalone_crate(
         files,
         warnings,
         features,
+        webhooks_feature,
     })
 }
 
 /// The `[features]` section for tag features (empty without them): every tag's feature, all
 /// on by default.
-pub fn features_section(features: &[(String, String)]) -> String {
-    if features.is_empty() {
+pub fn features_section(features: &[(String, String)], webhooks: Option<&str>) -> String {
+    if features.is_empty() && webhooks.is_none() {
         return String::new();
     }
     let names: Vec<String> = features.iter().map(|(f, _)| format!("{f:?}")).collect();
@@ -253,6 +255,15 @@ pub fn features_section(features: &[(String, String)]) -> String {
             "# The operations tagged `{tag}`.\n{feature} = []\n"
         ));
     }
+    if let Some(feature) = webhooks {
+        section.push_str(&format!(
+            "# The payload types of the spec's webhooks, to deserialize what the service sends to\n# your endpoint; off by default, since calling the API never needs them.\n{feature} = []\n"
+        ));
+    }
+    section.push_str(&format!(
+        "# Every type implements both `Serialize` and `Deserialize` (without it, only the\n# directions it travels: a response type is not serialized, a request type not read).\n{} = []\n",
+        crate::model::TagFeatures::FULL_SERDE
+    ));
     section
 }
 

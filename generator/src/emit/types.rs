@@ -18,11 +18,12 @@ pub fn emit(model: &Model, types: &Types<'_>) -> String {
             .features
             .as_ref()
             .and_then(|features| TagFeatures::cfg(features.types.get(&def.name)));
+        let serde = Directions::of(def, model.features.is_some());
         match gate {
-            None => type_def(&mut code, def, types),
+            None => type_def(&mut code, def, types, serde),
             Some(cfg) => {
                 let mut items = Code::default();
-                type_def(&mut items, def, types);
+                type_def(&mut items, def, types, serde);
                 code.gated_lines_of(&items.into_text(), &cfg);
             }
         }
@@ -30,7 +31,63 @@ pub fn emit(model: &Model, types: &Types<'_>) -> String {
     code.into_text()
 }
 
-fn type_def(code: &mut Code, def: &TypeDef, types: &Types<'_>) {
+/// Which serde traits a type implements unconditionally; the others only with the
+/// [`TagFeatures::FULL_SERDE`] feature. A crate with features implements only the directions a
+/// type travels (a response type is never serialized by the client, a request type never
+/// deserialized), which is much of the code rustc checks; one without (plain `generate`)
+/// implements both.
+#[derive(Clone, Copy)]
+struct Directions {
+    serialize: bool,
+    deserialize: bool,
+}
+
+impl Directions {
+    fn of(def: &TypeDef, has_features: bool) -> Directions {
+        let (serialize, deserialize) = def.usage.serde_directions(has_features);
+        Directions {
+            serialize,
+            deserialize,
+        }
+    }
+
+    /// The `#[derive(…)]` line with `base` and the unconditional serde derives among `wanted`,
+    /// then a `#[cfg_attr(…)]` line deriving the others with the full-serde feature.
+    fn derive(self, code: &mut Code, base: &str, wanted: &[&str]) {
+        let (always, gated): (Vec<&str>, Vec<&str>) =
+            wanted.iter().partition(|name| match **name {
+                "Serialize" => self.serialize,
+                _ => self.deserialize,
+            });
+        let mut derives = vec![base.to_owned()];
+        derives.extend(always.iter().map(|name| format!("::serde::{name}")));
+        code.line(format_args!("#[derive({})]", derives.join(", ")));
+        if !gated.is_empty() {
+            let gated: Vec<String> = gated
+                .iter()
+                .map(|name| format!("::serde::{name}"))
+                .collect();
+            code.line(format_args!(
+                "#[cfg_attr(feature = {:?}, derive({}))]",
+                TagFeatures::FULL_SERDE,
+                gated.join(", ")
+            ));
+        }
+    }
+
+    /// Puts the full-serde gate before a hand-written impl of one direction, unless the type
+    /// always implements it.
+    fn gate(code: &mut Code, always: bool) {
+        if !always {
+            code.line(format_args!(
+                "#[cfg(feature = {:?})]",
+                TagFeatures::FULL_SERDE
+            ));
+        }
+    }
+}
+
+fn type_def(code: &mut Code, def: &TypeDef, types: &Types<'_>, serde: Directions) {
     // Every public item gets a doc, so a crate with `#![deny(missing_docs)]` keeps building
     // whatever the spec leaves undescribed.
     match &def.doc {
@@ -40,10 +97,10 @@ fn type_def(code: &mut Code, def: &TypeDef, types: &Types<'_>) {
     code.deprecated(def.deprecated);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            struct_def(code, def, fields, additional.as_ref(), types)
+            struct_def(code, def, fields, additional.as_ref(), types, serde)
         }
         TypeKind::StringEnum { variants } => match &def.usage.same_as {
-            None => string_enum(code, def, variants),
+            None => string_enum(code, def, variants, serde),
             Some(canonical) => {
                 code.line("///").line(format_args!(
                     "/// The same values as [`{canonical}`], whose code it shares."
@@ -51,7 +108,9 @@ fn type_def(code: &mut Code, def: &TypeDef, types: &Types<'_>) {
                 code.line(format_args!("pub type {} = {canonical};", def.name));
             }
         },
-        TypeKind::Union { variants, tag } => union_def(code, def, variants, tag.as_deref(), types),
+        TypeKind::Union { variants, tag } => {
+            union_def(code, def, variants, tag.as_deref(), types, serde)
+        }
         TypeKind::Alias { target, .. } => {
             code.line(format_args!(
                 "pub type {} = {};",
@@ -65,7 +124,12 @@ fn type_def(code: &mut Code, def: &TypeDef, types: &Types<'_>) {
 /// A string enum: the known values, and one variant that keeps a value this version does not
 /// know. Serde reads and writes it as the plain string (no derive: the derived code for an
 /// enum with a catch-all variant is many times longer).
-fn string_enum(code: &mut Code, def: &TypeDef, variants: &[crate::model::EnumVariant]) {
+fn string_enum(
+    code: &mut Code,
+    def: &TypeDef,
+    variants: &[crate::model::EnumVariant],
+    serde: Directions,
+) {
     let name = &def.name;
     let mut names = Namespace::default();
     for variant in variants {
@@ -100,6 +164,7 @@ fn string_enum(code: &mut Code, def: &TypeDef, variants: &[crate::model::EnumVar
     code.line(format_args!("Self::{fallback}(value) => value.as_str(),"));
     code.close("}").close("}");
     code.blank();
+    Directions::gate(code, serde.deserialize);
     code.open("fn from_wire(value: ::std::string::String) -> Self {")
         .open("match value.as_str() {");
     for variant in variants {
@@ -119,12 +184,14 @@ fn string_enum(code: &mut Code, def: &TypeDef, variants: &[crate::model::EnumVar
         .close("}")
         .close("}");
     code.blank();
+    Directions::gate(code, serde.serialize);
     code.open(format_args!("impl ::serde::Serialize for {name} {{"))
         .open("fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {")
         .line("serializer.serialize_str(self.as_str())")
         .close("}")
         .close("}");
     code.blank();
+    Directions::gate(code, serde.deserialize);
     code.open(format_args!("impl<'de> ::serde::Deserialize<'de> for {name} {{"))
         .open("fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {")
         .line("<::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from_wire)")
@@ -149,6 +216,7 @@ fn struct_def(
     fields: &[Field],
     additional: Option<&TypeRef>,
     types: &Types<'_>,
+    serde: Directions,
 ) {
     // A property may itself be called `additional_properties`.
     let map_name = additional.map(|_| {
@@ -163,11 +231,12 @@ fn struct_def(
     let defaultable = fields
         .iter()
         .all(|f| !f.flatten && (!f.required || f.nullable));
-    code.line(if defaultable {
-        "#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]"
+    let base = if defaultable {
+        "Debug, Clone, PartialEq, Default"
     } else {
-        "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]"
-    });
+        "Debug, Clone, PartialEq"
+    };
+    serde.derive(code, base, &["Serialize", "Deserialize"]);
     code.line("#[non_exhaustive]");
     code.open(format_args!("pub struct {} {{", def.name));
     for field in fields {
@@ -719,6 +788,7 @@ fn union_def(
     variants: &[UnionVariant],
     tag: Option<&str>,
     types: &Types<'_>,
+    serde: Directions,
 ) {
     let name = def.name.as_str();
     // Where each variant's struct also declares the tag property (the usual way specs write
@@ -735,18 +805,22 @@ fn union_def(
     let dispatch_tag = tag.filter(|_| internal_tag.is_none());
     match (internal_tag, dispatch_tag) {
         (Some(tag), _) => {
-            code.line(
-                "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]",
+            serde.derive(
+                code,
+                "Debug, Clone, PartialEq",
+                &["Serialize", "Deserialize"],
             );
             code.line(format_args!("#[serde(tag = {})]", lit(tag)));
         }
         (None, Some(_)) => {
-            code.line("#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]");
+            serde.derive(code, "Debug, Clone, PartialEq", &["Serialize"]);
             code.line("#[serde(untagged)]");
         }
         (None, None) => {
-            code.line(
-                "#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]",
+            serde.derive(
+                code,
+                "Debug, Clone, PartialEq",
+                &["Serialize", "Deserialize"],
             );
             code.line("#[serde(untagged)]");
         }
@@ -769,6 +843,8 @@ fn union_def(
     }
     code.close("}");
     if let Some(tag) = dispatch_tag {
+        code.blank();
+        Directions::gate(code, serde.deserialize);
         dispatching_deserialize(code, name, variants, tag);
     }
     if def.usage.validated {
@@ -785,7 +861,6 @@ fn union_def(
 /// the variant its tag names.
 fn dispatching_deserialize(code: &mut Code, name: &str, variants: &[UnionVariant], tag: &str) {
     let unknown = format!("unknown `{tag}` value {{other:?}} for {name}");
-    code.blank();
     code.open(format_args!("impl<'de> ::serde::Deserialize<'de> for {name} {{"))
         .open("fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {")
         .line("let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;")

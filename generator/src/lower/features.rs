@@ -1,8 +1,9 @@
 //! Per-tag Cargo features: which feature gates each operation and each type. An operation is
 //! gated by its tags' features; a type by the union of the features of every operation that
-//! reaches it. A type that an always-compiled item reaches (an operation without tags, a
-//! type no operation reaches, such as a webhook payload, or anything those hold) is always
-//! compiled. Both are one walk over the graph of type references.
+//! reaches it, and of the `webhooks` feature when a webhook payload reaches it. A type that an
+//! always-compiled item reaches (an operation without tags, a type neither an operation nor a
+//! webhook reaches, or anything those hold) is always compiled. Both are one walk over the
+//! graph of type references.
 
 use super::usage::{named_in, references};
 use crate::model::{Model, Operation, TagFeatures, TypeRef};
@@ -10,7 +11,14 @@ use crate::names::Namespace;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// Feature names a tag cannot take: Cargo's own, and those of the runtime's parts.
-const RESERVED: &[&str] = &["default", "aksk", "multipart", "pagination", "streaming"];
+const RESERVED: &[&str] = &[
+    "default",
+    "aksk",
+    "multipart",
+    "pagination",
+    "streaming",
+    TagFeatures::FULL_SERDE,
+];
 
 /// The gates of `model` by tag, or `None` when no operation has a tag.
 pub fn tag_features(model: &Model) -> Option<TagFeatures> {
@@ -23,7 +31,10 @@ pub fn tag_features(model: &Model) -> Option<TagFeatures> {
     for tag in &tags {
         feature_of.insert(tag, names.claim(feature_name(tag)));
     }
-    if feature_of.is_empty() {
+    // Claimed after the tags, so that a tag's feature is named the same with or without
+    // webhooks in the spec.
+    let webhooks = (!model.webhook_payloads.is_empty()).then(|| names.claim("webhooks".to_owned()));
+    if feature_of.is_empty() && webhooks.is_none() {
         return None;
     }
 
@@ -40,7 +51,7 @@ pub fn tag_features(model: &Model) -> Option<TagFeatures> {
             operations.insert(op.method_name.clone(), gate);
         }
     }
-    let types = type_gates(model, &operations);
+    let types = type_gates(model, &operations, webhooks.as_deref());
     let mut features: Vec<(String, String)> = feature_of
         .into_iter()
         .map(|(tag, feature)| (feature, tag.to_owned()))
@@ -48,6 +59,7 @@ pub fn tag_features(model: &Model) -> Option<TagFeatures> {
     features.sort();
     Some(TagFeatures {
         features,
+        webhooks,
         operations,
         types,
     })
@@ -114,6 +126,7 @@ enum Gate {
 fn type_gates(
     model: &Model,
     operations: &HashMap<String, Vec<String>>,
+    webhooks: Option<&str>,
 ) -> HashMap<String, Vec<String>> {
     let graph = references(model);
     let mut gates: HashMap<&str, Gate> = HashMap::new();
@@ -124,8 +137,15 @@ fn type_gates(
             queue.push_back((name, gate));
         }
     }
+    let webhooks = webhooks.map(|feature| vec![feature.to_owned()]);
+    if let Some(feature) = &webhooks {
+        for name in &model.webhook_payloads {
+            queue.push_back((name, Some(feature)));
+        }
+    }
     spread(&graph, &mut gates, &mut queue);
-    // What no operation reaches is always compiled, and so is everything it holds.
+    // What neither an operation nor a webhook reaches is always compiled, and so is everything
+    // it holds.
     for def in &model.types {
         if !gates.contains_key(def.name.as_str()) {
             queue.push_back((def.name.as_str(), None));
@@ -260,6 +280,84 @@ components:
             ty("User"),
             Some(vec!["pet-store".to_owned(), "users".to_owned()])
         );
+    }
+
+    /// [`SPEC`] without `Orphan`, with webhooks: one whose payload is a component schema that
+    /// holds `Pet` and a type nothing else reaches, one with an inline payload.
+    fn with_webhooks(spec: &str) -> String {
+        spec.replace(
+            "    Orphan: {type: object, properties: {pet: {$ref: '#/components/schemas/Pet'}}}\n",
+            "    Event: {type: object, properties: {pet: {$ref: '#/components/schemas/Pet'}, extra: {$ref: '#/components/schemas/Extra'}}}\n    Extra: {type: object, properties: {y: {type: string}}}\n",
+        ) + "x-webhooks:
+  petEvent:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Event'}}}
+      responses: {'200': {description: ok}}
+  adopted:
+    post:
+      operationId: petAdopted
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {at: {type: string}}}}}
+      responses: {'200': {description: ok}}
+"
+    }
+
+    #[test]
+    fn webhook_payloads_and_what_only_they_reach_have_the_webhooks_feature() {
+        let model = model(&with_webhooks(SPEC));
+        assert_eq!(model.webhook_payloads, ["Event", "PetAdoptedPayload"]);
+        let features = tag_features(&model).unwrap();
+        assert_eq!(features.webhooks.as_deref(), Some("webhooks"));
+        let ty = |name: &str| features.types.get(name).cloned();
+        let list = |names: &[&str]| Some(names.iter().map(|n| (*n).to_owned()).collect());
+        assert_eq!(ty("Event"), list(&["webhooks"]));
+        assert_eq!(ty("Extra"), list(&["webhooks"]));
+        assert_eq!(ty("PetAdoptedPayload"), list(&["webhooks"]));
+        // Reached by operations and by a webhook: compiled with either.
+        assert_eq!(ty("Pet"), list(&["pet-store", "webhooks"]));
+        assert_eq!(ty("User"), list(&["pet-store", "users", "webhooks"]));
+        // Reached by the untagged `health`, or by nothing: always on, as before.
+        assert_eq!(ty("Badge"), None);
+        assert_eq!(ty("Lonely"), None);
+        // The tags' features are what they are without webhooks.
+        assert_eq!(
+            features.features,
+            tag_features(&self::model(SPEC)).unwrap().features
+        );
+    }
+
+    #[test]
+    fn a_tag_named_webhooks_keeps_its_feature_name() {
+        let spec = with_webhooks(SPEC).replace("tags: [Pet Store]", "tags: [webhooks]");
+        let features = tag_features(&model(&spec)).unwrap();
+        assert!(
+            features
+                .features
+                .contains(&("webhooks".to_owned(), "webhooks".to_owned()))
+        );
+        assert_eq!(features.webhooks.as_deref(), Some("webhooks2"));
+        assert_eq!(
+            features.types.get("Extra").cloned(),
+            Some(vec!["webhooks2".to_owned()])
+        );
+    }
+
+    #[test]
+    fn webhooks_without_tags_still_have_their_feature() {
+        let spec = with_webhooks(SPEC)
+            .replace("      tags: [Pet Store]\n", "")
+            .replace("      tags: [users, Pet Store]\n", "");
+        let features = tag_features(&model(&spec)).unwrap();
+        assert!(features.features.is_empty());
+        assert!(features.operations.is_empty());
+        assert_eq!(features.webhooks.as_deref(), Some("webhooks"));
+        assert_eq!(
+            features.types.get("Event").cloned(),
+            Some(vec!["webhooks".to_owned()])
+        );
+        // Reached by the (untagged, so always compiled) operations.
+        assert_eq!(features.types.get("Pet"), None);
     }
 
     #[test]

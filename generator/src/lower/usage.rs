@@ -22,8 +22,11 @@ pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
         }
     }
     let validated = validated(model);
+    let (serialized, deserialized) = directions(model);
     for def in &mut model.types {
         let usage = &mut def.usage;
+        usage.serialized = serialized.contains(&def.name);
+        usage.deserialized = deserialized.contains(&def.name);
         usage.input = input.contains(&def.name);
         usage.param = params.contains(&def.name);
         // Only values callers send are checked, so only input types need `Validate`.
@@ -108,6 +111,60 @@ pub(super) fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
         .collect()
 }
 
+/// The types that are serialized (sent: reachable from a parameter or a request body) and
+/// those deserialized (received: reachable from a response, an error, a page item, a streamed
+/// item or a webhook payload). Types that neither reaches, and everything they hold, are both:
+/// what a user does with them is unknown.
+fn directions(model: &Model) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut sent_roots = Vec::new();
+    for op in &model.operations {
+        for param in &op.params {
+            named_in(&param.ty, &mut sent_roots);
+        }
+        for media in op.body.iter().flat_map(|body| &body.media) {
+            named_in(&media.ty, &mut sent_roots);
+        }
+    }
+    let mut sent = reachable(model, sent_roots);
+    let mut received = reachable(model, received_roots(model));
+    let unreached: Vec<&str> = model
+        .types
+        .iter()
+        .map(|def| def.name.as_str())
+        .filter(|name| !sent.contains(*name) && !received.contains(*name))
+        .collect();
+    let both = reachable(model, unreached);
+    sent.extend(both.iter().cloned());
+    received.extend(both);
+    (sent, received)
+}
+
+/// The types named where the service answers.
+fn received_roots(model: &Model) -> Vec<&str> {
+    let mut roots = Vec::new();
+    for op in &model.operations {
+        for case in op.responses.iter().chain(&op.errors) {
+            if let Some((_, ty)) = &case.body {
+                named_in(ty, &mut roots);
+            }
+            for header in &case.headers {
+                named_in(&header.ty, &mut roots);
+            }
+        }
+        if let Some(pagination) = &op.pagination {
+            named_in(&pagination.item_type, &mut roots);
+        }
+        if let Some(streamed) = &op.streamed {
+            named_in(&streamed.item, &mut roots);
+            for variant in streamed.keyed.iter().flat_map(|keyed| &keyed.variants) {
+                named_in(&variant.ty, &mut roots);
+            }
+        }
+    }
+    roots.extend(model.webhook_payloads.iter().map(String::as_str));
+    roots
+}
+
 /// The types named by some operation's caller parameters or request body.
 fn input_roots(model: &Model) -> Vec<&str> {
     let mut roots = Vec::new();
@@ -181,4 +238,93 @@ fn validated(model: &Model) -> BTreeSet<String> {
         }
     }
     seen.into_iter().map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Model;
+
+    fn model(text: &str) -> Model {
+        let spec = crate::load::load_str(std::path::Path::new("t.yaml"), text).unwrap();
+        crate::model_of(&spec).unwrap().0
+    }
+
+    /// `(serialized, deserialized)` of the type `name`.
+    fn directions(model: &Model, name: &str) -> (bool, bool) {
+        let def = model.types.iter().find(|def| def.name == name).unwrap();
+        (def.usage.serialized, def.usage.deserialized)
+    }
+
+    #[test]
+    fn each_type_travels_the_ways_its_uses_say() {
+        let model = model(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      parameters:
+        - {name: kind, in: query, schema: {$ref: '#/components/schemas/Kind'}}
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/NewPet'}}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+        '400':
+          description: bad
+          content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}
+components:
+  schemas:
+    Kind: {type: string, enum: [cat, dog]}
+    Name: {type: object, properties: {text: {type: string}}}
+    NewPet: {type: object, properties: {name: {$ref: '#/components/schemas/Name'}, kind: {$ref: '#/components/schemas/Kind'}}}
+    Pet: {type: object, properties: {name: {$ref: '#/components/schemas/Name'}, id: {type: integer}, owner: {$ref: '#/components/schemas/Owner'}}}
+    Owner: {type: object, properties: {login: {type: string}}}
+    Problem: {type: object, properties: {detail: {type: string}}}
+    Unused: {type: object, properties: {owner: {$ref: '#/components/schemas/Owner'}}}
+",
+        );
+        // Sent only: a request body and a parameter.
+        assert_eq!(directions(&model, "NewPet"), (true, false));
+        // Sent as a parameter and inside the body, never received.
+        assert_eq!(directions(&model, "Kind"), (true, false));
+        // Received only: a response, an error body, what a response holds.
+        assert_eq!(directions(&model, "Pet"), (false, true));
+        assert_eq!(directions(&model, "Problem"), (false, true));
+        // Both: inside the request body and inside the response.
+        assert_eq!(directions(&model, "Name"), (true, true));
+        // Held by a schema nothing uses, which gets both, and so do the types it holds.
+        assert_eq!(directions(&model, "Unused"), (true, true));
+        assert_eq!(directions(&model, "Owner"), (true, true));
+    }
+
+    #[test]
+    fn webhook_payloads_are_received() {
+        let model = model(
+            "openapi: 3.1.0
+info: {title: T, version: '1'}
+webhooks:
+  adopted:
+    post:
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Adoption'}}}
+      responses: {'200': {description: ok}}
+paths:
+  /a:
+    post:
+      operationId: send
+      requestBody:
+        content: {application/json: {schema: {$ref: '#/components/schemas/Note'}}}
+      responses: {'204': {description: ok}}
+components:
+  schemas:
+    Adoption: {type: object, properties: {at: {type: string}}}
+    Note: {type: object, properties: {text: {type: string}}}
+",
+        );
+        assert_eq!(directions(&model, "Adoption"), (false, true));
+        assert_eq!(directions(&model, "Note"), (true, false));
+    }
 }

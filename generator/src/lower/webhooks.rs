@@ -68,6 +68,7 @@ impl Lowering<'_> {
         };
         let schema_at = format!("{at}/content/{}/schema", escape_token(content_type));
         let ty = self.schema_type(schema, hint, &schema_at);
+        self.webhook_payloads.push(ty.clone());
         if let TypeRef::Named(name) = &ty
             && let Some(def) = self.types.get_mut(name)
             && name == hint

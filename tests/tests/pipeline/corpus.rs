@@ -172,13 +172,52 @@ fn compat_crates(root: &Path, workspace: &Path) -> Vec<String> {
     names
 }
 
+/// The crate of `tags_webhooks.yaml` as generated, with its webhook payload types off (the
+/// corpus compiles its copy with them on).
+fn webhooks_off_crate(root: &Path, workspace: &Path) -> String {
+    let spec = root.join("tests/fixtures/specs/tags_webhooks.yaml");
+    let loaded = generator::load::load(&spec).unwrap_or_else(|d| panic!("{d}"));
+    let name = "tags-webhooks-off";
+    let generated = generator::standalone::standalone_crate(
+        &loaded,
+        "tags_webhooks.yaml",
+        Some(name),
+        &generator::Options { tag_features: true },
+    )
+    .unwrap_or_else(|error| panic!("{}: {error}", spec.display()));
+    assert_eq!(generated.webhooks_feature.as_deref(), Some("webhooks"));
+    let cargo = generated
+        .files
+        .iter()
+        .find(|file| file.path.as_os_str() == "Cargo.toml")
+        .expect("a manifest");
+    assert!(
+        cargo.contents.contains("default = [\"repos\"]\n")
+            && cargo.contents.contains("\nwebhooks = []\n"),
+        "{}",
+        cargo.contents
+    );
+    generator::write::write_files(
+        &workspace.join(name),
+        &generated.files,
+        generator::write::Mode::Write,
+    )
+    .unwrap_or_else(|e| panic!("writing {name}: {e}"));
+    name.to_owned()
+}
+
 /// The crate of `tags.yaml` with only some of its per-tag features on (the corpus compiles
-/// every crate with all of them): `pets` alone, and none at all.
+/// every crate with all of them): `pets` alone, and none at all; and with `full-serde` on.
 fn tag_subset_crates(root: &Path, workspace: &Path) -> Vec<String> {
     let spec = root.join("tests/fixtures/specs/tags.yaml");
     let loaded = generator::load::load(&spec).unwrap_or_else(|d| panic!("{d}"));
     let mut names = Vec::new();
-    for (name, default) in [("tags-pets-only", "[\"pets\"]"), ("tags-none", "[]")] {
+    for (name, default) in [
+        ("tags-pets-only", "[\"pets\"]"),
+        ("tags-none", "[]"),
+        // Every type both ways, as the `full-serde` feature gives it.
+        ("tags-full-serde", "[\"pets\", \"users\", \"full-serde\"]"),
+    ] {
         let mut files = generator::standalone::standalone_crate(
             &loaded,
             "tags.yaml",
@@ -199,6 +238,26 @@ fn tag_subset_crates(root: &Path, workspace: &Path) -> Vec<String> {
         names.push(name.to_owned());
     }
     names
+}
+
+/// The crate's files with its webhook payload types, which are off by default, turned on in
+/// `default`, so that the corpus compiles them too.
+fn with_webhooks_on(generated: generator::Generated) -> Vec<generator::GeneratedFile> {
+    let mut files = generated.files;
+    let Some(feature) = generated.webhooks_feature else {
+        return files;
+    };
+    for file in &mut files {
+        if file.path.as_os_str() == "Cargo.toml" {
+            assert!(file.contents.contains("\ndefault = ["), "{}", file.contents);
+            file.contents = file.contents.replacen(
+                "\ndefault = [",
+                &format!("\ndefault = [\"{feature}\", "),
+                1,
+            );
+        }
+    }
+    files
 }
 
 #[test]
@@ -241,7 +300,7 @@ fn every_spec_generates_a_crate_that_passes_clippy() {
         let options = generator::Options { tag_features: true };
         let files =
             match generator::standalone::standalone_crate(&loaded, stem, Some(&name), &options) {
-                Ok(generated) => generated.files,
+                Ok(generated) => with_webhooks_on(generated),
                 Err(error) => {
                     failures.push(format!("{}: {error}", spec.display()));
                     continue;
@@ -262,6 +321,7 @@ fn every_spec_generates_a_crate_that_passes_clippy() {
     );
     members.extend(compat_crates(&root, workspace.path()));
     members.extend(tag_subset_crates(&root, workspace.path()));
+    members.push(webhooks_off_crate(&root, workspace.path()));
 
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",

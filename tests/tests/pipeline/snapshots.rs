@@ -29,10 +29,15 @@ fn render(spec: &Path) -> String {
     match generator::generate_with(spec, &name, &options) {
         Ok(generated) => {
             let mut out = String::new();
-            if !generated.features.is_empty() {
+            if !generated.features.is_empty() || generated.webhooks_feature.is_some() {
                 out.push_str("// ---- features ----\n");
                 for (feature, tag) in &generated.features {
                     out.push_str(&format!("{feature}: {tag}\n"));
+                }
+                if let Some(feature) = &generated.webhooks_feature {
+                    out.push_str(&format!(
+                        "{feature}: the webhook payloads, off by default\n"
+                    ));
                 }
             }
             if !generated.warnings.is_empty() {

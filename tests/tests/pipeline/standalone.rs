@@ -119,9 +119,10 @@ fn the_parts_a_spec_uses_are_there() {
     for dependency in ["hmac =", "sha2 =", "hex ="] {
         assert!(cargo.contains(dependency), "{dependency} in:\n{cargo}");
     }
-    // The runtime needs no features; the one tag of the spec is one, on by default.
+    // The runtime needs no features; the one tag of the spec is one, on by default, and
+    // `full-serde` (both serde directions for every type) is there, off.
     assert!(
-        cargo.ends_with("[features]\ndefault = [\"active-code\"]\n# The operations tagged `ActiveCode`.\nactive-code = []\n"),
+        cargo.ends_with("[features]\ndefault = [\"active-code\"]\n# The operations tagged `ActiveCode`.\nactive-code = []\n# Every type implements both `Serialize` and `Deserialize` (without it, only the\n# directions it travels: a response type is not serialized, a request type not read).\nfull-serde = []\n"),
         "{cargo}"
     );
 
