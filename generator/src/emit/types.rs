@@ -52,8 +52,10 @@ impl Directions {
     }
 
     /// The `#[derive(…)]` line with `base` and the unconditional serde derives among `wanted`,
-    /// then a `#[cfg_attr(…)]` line deriving the others with the full-serde feature.
-    fn derive(self, code: &mut Code, base: &str, wanted: &[&str]) {
+    /// then a `#[cfg_attr(…)]` line deriving the others with the full-serde feature; then the
+    /// container attribute `serde` (`#[serde(…)]`'s contents), inside that `cfg_attr` when no
+    /// serde derive is unconditional (serde's attributes exist only where one of its derives is).
+    fn derive(self, code: &mut Code, base: &str, wanted: &[&str], serde: Option<&str>) {
         let (always, gated): (Vec<&str>, Vec<&str>) =
             wanted.iter().partition(|name| match **name {
                 "Serialize" => self.serialize,
@@ -62,16 +64,23 @@ impl Directions {
         let mut derives = vec![base.to_owned()];
         derives.extend(always.iter().map(|name| format!("::serde::{name}")));
         code.line(format_args!("#[derive({})]", derives.join(", ")));
+        let serde_inside = always.is_empty().then_some(serde).flatten();
         if !gated.is_empty() {
             let gated: Vec<String> = gated
                 .iter()
                 .map(|name| format!("::serde::{name}"))
                 .collect();
+            let container = serde_inside
+                .map(|attr| format!(", serde({attr})"))
+                .unwrap_or_default();
             code.line(format_args!(
-                "#[cfg_attr(feature = {:?}, derive({}))]",
+                "#[cfg_attr(feature = {:?}, derive({}){container})]",
                 TagFeatures::FULL_SERDE,
                 gated.join(", ")
             ));
+        }
+        if let (Some(attr), None) = (serde, serde_inside) {
+            code.line(format_args!("#[serde({attr})]"));
         }
     }
 
@@ -236,7 +245,7 @@ fn struct_def(
     } else {
         "Debug, Clone, PartialEq"
     };
-    serde.derive(code, base, &["Serialize", "Deserialize"]);
+    serde.derive(code, base, &["Serialize", "Deserialize"], None);
     code.line("#[non_exhaustive]");
     code.open(format_args!("pub struct {} {{", def.name));
     for field in fields {
@@ -805,24 +814,29 @@ fn union_def(
     let dispatch_tag = tag.filter(|_| internal_tag.is_none());
     match (internal_tag, dispatch_tag) {
         (Some(tag), _) => {
+            let tag = format!("tag = {}", lit(tag));
             serde.derive(
                 code,
                 "Debug, Clone, PartialEq",
                 &["Serialize", "Deserialize"],
+                Some(&tag),
             );
-            code.line(format_args!("#[serde(tag = {})]", lit(tag)));
         }
         (None, Some(_)) => {
-            serde.derive(code, "Debug, Clone, PartialEq", &["Serialize"]);
-            code.line("#[serde(untagged)]");
+            serde.derive(
+                code,
+                "Debug, Clone, PartialEq",
+                &["Serialize"],
+                Some("untagged"),
+            );
         }
         (None, None) => {
             serde.derive(
                 code,
                 "Debug, Clone, PartialEq",
                 &["Serialize", "Deserialize"],
+                Some("untagged"),
             );
-            code.line("#[serde(untagged)]");
         }
     }
     code.line("#[non_exhaustive]");

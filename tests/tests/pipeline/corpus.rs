@@ -192,7 +192,7 @@ fn webhooks_off_crate(root: &Path, workspace: &Path) -> String {
         .find(|file| file.path.as_os_str() == "Cargo.toml")
         .expect("a manifest");
     assert!(
-        cargo.contents.contains("default = [\"repos\"]\n")
+        cargo.contents.contains("default = [\"menu\", \"repos\"]\n")
             && cargo.contents.contains("\nwebhooks = []\n"),
         "{}",
         cargo.contents
