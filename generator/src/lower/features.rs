@@ -5,8 +5,8 @@
 //! webhook reaches, or anything those hold) is always compiled. Both are one walk over the
 //! graph of type references.
 
-use super::usage::{named_in, references};
-use crate::model::{Model, Operation, TagFeatures, TypeRef};
+use super::usage::{received_types, references, sent_types};
+use crate::model::{Model, Operation, TagFeatures};
 use crate::names::Namespace;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -89,30 +89,9 @@ pub fn feature_name(tag: &str) -> String {
 
 /// Every named type an operation's items mention.
 fn operation_types(op: &Operation) -> Vec<&str> {
-    let mut refs: Vec<&TypeRef> = op.params.iter().map(|param| &param.ty).collect();
-    refs.extend(
-        op.body
-            .iter()
-            .flat_map(|body| &body.media)
-            .map(|media| &media.ty),
-    );
-    for case in op.responses.iter().chain(&op.errors) {
-        refs.extend(case.body.iter().map(|(_, ty)| ty));
-        refs.extend(case.headers.iter().map(|header| &header.ty));
-    }
-    refs.extend(op.pagination.iter().map(|pagination| &pagination.item_type));
-    refs.extend(op.streamed.iter().map(|streamed| &streamed.item));
-    refs.extend(
-        op.streamed
-            .iter()
-            .filter_map(|streamed| streamed.keyed.as_ref())
-            .flat_map(|keyed| &keyed.variants)
-            .map(|variant| &variant.ty),
-    );
     let mut out = Vec::new();
-    for ty in refs {
-        named_in(ty, &mut out);
-    }
+    sent_types(op, &mut out);
+    received_types(op, &mut out);
     out
 }
 

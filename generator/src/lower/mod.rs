@@ -56,12 +56,7 @@ pub fn lower(spec: &Spec, proven: &Proven) -> (Model, Problems) {
     plain_aliases_in_place(&mut types, &mut operations);
     schemas::binary_in_json_as_text(&mut types);
     schemas::box_recursive_fields(&mut types);
-    let mut webhook_payloads = Vec::new();
-    for ty in &lowering.webhook_payloads {
-        usage::named_in(ty, &mut webhook_payloads);
-    }
-    let mut webhook_payloads: Vec<String> =
-        webhook_payloads.into_iter().map(str::to_owned).collect();
+    let mut webhook_payloads = std::mem::take(&mut lowering.webhook_payloads);
     webhook_payloads.sort();
     webhook_payloads.dedup();
     let mut model = Model {
@@ -176,8 +171,8 @@ struct Lowering<'a> {
     deep_targets: BTreeSet<String>,
     /// Patterns already reported as uncheckable.
     bad_patterns: BTreeSet<String>,
-    /// The types of webhook payloads, as lowered.
-    webhook_payloads: Vec<TypeRef>,
+    /// The named types webhook payloads mention.
+    webhook_payloads: Vec<String>,
 }
 
 /// The doc text of a spec item from its summary, description…: the non-empty parts, a blank line

@@ -3,7 +3,7 @@
 //! something to check before sending (only those implement `Validate`). Each is one walk over
 //! the graph of type references, linear in its size.
 
-use crate::model::{Model, TypeKind, TypeRef};
+use crate::model::{Model, Operation, TypeKind, TypeRef};
 use crate::names::Namespace;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -117,16 +117,14 @@ pub(super) fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
 /// what a user does with them is unknown.
 fn directions(model: &Model) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut sent_roots = Vec::new();
+    let mut received_roots = Vec::new();
     for op in &model.operations {
-        for param in &op.params {
-            named_in(&param.ty, &mut sent_roots);
-        }
-        for media in op.body.iter().flat_map(|body| &body.media) {
-            named_in(&media.ty, &mut sent_roots);
-        }
+        sent_types(op, &mut sent_roots);
+        received_types(op, &mut received_roots);
     }
+    received_roots.extend(model.webhook_payloads.iter().map(String::as_str));
     let mut sent = reachable(model, sent_roots);
-    let mut received = reachable(model, received_roots(model));
+    let mut received = reachable(model, received_roots);
     let unreached: Vec<&str> = model
         .types
         .iter()
@@ -139,30 +137,36 @@ fn directions(model: &Model) -> (BTreeSet<String>, BTreeSet<String>) {
     (sent, received)
 }
 
-/// The types named where the service answers.
-fn received_roots(model: &Model) -> Vec<&str> {
-    let mut roots = Vec::new();
-    for op in &model.operations {
-        for case in op.responses.iter().chain(&op.errors) {
-            if let Some((_, ty)) = &case.body {
-                named_in(ty, &mut roots);
-            }
-            for header in &case.headers {
-                named_in(&header.ty, &mut roots);
-            }
+/// The named types `op` sends: its parameters' (the client's own included) and its body's.
+pub(super) fn sent_types<'m>(op: &'m Operation, out: &mut Vec<&'m str>) {
+    for param in &op.params {
+        named_in(&param.ty, out);
+    }
+    for media in op.body.iter().flat_map(|body| &body.media) {
+        named_in(&media.ty, out);
+    }
+}
+
+/// The named types `op` receives: its response and error bodies and headers, its page items,
+/// its streamed items and events.
+pub(super) fn received_types<'m>(op: &'m Operation, out: &mut Vec<&'m str>) {
+    for case in op.responses.iter().chain(&op.errors) {
+        if let Some((_, ty)) = &case.body {
+            named_in(ty, out);
         }
-        if let Some(pagination) = &op.pagination {
-            named_in(&pagination.item_type, &mut roots);
-        }
-        if let Some(streamed) = &op.streamed {
-            named_in(&streamed.item, &mut roots);
-            for variant in streamed.keyed.iter().flat_map(|keyed| &keyed.variants) {
-                named_in(&variant.ty, &mut roots);
-            }
+        for header in &case.headers {
+            named_in(&header.ty, out);
         }
     }
-    roots.extend(model.webhook_payloads.iter().map(String::as_str));
-    roots
+    if let Some(pagination) = &op.pagination {
+        named_in(&pagination.item_type, out);
+    }
+    if let Some(streamed) = &op.streamed {
+        named_in(&streamed.item, out);
+        for variant in streamed.keyed.iter().flat_map(|keyed| &keyed.variants) {
+            named_in(&variant.ty, out);
+        }
+    }
 }
 
 /// The types named by some operation's caller parameters or request body.

@@ -68,7 +68,10 @@ impl Lowering<'_> {
         };
         let schema_at = format!("{at}/content/{}/schema", escape_token(content_type));
         let ty = self.schema_type(schema, hint, &schema_at);
-        self.webhook_payloads.push(ty.clone());
+        let mut named = Vec::new();
+        usage::named_in(&ty, &mut named);
+        self.webhook_payloads
+            .extend(named.into_iter().map(str::to_owned));
         if let TypeRef::Named(name) = &ty
             && let Some(def) = self.types.get_mut(name)
             && name == hint
