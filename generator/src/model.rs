@@ -197,9 +197,9 @@ pub struct Usage {
     /// For an input struct with two or more required fields: the name of the struct of those
     /// fields its constructor takes (named at the call site, so two strings cannot be swapped).
     pub required_type: Option<String>,
-    /// For a string enum with the same values as one named earlier (the same inline enum
-    /// repeated across operations): that enum's name. This one is emitted as an alias of it,
-    /// so its name stays while the code is written once.
+    /// For a string enum with the same values as one named earlier, or a struct with the same
+    /// fields (the same inline schema repeated across operations): that type's name. This one
+    /// is emitted as an alias of it, so its name stays while the code is written once.
     pub same_as: Option<String>,
     /// Reachable from what the client sends (a parameter or a request body), or from nothing:
     /// the type needs `Serialize`.

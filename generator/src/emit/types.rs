@@ -105,9 +105,10 @@ fn type_def(code: &mut Code, def: &TypeDef, types: &Types<'_>, serde: Directions
     };
     code.deprecated(def.deprecated);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            struct_def(code, def, fields, additional.as_ref(), types, serde)
-        }
+        TypeKind::Struct { fields, additional } => match &def.usage.same_as {
+            None => struct_def(code, def, fields, additional.as_ref(), types, serde),
+            Some(canonical) => struct_alias(code, def, canonical, types),
+        },
         TypeKind::StringEnum { variants } => match &def.usage.same_as {
             None => string_enum(code, def, variants, serde),
             Some(canonical) => {
@@ -268,6 +269,26 @@ fn struct_def(
     }
     if def.multipart {
         multipart_impl(code, &def.name, fields, map_name.as_deref());
+    }
+}
+
+/// A struct with the same fields as `canonical`: an alias of it, and of its struct of required
+/// fields when it has one, so both names stay.
+fn struct_alias(code: &mut Code, def: &TypeDef, canonical: &str, types: &Types<'_>) {
+    code.line("///").line(format_args!(
+        "/// The same fields as [`{canonical}`], whose code it shares."
+    ));
+    code.line(format_args!("pub type {} = {canonical};", def.name));
+    let shared = types
+        .get(canonical)
+        .and_then(|shared| shared.usage.required_type.as_deref());
+    if let (Some(required), Some(shared)) = (&def.usage.required_type, shared) {
+        code.blank();
+        code.line(format_args!(
+            "/// The required fields of [`{}`], named: `{}::new({required} {{ … }})`.",
+            def.name, def.name
+        ));
+        code.line(format_args!("pub type {required} = {shared};"));
     }
 }
 

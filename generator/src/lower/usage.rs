@@ -3,14 +3,14 @@
 //! something to check before sending (only those implement `Validate`). Each is one walk over
 //! the graph of type references, linear in its size.
 
-use crate::model::{Model, Operation, TypeKind, TypeRef};
+use crate::model::{Field, Model, Operation, TypeKind, TypeRef};
 use crate::names::Namespace;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// Fills in every type's [`Usage`](crate::model::Usage); `type_names` holds the names taken
 /// in `types`, for the structs of required fields.
 pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
-    share_identical_enums(model);
+    share_identical_types(model);
     let input = reachable(model, input_roots(model));
     let mut params = param_types(model);
     // An enum that others alias is a parameter wherever one of them is.
@@ -25,8 +25,10 @@ pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
     let (serialized, deserialized) = directions(model);
     for def in &mut model.types {
         let usage = &mut def.usage;
-        usage.serialized = serialized.contains(&def.name);
-        usage.deserialized = deserialized.contains(&def.name);
+        // A type that shares another's code has that one's serde impls.
+        let code = usage.same_as.as_ref().unwrap_or(&def.name);
+        usage.serialized = serialized.contains(code);
+        usage.deserialized = deserialized.contains(code);
         usage.input = input.contains(&def.name);
         usage.param = params.contains(&def.name);
         // Only values callers send are checked, so only input types need `Validate`.
@@ -43,12 +45,17 @@ pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
     }
 }
 
-/// Marks each string enum whose values (names, wire values and docs) equal those of one
-/// earlier in name order as the same as that one. Names stay as they are; only the code is
-/// shared.
-fn share_identical_enums(model: &mut Model) {
-    let mut first: HashMap<Vec<(String, String, Option<String>)>, String> = HashMap::new();
-    for def in &mut model.types {
+/// Marks each type that is the same as one earlier in name order as the same as that one
+/// (the same inline schema repeated across operations): a string enum with the same values
+/// (names, wire values and docs), a struct with the same fields (everything about each, docs
+/// included, its type compared up to the sharing found so far), the same additional properties
+/// and the same multipart use. Names stay as they are; only the code is shared. Structs are
+/// compared again until no more are found, since two structs are the same once the types they
+/// hold are: the groups only merge, so this ends.
+fn share_identical_types(model: &mut Model) {
+    let mut same_as: HashMap<String, String> = HashMap::new();
+    let mut first: HashMap<Vec<EnumValue>, &str> = HashMap::new();
+    for def in &model.types {
         let TypeKind::StringEnum { variants } = &def.kind else {
             continue;
         };
@@ -57,11 +64,65 @@ fn share_identical_enums(model: &mut Model) {
             .map(|v| (v.name.clone(), v.wire.clone(), v.doc.clone()))
             .collect();
         match first.get(&key) {
-            Some(canonical) => def.usage.same_as = Some(canonical.clone()),
+            Some(canonical) => {
+                same_as.insert(def.name.clone(), (*canonical).to_owned());
+            }
             None => {
-                first.insert(key, def.name.clone());
+                first.insert(key, &def.name);
             }
         }
+    }
+    let enums = same_as.clone();
+    loop {
+        let mut first: HashMap<String, &str> = HashMap::new();
+        let mut next = enums.clone();
+        for def in &model.types {
+            let TypeKind::Struct { fields, additional } = &def.kind else {
+                continue;
+            };
+            let fields: Vec<Field> = fields
+                .iter()
+                .map(|field| Field {
+                    ty: canonical(&field.ty, &same_as),
+                    ..field.clone()
+                })
+                .collect();
+            let additional = additional.as_ref().map(|ty| canonical(ty, &same_as));
+            let key = format!("{fields:?} {additional:?} {}", def.multipart);
+            match first.get(&key) {
+                Some(canonical) => {
+                    next.insert(def.name.clone(), (*canonical).to_owned());
+                }
+                None => {
+                    first.insert(key, &def.name);
+                }
+            }
+        }
+        if next == same_as {
+            break;
+        }
+        same_as = next;
+    }
+    for def in &mut model.types {
+        def.usage.same_as = same_as.get(&def.name).cloned();
+    }
+}
+
+/// What makes two enum values the same: the Rust name, the wire value and the doc.
+type EnumValue = (String, String, Option<String>);
+
+/// `ty` with every named type that is the same as another replaced by that other.
+fn canonical(ty: &TypeRef, same_as: &HashMap<String, String>) -> TypeRef {
+    match ty {
+        TypeRef::Named(name) => TypeRef::Named(same_as.get(name).unwrap_or(name).clone()),
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(canonical(inner, same_as))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(canonical(inner, same_as))),
+        TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(canonical(inner, same_as))),
+        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(canonical(inner, same_as))),
+        TypeRef::Tuple(items) => {
+            TypeRef::Tuple(items.iter().map(|item| canonical(item, same_as)).collect())
+        }
+        other => other.clone(),
     }
 }
 
@@ -104,8 +165,10 @@ pub(super) fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
                     }
                 }
                 TypeKind::Alias { target, .. } => named_in(target, &mut targets),
-                TypeKind::StringEnum { .. } => targets.extend(def.usage.same_as.as_deref()),
+                TypeKind::StringEnum { .. } => {}
             }
+            // A type that shares another's code needs that one wherever it is used.
+            targets.extend(def.usage.same_as.as_deref());
             (def.name.as_str(), targets)
         })
         .collect()
@@ -302,6 +365,98 @@ components:
         // Held by a schema nothing uses, which gets both, and so do the types it holds.
         assert_eq!(directions(&model, "Unused"), (true, true));
         assert_eq!(directions(&model, "Owner"), (true, true));
+    }
+
+    fn same_as<'m>(model: &'m Model, name: &str) -> Option<&'m str> {
+        let def = model.types.iter().find(|def| def.name == name).unwrap();
+        def.usage.same_as.as_deref()
+    }
+
+    #[test]
+    fn identical_structs_share_the_code_of_the_first() {
+        let model = model(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /boards:
+    get:
+      operationId: getBoard
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, title]
+                properties:
+                  id: {type: string}
+                  title: {type: string}
+                  owner: {type: object, properties: {kind: {type: string, enum: [user, team]}}}
+    post:
+      operationId: importBoard
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [id, title]
+              properties:
+                id: {type: string}
+                title: {type: string}
+                owner: {type: object, properties: {kind: {type: string, enum: [user, team]}}}
+      responses: {'204': {description: ok}}
+    put:
+      operationId: renameBoard
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [id, title]
+              properties:
+                id: {type: string, description: Another text.}
+                title: {type: string}
+      responses: {'204': {description: ok}}
+components:
+  schemas:
+    Node: {type: object, properties: {next: {$ref: '#/components/schemas/Node'}}}
+    Other: {type: object, properties: {next: {$ref: '#/components/schemas/Other'}}}
+",
+        );
+        // The enum, then the struct holding it, then the struct holding that one.
+        assert_eq!(
+            same_as(&model, "ImportBoardBodyOwnerKind"),
+            Some("GetBoardResponseBodyOwnerKind")
+        );
+        assert_eq!(
+            same_as(&model, "ImportBoardBodyOwner"),
+            Some("GetBoardResponseBodyOwner")
+        );
+        assert_eq!(
+            same_as(&model, "ImportBoardBody"),
+            Some("GetBoardResponseBody")
+        );
+        assert_eq!(same_as(&model, "GetBoardResponseBody"), None);
+        // A field's doc differs: not the same.
+        assert_eq!(same_as(&model, "RenameBoardBody"), None);
+        // Each refers to itself: not found the same (nor looping).
+        assert_eq!(same_as(&model, "Node"), None);
+        assert_eq!(same_as(&model, "Other"), None);
+        // The shared code is sent and received, builds values, and both names keep their own
+        // struct of required fields (the alias's an alias of the first's).
+        assert_eq!(directions(&model, "GetBoardResponseBody"), (true, true));
+        assert_eq!(directions(&model, "ImportBoardBody"), (true, true));
+        let def = |name: &str| model.types.iter().find(|def| def.name == name).unwrap();
+        assert!(def("GetBoardResponseBody").usage.input);
+        assert_eq!(
+            def("GetBoardResponseBody").usage.required_type.as_deref(),
+            Some("GetBoardResponseBodyRequired")
+        );
+        assert_eq!(
+            def("ImportBoardBody").usage.required_type.as_deref(),
+            Some("ImportBoardBodyRequired")
+        );
     }
 
     #[test]

@@ -206,36 +206,80 @@ fn webhooks_off_crate(root: &Path, workspace: &Path) -> String {
     name.to_owned()
 }
 
-/// The crate of `tags.yaml` with only some of its per-tag features on (the corpus compiles
-/// every crate with all of them): `pets` alone, and none at all; and with `full-serde` on.
+/// The crates of `tags.yaml` with only some of its per-tag features on (the corpus compiles
+/// every crate with all of them): `pets` alone, and none at all; and with `full-serde` on. And
+/// the crate of `shared_structs.yaml` with only the tag whose types are aliases of the other's.
 fn tag_subset_crates(root: &Path, workspace: &Path) -> Vec<String> {
-    let spec = root.join("tests/fixtures/specs/tags.yaml");
-    let loaded = generator::load::load(&spec).unwrap_or_else(|d| panic!("{d}"));
+    let mut names = tag_subsets(
+        root,
+        workspace,
+        "tags.yaml",
+        "[\"pets\", \"users\"]",
+        &[
+            ("tags-pets-only", "[\"pets\"]"),
+            ("tags-none", "[]"),
+            // Every type both ways, as the `full-serde` feature gives it.
+            ("tags-full-serde", "[\"pets\", \"users\", \"full-serde\"]"),
+        ],
+    );
+    let shared = "shared-structs-imports-only";
+    names.extend(tag_subsets(
+        root,
+        workspace,
+        "shared_structs.yaml",
+        "[\"boards\", \"imports\"]",
+        &[(shared, "[\"imports\"]")],
+    ));
+    let user = "shared-structs-user";
+    let user_dir = workspace.join(user);
+    std::fs::create_dir_all(user_dir.join("src")).expect("the user crate's folder");
+    std::fs::write(
+        user_dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{user}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nclient = {{ package = \"{shared}\", path = \"../{shared}\" }}\n"
+        ),
+    )
+    .expect("the user crate's manifest");
+    std::fs::copy(
+        root.join("tests/fixtures/shared_structs/user.rs"),
+        user_dir.join("src/lib.rs"),
+    )
+    .expect("shared_structs/user.rs");
+    names.push(user.to_owned());
+    names
+}
+
+/// The crate of the fixture `spec` (whose features are `all`) once per `(name, default)`, with
+/// `default` as its default features.
+fn tag_subsets(
+    root: &Path,
+    workspace: &Path,
+    spec: &str,
+    all: &str,
+    variants: &[(&str, &str)],
+) -> Vec<String> {
+    let path = root.join("tests/fixtures/specs").join(spec);
+    let loaded = generator::load::load(&path).unwrap_or_else(|d| panic!("{d}"));
     let mut names = Vec::new();
-    for (name, default) in [
-        ("tags-pets-only", "[\"pets\"]"),
-        ("tags-none", "[]"),
-        // Every type both ways, as the `full-serde` feature gives it.
-        ("tags-full-serde", "[\"pets\", \"users\", \"full-serde\"]"),
-    ] {
+    for (name, default) in variants {
         let mut files = generator::standalone::standalone_crate(
             &loaded,
-            "tags.yaml",
+            spec,
             Some(name),
             &generator::Options { tag_features: true },
         )
-        .unwrap_or_else(|error| panic!("{}: {error}", spec.display()))
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
         .files;
         for file in &mut files {
             if file.path.as_os_str() == "Cargo.toml" {
-                let all = "default = [\"pets\", \"users\"]";
-                assert!(file.contents.contains(all), "{}", file.contents);
-                file.contents = file.contents.replace(all, &format!("default = {default}"));
+                let all = format!("default = {all}");
+                assert!(file.contents.contains(&all), "{}", file.contents);
+                file.contents = file.contents.replace(&all, &format!("default = {default}"));
             }
         }
         generator::write::write_files(&workspace.join(name), &files, generator::write::Mode::Write)
             .unwrap_or_else(|e| panic!("writing {name}: {e}"));
-        names.push(name.to_owned());
+        names.push((*name).to_owned());
     }
     names
 }
