@@ -95,7 +95,8 @@ pub fn emit(model: &Model) -> Vec<OutputFile> {
 /// Generated code may use what the spec marks deprecated without warnings (callers still get
 /// them), the spec's descriptions are prose, not documentation written for rustdoc, the size
 /// of an enum's variants is the spec's business (boxing the large one would cost every caller
-/// an indirection), and a documented status comes before the range that contains it.
+/// an indirection), a documented status comes before the range that contains it, and a setter
+/// takes its field's name even when that is an operator's (`add`, `sub`).
 fn with_file_attrs(items: &str) -> String {
     let mut text = String::with_capacity(items.len().saturating_add(512));
     text.push_str(
@@ -105,11 +106,13 @@ fn with_file_attrs(items: &str) -> String {
     clippy::match_overlapping_arm,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
+    clippy::should_implement_trait,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags,
     reason = \"generated code may use what the spec deprecates; doc text is the spec's prose; \
-variants are the spec's alternatives; a status matches its own arm before its range's\"
+variants are the spec's alternatives; a status matches its own arm before its range's; a \
+setter is named after its field, `add` or `sub` too\"
 )]
 
 ",

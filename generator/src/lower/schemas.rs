@@ -741,6 +741,9 @@ impl<'a> Lowering<'a> {
     /// A `oneOf` whose every part is a string enum (one value each, usually with its own
     /// description, as dropshot writes them) is one string enum.
     pub(super) fn enum_union(&self, parts: &[ReferenceOr<Schema>]) -> Option<Vec<EnumVariant>> {
+        if parts.is_empty() {
+            return None;
+        }
         let mut variant_names = Namespace::default();
         let mut variants = Vec::new();
         for part in parts {
@@ -870,6 +873,17 @@ impl<'a> Lowering<'a> {
         schema: &Schema,
         at: &str,
     ) -> TypeKind {
+        if parts.is_empty() {
+            // No value matches none of no parts; what the service sends is kept as it comes.
+            self.warn(
+                at,
+                "a `oneOf`/`anyOf` without any schema admits no value; a JSON value is used here",
+            );
+            return TypeKind::Alias {
+                target: TypeRef::Json,
+                constraints: Constraints::default(),
+            };
+        }
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut variant_names = Namespace::default();
         let mut variants = Vec::new();

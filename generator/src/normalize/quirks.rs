@@ -182,6 +182,7 @@ fn schema(object: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Warning>
         object.insert("type".to_owned(), Value::String("string".to_owned()));
         object.insert("format".to_owned(), Value::String("binary".to_owned()));
     }
+    int_or_string(object);
     numbers(object, at, warnings);
     counts(object, at, warnings);
     if object.get("type").and_then(Value::as_str) == Some("integer") {
@@ -201,6 +202,29 @@ fn schema(object: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Warning>
         );
         object.remove("enum");
     }
+}
+
+/// `type: string, format: int-or-string` (Kubernetes' `IntOrString`, whose values are numbers
+/// such as `1` as often as texts such as `"25%"`) is `oneOf: [integer, string]`: typed as a
+/// string, every number a server sends would fail to decode.
+fn int_or_string(object: &mut Map<String, Value>) {
+    if object.get("format").and_then(Value::as_str) != Some("int-or-string")
+        || object.get("type").and_then(Value::as_str) != Some("string")
+    {
+        return;
+    }
+    object.remove("format");
+    object.remove("type");
+    let part = |name: &str| {
+        Value::Object(Map::from_iter([(
+            "type".to_owned(),
+            Value::String(name.to_owned()),
+        )]))
+    };
+    object.insert(
+        "oneOf".to_owned(),
+        Value::Array(vec![part("integer"), part("string")]),
+    );
 }
 
 /// `type: [T]` and `type: [T, "null"]` (JSON Schema's way, written in Swagger 2.0 and OpenAPI
