@@ -3,9 +3,10 @@
 //! something to check before sending (only those implement `Validate`). Each is one walk over
 //! the graph of type references, linear in its size.
 
-use crate::model::{Field, Model, Operation, TypeKind, TypeRef};
+use crate::model::{Constraints, Field, Model, Operation, TypeKind, TypeRef};
 use crate::names::Namespace;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
 
 /// Fills in every type's [`Usage`](crate::model::Usage); `type_names` holds the names taken
 /// in `types`, for the structs of required fields.
@@ -72,29 +73,57 @@ fn share_identical_types(model: &mut Model) {
             }
         }
     }
+    // Structs that could be the same: those of one shape (everything but the names of the
+    // types they hold), each with the names it holds, in order. Only these are compared again.
+    // Shapes are told apart by a hash, and within one hash by comparing them.
+    let mut by_hash: HashMap<u64, Vec<Vec<Held<'_>>>> = HashMap::new();
+    for def in &model.types {
+        let TypeKind::Struct { fields, additional } = &def.kind else {
+            continue;
+        };
+        let mut held = Vec::new();
+        for field in fields {
+            named_in(&field.ty, &mut held);
+        }
+        if let Some(ty) = additional {
+            named_in(ty, &mut held);
+        }
+        let member = Held {
+            name: &def.name,
+            fields,
+            additional: additional.as_ref(),
+            multipart: def.multipart,
+            held,
+        };
+        let classes = by_hash.entry(member.shape_hash()).or_default();
+        match classes
+            .iter_mut()
+            .find(|class| class.first().is_some_and(|first| first.same_shape(&member)))
+        {
+            Some(class) => class.push(member),
+            None => classes.push(vec![member]),
+        }
+    }
+    let mut shapes: Vec<Vec<Held<'_>>> = by_hash.into_values().flatten().collect();
+    shapes.retain(|group| group.len() > 1);
     let enums = same_as.clone();
     loop {
-        let mut first: HashMap<String, &str> = HashMap::new();
         let mut next = enums.clone();
-        for def in &model.types {
-            let TypeKind::Struct { fields, additional } = &def.kind else {
-                continue;
-            };
-            let fields: Vec<Field> = fields
-                .iter()
-                .map(|field| Field {
-                    ty: canonical(&field.ty, &same_as),
-                    ..field.clone()
-                })
-                .collect();
-            let additional = additional.as_ref().map(|ty| canonical(ty, &same_as));
-            let key = format!("{fields:?} {additional:?} {}", def.multipart);
-            match first.get(&key) {
-                Some(canonical) => {
-                    next.insert(def.name.clone(), (*canonical).to_owned());
-                }
-                None => {
-                    first.insert(key, &def.name);
+        for group in &shapes {
+            // The groups list types in name order, as `model.types` does.
+            let mut first: HashMap<Vec<&str>, &str> = HashMap::new();
+            for Held { name, held, .. } in group {
+                let held: Vec<&str> = held
+                    .iter()
+                    .map(|held| same_as.get(*held).map_or(*held, String::as_str))
+                    .collect();
+                match first.get(&held) {
+                    Some(canonical) => {
+                        next.insert((*name).to_owned(), (*canonical).to_owned());
+                    }
+                    None => {
+                        first.insert(held, name);
+                    }
                 }
             }
         }
@@ -111,17 +140,96 @@ fn share_identical_types(model: &mut Model) {
 /// What makes two enum values the same: the Rust name, the wire value and the doc.
 type EnumValue = (String, String, Option<String>);
 
-/// `ty` with every named type that is the same as another replaced by that other.
-fn canonical(ty: &TypeRef, same_as: &HashMap<String, String>) -> TypeRef {
-    match ty {
-        TypeRef::Named(name) => TypeRef::Named(same_as.get(name).unwrap_or(name).clone()),
-        TypeRef::Array(inner) => TypeRef::Array(Box::new(canonical(inner, same_as))),
-        TypeRef::Map(inner) => TypeRef::Map(Box::new(canonical(inner, same_as))),
-        TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(canonical(inner, same_as))),
-        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(canonical(inner, same_as))),
-        TypeRef::Tuple(items) => {
-            TypeRef::Tuple(items.iter().map(|item| canonical(item, same_as)).collect())
+/// A struct, for finding those of the same shape: its fields and the names of the types they
+/// hold, in order.
+struct Held<'m> {
+    name: &'m str,
+    fields: &'m [Field],
+    additional: Option<&'m TypeRef>,
+    multipart: bool,
+    held: Vec<&'m str>,
+}
+
+impl Held<'_> {
+    /// A hash of everything but the names of the types held.
+    fn shape_hash(&self) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        for field in self.fields {
+            let Field {
+                name,
+                wire,
+                doc,
+                ty,
+                required,
+                nullable,
+                deprecated,
+                constraints,
+                read_only,
+                write_only,
+                default,
+                flatten,
+            } = field;
+            (name, wire, doc, default).hash(&mut hasher);
+            (
+                required, nullable, deprecated, read_only, write_only, flatten,
+            )
+                .hash(&mut hasher);
+            hash_shape(ty, &mut hasher);
+            if *constraints != Constraints::default() {
+                format!("{constraints:?}").hash(&mut hasher);
+            }
         }
+        if let Some(ty) = self.additional {
+            hash_shape(ty, &mut hasher);
+        }
+        self.multipart.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Whether the two are the same but for the names of the types they hold.
+    fn same_shape(&self, other: &Held<'_>) -> bool {
+        let blank = |field: &Field| Field {
+            ty: unnamed(&field.ty),
+            ..field.clone()
+        };
+        self.multipart == other.multipart
+            && self.fields.len() == other.fields.len()
+            && self.additional.map(unnamed) == other.additional.map(unnamed)
+            && self
+                .fields
+                .iter()
+                .zip(other.fields)
+                .all(|(a, b)| blank(a) == blank(b))
+    }
+}
+
+/// Feeds the shape of `ty` (what it is, without the names of the types it holds) to `hasher`.
+fn hash_shape(ty: &TypeRef, hasher: &mut impl Hasher) {
+    std::mem::discriminant(ty).hash(hasher);
+    match ty {
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Boxed(inner)
+        | TypeRef::Nullable(inner) => hash_shape(inner, hasher),
+        TypeRef::Tuple(items) => {
+            items.len().hash(hasher);
+            for item in items {
+                hash_shape(item, hasher);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `ty` with every named type's name left out: its shape.
+fn unnamed(ty: &TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Named(_) => TypeRef::Named(String::new()),
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(unnamed(inner))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(unnamed(inner))),
+        TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(unnamed(inner))),
+        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(unnamed(inner))),
+        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(unnamed).collect()),
         other => other.clone(),
     }
 }
