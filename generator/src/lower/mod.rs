@@ -358,6 +358,43 @@ paths:
     }
 
     #[test]
+    fn a_kubernetes_watch_answer_is_read_line_by_line() {
+        let spec = |media: &str| {
+            format!(
+                "openapi: 3.0.3
+info: {{title: T, version: '1'}}
+paths:
+  /pods:
+    get:
+      operationId: watchPods
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json: {{schema: {{type: object}}}}
+            '{media}': {{schema: {{type: object, properties: {{type: {{type: string}}}}}}}}
+"
+            )
+        };
+        for media in [
+            "application/json;stream=watch",
+            "application/json; stream=\"watch\"",
+            "application/vnd.kubernetes+json;stream=watch",
+        ] {
+            let model = lower_text(&spec(media));
+            let streamed = model.operations[0].streamed.as_ref();
+            assert_eq!(
+                streamed.map(|s| (&s.kind, s.media_type.as_str())),
+                Some((&crate::model::StreamKind::Lines, media)),
+                "{media}"
+            );
+        }
+        // Other parameters leave a JSON answer one body.
+        let model = lower_text(&spec("application/json;charset=utf-8"));
+        assert!(model.operations[0].streamed.is_none());
+    }
+
+    #[test]
     fn environment_defaults_to_the_title() {
         let model = lower_text(
             "openapi: 3.0.3

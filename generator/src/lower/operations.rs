@@ -965,8 +965,22 @@ fn stream_kind(media_type: &str, media: &openapiv3::MediaType) -> Option<StreamK
         | "application/x-jsonlines"
         | "application/jsonlines" => Some(StreamKind::Lines),
         "application/json-seq" => Some(StreamKind::Records),
+        // Kubernetes' watch: JSON objects one after another, one per line.
+        json if (json == "application/json" || json.ends_with("+json")) && is_watch(media_type) => {
+            Some(StreamKind::Lines)
+        }
         _ => None,
     }
+}
+
+/// Whether a media type has the parameter `stream=watch`.
+fn is_watch(media_type: &str) -> bool {
+    media_type.split(';').skip(1).any(|parameter| {
+        parameter.split_once('=').is_some_and(|(name, value)| {
+            name.trim().eq_ignore_ascii_case("stream")
+                && value.trim().trim_matches('"').eq_ignore_ascii_case("watch")
+        })
+    })
 }
 
 /// `name`, or `<name>_stream` when a parameter's setter has it (made unique if need be).
