@@ -1,7 +1,8 @@
 //! How the operations use each named type, computed once everything is lowered: which types
 //! callers build (they get constructors and setters), which go into parameters, and which hold
 //! something to check before sending (only those implement `Validate`). Each is one walk over
-//! the graph of type references, linear in its size.
+//! the graph of type references, linear in its size. First, types that are the same as an
+//! earlier one (the same inline schema written again) are found, so that their code is shared.
 
 use crate::model::{Constraints, Field, Model, Operation, TypeKind, TypeRef};
 use crate::names::Namespace;
@@ -54,7 +55,27 @@ pub(super) fn compute(model: &mut Model, type_names: &mut Namespace) {
 /// compared again until no more are found, since two structs are the same once the types they
 /// hold are: the groups only merge, so this ends.
 fn share_identical_types(model: &mut Model) {
-    let mut same_as: HashMap<String, String> = HashMap::new();
+    let enums = identical_enums(model);
+    let shapes = struct_shapes(model);
+    let mut same_as = enums.clone();
+    loop {
+        let mut next = enums.clone();
+        for group in &shapes {
+            same_in_group(group, &same_as, &mut next);
+        }
+        if next == same_as {
+            break;
+        }
+        same_as = next;
+    }
+    for def in &mut model.types {
+        def.usage.same_as = same_as.get(&def.name).cloned();
+    }
+}
+
+/// Each string enum with the same values as one earlier, and that one's name.
+fn identical_enums(model: &Model) -> HashMap<String, String> {
+    let mut same_as = HashMap::new();
     let mut first: HashMap<Vec<EnumValue>, &str> = HashMap::new();
     for def in &model.types {
         let TypeKind::StringEnum { variants } = &def.kind else {
@@ -73,9 +94,13 @@ fn share_identical_types(model: &mut Model) {
             }
         }
     }
-    // Structs that could be the same: those of one shape (everything but the names of the
-    // types they hold), each with the names it holds, in order. Only these are compared again.
-    // Shapes are told apart by a hash, and within one hash by comparing them.
+    same_as
+}
+
+/// The structs that could be the same: groups of two or more of one shape (everything but the
+/// names of the types they hold), each in name order with the names it holds. Shapes are told
+/// apart by a hash, and within one hash by comparing them.
+fn struct_shapes(model: &Model) -> Vec<Vec<Held<'_>>> {
     let mut by_hash: HashMap<u64, Vec<Vec<Held<'_>>>> = HashMap::new();
     for def in &model.types {
         let TypeKind::Struct { fields, additional } = &def.kind else {
@@ -106,34 +131,30 @@ fn share_identical_types(model: &mut Model) {
     }
     let mut shapes: Vec<Vec<Held<'_>>> = by_hash.into_values().flatten().collect();
     shapes.retain(|group| group.len() > 1);
-    let enums = same_as.clone();
-    loop {
-        let mut next = enums.clone();
-        for group in &shapes {
-            // The groups list types in name order, as `model.types` does.
-            let mut first: HashMap<Vec<&str>, &str> = HashMap::new();
-            for Held { name, held, .. } in group {
-                let held: Vec<&str> = held
-                    .iter()
-                    .map(|held| same_as.get(*held).map_or(*held, String::as_str))
-                    .collect();
-                match first.get(&held) {
-                    Some(canonical) => {
-                        next.insert((*name).to_owned(), (*canonical).to_owned());
-                    }
-                    None => {
-                        first.insert(held, name);
-                    }
-                }
+    shapes
+}
+
+/// Records in `next` each struct of `group` that holds the same types as one before it, up to
+/// the sharing `same_as` has found so far.
+fn same_in_group(
+    group: &[Held<'_>],
+    same_as: &HashMap<String, String>,
+    next: &mut HashMap<String, String>,
+) {
+    let mut first: HashMap<Vec<&str>, &str> = HashMap::new();
+    for Held { name, held, .. } in group {
+        let held: Vec<&str> = held
+            .iter()
+            .map(|held| same_as.get(*held).map_or(*held, String::as_str))
+            .collect();
+        match first.get(&held) {
+            Some(canonical) => {
+                next.insert((*name).to_owned(), (*canonical).to_owned());
+            }
+            None => {
+                first.insert(held, name);
             }
         }
-        if next == same_as {
-            break;
-        }
-        same_as = next;
-    }
-    for def in &mut model.types {
-        def.usage.same_as = same_as.get(&def.name).cloned();
     }
 }
 

@@ -150,16 +150,7 @@ fn compat_crates(root: &Path, workspace: &Path) -> Vec<String> {
         )
         .unwrap_or_else(|e| panic!("writing {client}: {e}"));
         let user = format!("compat-user-of-{version}");
-        let user_dir = workspace.join(&user);
-        std::fs::create_dir_all(user_dir.join("src")).expect("the user crate's folder");
-        std::fs::write(
-            user_dir.join("Cargo.toml"),
-            format!(
-                "[package]\nname = \"{user}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nclient = {{ package = \"{client}\", path = \"../{client}\" }}\n"
-            ),
-        )
-        .expect("the user crate's manifest");
-        std::fs::copy(fixtures.join("user.rs"), user_dir.join("src/lib.rs")).expect("user.rs");
+        user_crate(workspace, &user, &client, &fixtures.join("user.rs"));
         names.push(client);
         names.push(user);
     }
@@ -231,22 +222,30 @@ fn tag_subset_crates(root: &Path, workspace: &Path) -> Vec<String> {
         &[(shared, "[\"imports\"]")],
     ));
     let user = "shared-structs-user";
-    let user_dir = workspace.join(user);
-    std::fs::create_dir_all(user_dir.join("src")).expect("the user crate's folder");
+    user_crate(
+        workspace,
+        user,
+        shared,
+        &root.join("tests/fixtures/shared_structs/user.rs"),
+    );
+    names.push(user.to_owned());
+    names
+}
+
+/// Writes the crate `user` in `workspace`: the code in `source` as its `lib.rs`, depending on
+/// the crate `client` (a sibling) under the name `client`.
+fn user_crate(workspace: &Path, user: &str, client: &str, source: &Path) {
+    let dir = workspace.join(user);
+    std::fs::create_dir_all(dir.join("src")).expect("the user crate's folder");
     std::fs::write(
-        user_dir.join("Cargo.toml"),
+        dir.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"{user}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nclient = {{ package = \"{shared}\", path = \"../{shared}\" }}\n"
+            "[package]\nname = \"{user}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nclient = {{ package = \"{client}\", path = \"../{client}\" }}\n"
         ),
     )
     .expect("the user crate's manifest");
-    std::fs::copy(
-        root.join("tests/fixtures/shared_structs/user.rs"),
-        user_dir.join("src/lib.rs"),
-    )
-    .expect("shared_structs/user.rs");
-    names.push(user.to_owned());
-    names
+    std::fs::copy(source, dir.join("src/lib.rs"))
+        .unwrap_or_else(|e| panic!("{}: {e}", source.display()));
 }
 
 /// The crate of the fixture `spec` (whose features are `all`) once per `(name, default)`, with
