@@ -19,6 +19,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "client.rs",
     "config.rs",
     "credentials.rs",
+    "deserialize.rs",
     "encode.rs",
     "encode/multipart.rs",
     "endpoint.rs",

@@ -16,37 +16,50 @@
 )]
 
 /// An activation code.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ActiveCodeInfo {
     /// Activation code ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active_code_id: ::std::option::Option<::std::string::String>,
     /// Activation code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active_code: ::std::option::Option<::std::string::String>,
     /// Application ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub robot_id: ::std::option::Option<::std::string::String>,
     /// Intelligent interactive chat ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub room_id: ::std::option::Option<::std::string::String>,
     /// Days of validity (0 means the code never expires).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub valid_period: ::std::option::Option<i32>,
     /// Expiry time, in RFC 3339 format such as "2021-01-10T08:43:17Z".
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_time: ::std::option::Option<::std::string::String>,
     /// Creation time, in RFC 3339 format such as "2021-01-10T08:43:17Z".
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub create_time: ::std::option::Option<::std::string::String>,
     /// Update time, in RFC 3339 format such as "2021-01-10T08:43:17Z".
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub update_time: ::std::option::Option<::std::string::String>,
 }
 
+crate::runtime::deserialize::deserialize_struct! {
+    ActiveCodeInfo {
+        active_code_id: optional = "active_code_id",
+        active_code: optional = "active_code",
+        robot_id: optional = "robot_id",
+        room_id: optional = "room_id",
+        valid_period: optional = "valid_period",
+        expire_time: optional = "expire_time",
+        create_time: optional = "create_time",
+        update_time: optional = "update_time",
+    }
+}
+
 /// The activation code to create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateActiveCodeReq {
     /// Application ID.
@@ -55,6 +68,14 @@ pub struct CreateActiveCodeReq {
     pub room_id: ::std::string::String,
     /// Days of validity (0 means the code never expires).
     pub valid_period: i32,
+}
+
+crate::runtime::deserialize::deserialize_struct! {
+    CreateActiveCodeReq {
+        robot_id: required = "robot_id",
+        room_id: required = "room_id",
+        valid_period: required = "valid_period",
+    }
 }
 
 /// The required fields of [`CreateActiveCodeReq`], named: `CreateActiveCodeReq::new(CreateActiveCodeReqRequired { … })`.
@@ -93,44 +114,66 @@ impl crate::runtime::validate::Validate for CreateActiveCodeReq {
 }
 
 /// The body of an error response.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Error description.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
 }
 
+crate::runtime::deserialize::deserialize_struct! {
+    ErrorResponse {
+        error_code: optional = "error_code",
+        error_msg: optional = "error_msg",
+    }
+}
+
 /// One page of activation codes.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListActiveCodeResponse {
     /// Offset of the first record of this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub offset: ::std::option::Option<i32>,
     /// Number of records per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i32>,
     /// Total number of records.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i32>,
     /// The activation codes of this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<ActiveCodeInfo>>,
 }
 
+crate::runtime::deserialize::deserialize_struct! {
+    ListActiveCodeResponse {
+        offset: optional = "offset",
+        limit: optional = "limit",
+        count: optional = "count",
+        data: optional = "data",
+    }
+}
+
 /// How to reset an activation code.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ResetActiveCodeReq {
     /// Whether to clear the authentication credential of the activation code.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub clean_auth_credential: ::std::option::Option<bool>,
+}
+
+crate::runtime::deserialize::deserialize_struct! {
+    ResetActiveCodeReq {
+        clean_auth_credential: optional = "clean_auth_credential",
+    }
 }
 
 impl ResetActiveCodeReq {
@@ -143,12 +186,18 @@ impl ResetActiveCodeReq {
 }
 
 /// The new validity of an activation code.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateActiveCodeReq {
     /// Days of validity (0 means the code never expires).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub valid_period: ::std::option::Option<i32>,
+}
+
+crate::runtime::deserialize::deserialize_struct! {
+    UpdateActiveCodeReq {
+        valid_period: optional = "valid_period",
+    }
 }
 
 impl UpdateActiveCodeReq {

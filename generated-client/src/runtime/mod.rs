@@ -6,7 +6,7 @@
 //! 2. [`credentials`] (and the providers that give them), and, where the spec has a scheme
 //!    that signs requests, its pure functions and `refusal` (reading a server's refusal of a
 //!    signature: the clock offset, and where its canonical request differs from ours);
-//! 3. [`error`], [`nullable`], [`validate`], [`retry`], `upload` (bodies read as they are
+//! 3. [`error`], [`deserialize`] (reading generated structs), [`nullable`], [`validate`], [`retry`], `upload` (bodies read as they are
 //!    sent, where the spec streams), [`request`], [`encode`], [`response`], and the page
 //!    walker where the spec pages;
 //! 4. `endpoint` and `auth` (resolving the endpoint and the credentials), `refresh` (fixed
@@ -30,6 +30,7 @@ pub mod refusal;
 #[cfg(feature = "aksk")]
 pub mod signer;
 
+pub mod deserialize;
 pub mod encode;
 pub mod error;
 pub mod nullable;

@@ -246,11 +246,23 @@ fn struct_def(
     } else {
         "Debug, Clone, PartialEq"
     };
-    serde.derive(code, base, &["Serialize", "Deserialize"], None);
+    // A struct of named fields only reads through the runtime's macro (far less code for
+    // rustc than serde's derive); a flattened field or a map of other properties keeps the
+    // derive, which knows how to share the object's entries between them.
+    let derived = additional.is_some() || fields.iter().any(|field| field.flatten);
+    let attrs = if derived {
+        serde.derive(code, base, &["Serialize", "Deserialize"], None);
+        FieldAttrs::Derived
+    } else {
+        serde.derive(code, base, &["Serialize"], None);
+        FieldAttrs::Serialize {
+            gated: !serde.serialize,
+        }
+    };
     code.line("#[non_exhaustive]");
     code.open(format_args!("pub struct {} {{", def.name));
     for field in fields {
-        field_def(code, field);
+        field_def(code, field, attrs);
     }
     if let (Some(value), Some(map)) = (additional, &map_name) {
         code.line("/// Properties not listed in the schema.");
@@ -261,6 +273,11 @@ fn struct_def(
         ));
     }
     code.close("}");
+    if !derived {
+        code.blank();
+        Directions::gate(code, serde.deserialize);
+        deserialize_struct(code, &def.name, fields, types);
+    }
     if def.usage.input {
         construct(code, def, fields, map_name.as_deref());
     }
@@ -292,8 +309,31 @@ fn struct_alias(code: &mut Code, def: &TypeDef, canonical: &str, types: &Types<'
     }
 }
 
+/// The serde attributes a struct's fields carry.
+#[derive(Clone, Copy)]
+enum FieldAttrs {
+    /// For serde's derived `Serialize` and `Deserialize`.
+    Derived,
+    /// For the derived `Serialize` only (the runtime's macro reads the struct); `gated` when
+    /// that derive is itself behind the full-serde feature, so the attributes must be too.
+    Serialize { gated: bool },
+}
+
+impl FieldAttrs {
+    /// The `#[serde(…)]` line with `attr` inside.
+    fn line(self, code: &mut Code, attr: &str) {
+        match self {
+            FieldAttrs::Serialize { gated: true } => code.line(format_args!(
+                "#[cfg_attr(feature = {:?}, serde({attr}))]",
+                TagFeatures::FULL_SERDE
+            )),
+            _ => code.line(format_args!("#[serde({attr})]")),
+        };
+    }
+}
+
 /// One field of a struct, with its doc and serde attributes.
-fn field_def(code: &mut Code, field: &Field) {
+fn field_def(code: &mut Code, field: &Field, attrs: FieldAttrs) {
     let mut text = field.doc.clone().unwrap_or_default();
     let mut note = |line: &str| {
         if !text.is_empty() {
@@ -325,8 +365,9 @@ fn field_def(code: &mut Code, field: &Field) {
     }
     code.deprecated(field.deprecated);
     if field.name != field.wire {
-        code.line(format_args!("#[serde(rename = {})]", lit(&field.wire)));
+        attrs.line(code, &format!("rename = {}", lit(&field.wire)));
     }
+    let derived = matches!(attrs, FieldAttrs::Derived);
     if field.required && !field.nullable {
         code.line(format_args!("pub {}: {ty},", field.name));
     } else if field.required {
@@ -336,18 +377,54 @@ fn field_def(code: &mut Code, field: &Field) {
             field.name
         ));
     } else if three_state(field) {
-        code.line("#[serde(default, skip_serializing_if = \"::std::option::Option::is_none\", with = \"crate::runtime::nullable\")]");
+        attrs.line(
+            code,
+            if derived {
+                "default, skip_serializing_if = \"::std::option::Option::is_none\", with = \"crate::runtime::nullable\""
+            } else {
+                "skip_serializing_if = \"::std::option::Option::is_none\", serialize_with = \"crate::runtime::nullable::serialize\""
+            },
+        );
         code.line(format_args!(
             "pub {}: ::std::option::Option<::std::option::Option<{ty}>>,",
             field.name
         ));
     } else {
-        code.line("#[serde(default, skip_serializing_if = \"::std::option::Option::is_none\")]");
+        attrs.line(
+            code,
+            if derived {
+                "default, skip_serializing_if = \"::std::option::Option::is_none\""
+            } else {
+                "skip_serializing_if = \"::std::option::Option::is_none\""
+            },
+        );
         code.line(format_args!(
             "pub {}: ::std::option::Option<{ty}>,",
             field.name
         ));
     }
+}
+
+/// `Deserialize` for a struct of named fields, by the runtime's `deserialize_struct!`: each
+/// field with its wire name and what a missing one means.
+fn deserialize_struct(code: &mut Code, name: &str, fields: &[Field], types: &Types<'_>) {
+    code.open("crate::runtime::deserialize::deserialize_struct! {")
+        .open(format_args!("{name} {{"));
+    for field in fields {
+        let kind = if three_state(field) {
+            "nullable"
+        } else if !field.required || field.nullable || types.is_option(&field.ty) {
+            "optional"
+        } else {
+            "required"
+        };
+        code.line(format_args!(
+            "{}: {kind} = {},",
+            field.name,
+            lit(&field.wire)
+        ));
+    }
+    code.close("}").close("}");
 }
 
 /// `Validate` for a struct with something to check inside it.

@@ -165,6 +165,42 @@ fn optional_nullable_fields_tell_absent_null_and_value_apart() {
 }
 
 #[test]
+fn structs_read_as_serde_derive_read_them() {
+    use nullable::Settings;
+    let read = |json: &str| serde_json::from_str::<Settings>(json).map_err(|e| e.to_string());
+    assert_eq!(
+        read(r#"{"nickname": null, "theme": null}"#)
+            .err()
+            .as_deref(),
+        Some("missing field `name` at line 1 column 33")
+    );
+    assert_eq!(
+        read(r#"{"name": "a", "name": "b"}"#).err().as_deref(),
+        Some("duplicate field `name` at line 1 column 20")
+    );
+    assert_eq!(
+        read(r#""settings""#).err().as_deref(),
+        Some("invalid type: string \"settings\", expected struct Settings at line 1 column 10")
+    );
+    assert_eq!(
+        read(r#"["n", null, null]"#).err().as_deref(),
+        Some("invalid type: sequence, expected struct Settings at line 1 column 1"),
+        "no JSON API sends a struct as an array of its fields"
+    );
+    // A required nullable field left out is `None`, as the derive read it; unknown keys are
+    // skipped whatever they hold; an escaped key is its text.
+    let settings =
+        read(r#"{"n\u0061me": "n", "other": {"deep": [1, {"x": null}]}, "language": "de"}"#)
+            .unwrap();
+    assert_eq!(settings.name, "n");
+    assert_eq!((settings.nickname, settings.theme), (None, None));
+    assert_eq!(settings.language.as_deref(), Some("de"));
+    // From a `serde_json::Value` (owned keys), and through `Option` and `Box` around it.
+    let boxed: Option<Box<Settings>> = serde_json::from_value(json!({"name": "v"})).unwrap();
+    assert_eq!(boxed.map(|settings| settings.name).as_deref(), Some("v"));
+}
+
+#[test]
 fn null_array_items_and_map_values_decode_and_only_values_are_checked() {
     use nullable_items::Scores;
     let body =

@@ -13,6 +13,7 @@ const LAYERS: &[&str] = &[
     "signer",
     "refusal",
     "error",
+    "deserialize",
     "nullable",
     "validate",
     "retry",
