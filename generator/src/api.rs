@@ -41,7 +41,7 @@
 //! reachable from an operation's parameters or body, `output` when it is reachable from a
 //! response, error, header or stream item, following type references transitively.
 
-use crate::lower::needs_response_enum;
+use crate::lower::{needs_response_enum, traveled_types};
 use crate::model::{
     Body, Model, Operation, ParamLocation, ResponseCase, StatusMatch, TypeDef, TypeKind, TypeRef,
 };
@@ -491,68 +491,27 @@ fn type_def(out: &mut String, def: &TypeDef, direction: Direction, has_features:
 pub struct Direction {
     /// Reachable from an operation's parameters or body.
     pub input: bool,
-    /// Reachable from an operation's responses, errors, headers or stream items.
+    /// Reachable from an operation's responses, errors, headers, page or stream items, or a
+    /// webhook payload.
     pub output: bool,
 }
 
-/// The direction of every named type reachable from an operation, by name. Each type is
-/// visited at most once per direction, so this is linear in the size of the model.
+/// The direction of every named type reachable from an operation or a webhook, by name (the
+/// walk the generated code's serde directions come from, without their "both for the unreached").
 pub fn directions(model: &Model) -> HashMap<&str, Direction> {
-    let by_name: HashMap<&str, &TypeDef> =
-        model.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut inputs: Vec<&TypeRef> = Vec::new();
-    let mut outputs: Vec<&TypeRef> = Vec::new();
-    for op in &model.operations {
-        inputs.extend(op.params.iter().map(|p| &p.ty));
-        if let Some(body) = &op.body {
-            inputs.extend(body.media.iter().map(|m| &m.ty));
-        }
-        for case in op.responses.iter().chain(&op.errors) {
-            outputs.extend(case.body.iter().map(|(_, ty)| ty));
-            outputs.extend(case.headers.iter().map(|h| &h.ty));
-        }
-        outputs.extend(op.pagination.iter().map(|p| &p.item_type));
-    }
-    let mut directions: HashMap<&str, Direction> = HashMap::new();
-    for (roots, input) in [(inputs, true), (outputs, false)] {
-        let mut stack = roots;
-        while let Some(ty) = stack.pop() {
-            let name = match ty {
-                TypeRef::Named(name) => name.as_str(),
-                TypeRef::Array(inner)
-                | TypeRef::Map(inner)
-                | TypeRef::Boxed(inner)
-                | TypeRef::Nullable(inner) => {
-                    stack.push(inner);
-                    continue;
-                }
-                _ => continue,
+    let (sent, received) = traveled_types(model);
+    model
+        .types
+        .iter()
+        .map(|def| {
+            let direction = Direction {
+                input: sent.contains(&def.name),
+                output: received.contains(&def.name),
             };
-            let Some(def) = by_name.get(name) else {
-                continue;
-            };
-            let direction = directions.entry(def.name.as_str()).or_default();
-            let seen = if input {
-                &mut direction.input
-            } else {
-                &mut direction.output
-            };
-            if *seen {
-                continue;
-            }
-            *seen = true;
-            match &def.kind {
-                TypeKind::Struct { fields, additional } => {
-                    stack.extend(fields.iter().map(|f| &f.ty));
-                    stack.extend(additional.iter());
-                }
-                TypeKind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
-                TypeKind::Alias { target, .. } => stack.push(target),
-                TypeKind::StringEnum { .. } => {}
-            }
-        }
-    }
-    directions
+            (def.name.as_str(), direction)
+        })
+        .filter(|(_, direction)| direction.input || direction.output)
+        .collect()
 }
 
 #[cfg(test)]
@@ -929,6 +888,39 @@ type types::Unused: alias target=Map<Box<types::Pet>>
         assert_eq!(get("Pet"), output, "responses and stream items");
         assert_eq!(get("Kind"), output, "a field of an output type");
         assert_eq!(get("Unused"), Direction::default());
+    }
+
+    #[test]
+    fn stream_items_webhook_payloads_and_tuple_items_are_outputs() {
+        let mut model = pet_store();
+        model.types.extend([
+            struct_def("Tick", vec![field("at", named("Stamp"), true)]),
+            struct_def("Stamp", Vec::new()),
+            struct_def("Hook", Vec::new()),
+        ]);
+        model.webhook_payloads = vec!["Hook".to_owned()];
+        if let Some(op) = model.operations.first_mut() {
+            op.streamed = Some(Streamed {
+                method: "items".to_owned(),
+                kind: StreamKind::Lines,
+                media_type: "application/x-ndjson".to_owned(),
+                item: TypeRef::Tuple(vec![TypeRef::I64, named("Tick")]),
+                keyed: None,
+            });
+        }
+        let directions = directions(&model);
+        let output = Direction {
+            input: false,
+            output: true,
+        };
+        for name in ["Tick", "Stamp", "Hook"] {
+            assert_eq!(directions.get(name), Some(&output), "{name}");
+        }
+        let listing = listing(&model);
+        assert!(
+            listing.contains("type types::Tick: struct output\n"),
+            "{listing}"
+        );
     }
 
     #[test]

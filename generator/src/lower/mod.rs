@@ -30,6 +30,7 @@ mod webhooks;
 
 pub use features::{feature_name, tag_features};
 pub use operations::needs_response_enum;
+pub use usage::traveled_types;
 
 /// Method names generated operations must not take: every method the hand-written runtime's
 /// `Client` has (read from the runtime's source, so the list cannot fall behind it), the ones

@@ -308,15 +308,7 @@ pub(super) fn references(model: &Model) -> BTreeMap<&str, Vec<&str>> {
 /// item or a webhook payload). Types that neither reaches, and everything they hold, are both:
 /// what a user does with them is unknown.
 fn directions(model: &Model) -> (BTreeSet<String>, BTreeSet<String>) {
-    let mut sent_roots = Vec::new();
-    let mut received_roots = Vec::new();
-    for op in &model.operations {
-        sent_types(op, &mut sent_roots);
-        received_types(op, &mut received_roots);
-    }
-    received_roots.extend(model.webhook_payloads.iter().map(String::as_str));
-    let mut sent = reachable(model, sent_roots);
-    let mut received = reachable(model, received_roots);
+    let (mut sent, mut received) = traveled_types(model);
     let unreached: Vec<&str> = model
         .types
         .iter()
@@ -327,6 +319,24 @@ fn directions(model: &Model) -> (BTreeSet<String>, BTreeSet<String>) {
     sent.extend(both.iter().cloned());
     received.extend(both);
     (sent, received)
+}
+
+/// The types reachable from what some operation sends (a parameter, the client's own included,
+/// or a request body), and those reachable from what the client receives (a response or error
+/// body or header, a page item, a streamed item or event, a webhook payload): the directions
+/// types travel, which the API listing records.
+pub fn traveled_types(model: &Model) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut sent_roots = Vec::new();
+    let mut received_roots = Vec::new();
+    for op in &model.operations {
+        sent_types(op, &mut sent_roots);
+        received_types(op, &mut received_roots);
+    }
+    received_roots.extend(model.webhook_payloads.iter().map(String::as_str));
+    (
+        reachable(model, sent_roots),
+        reachable(model, received_roots),
+    )
 }
 
 /// The named types `op` sends: its parameters' (the client's own included) and its body's.
