@@ -39,7 +39,8 @@
 //! above (parameters by name, statuses in order); then the types, sorted by name, each followed
 //! by its fields, values or variants sorted by name. A type's direction is `input` when it is
 //! reachable from an operation's parameters or body, `output` when it is reachable from a
-//! response, error, header or stream item, following type references transitively.
+//! response, error, header, page or stream item or a webhook payload, following type references
+//! transitively.
 
 use crate::lower::{needs_response_enum, traveled_types};
 use crate::model::{

@@ -10,7 +10,7 @@ mod operations;
 mod service;
 mod types;
 
-use crate::model::{Model, TypeDef, TypeKind, TypeRef};
+use crate::model::{Model, TypeDef, TypeRef};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -32,24 +32,6 @@ impl<'m> Types<'m> {
     /// The type called `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&'m TypeDef> {
         self.by_name.get(name).copied()
-    }
-
-    /// Whether `ty`'s Rust type is an `Option` (nullable, or a name for one), which serde
-    /// reads as `None` when a field of that type is missing.
-    pub(crate) fn is_option(&self, ty: &TypeRef) -> bool {
-        let mut ty = ty;
-        // Aliases of aliases, as deep as any real spec nests them; a cycle stops here.
-        for _ in 0..32 {
-            match ty {
-                TypeRef::Nullable(_) => return true,
-                TypeRef::Named(name) => match self.get(name).map(|def| &def.kind) {
-                    Some(TypeKind::Alias { target, .. }) => ty = target,
-                    _ => return false,
-                },
-                _ => return false,
-            }
-        }
-        false
     }
 
     /// Whether a value of `ty` holds something to check (a named type that implements

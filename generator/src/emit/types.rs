@@ -276,7 +276,7 @@ fn struct_def(
     if !derived {
         code.blank();
         Directions::gate(code, serde.deserialize);
-        deserialize_struct(code, &def.name, fields, types);
+        deserialize_struct(code, &def.name, fields);
     }
     if def.usage.input {
         construct(code, def, fields, map_name.as_deref());
@@ -406,14 +406,15 @@ fn field_def(code: &mut Code, field: &Field, attrs: FieldAttrs) {
 }
 
 /// `Deserialize` for a struct of named fields, by the runtime's `deserialize_struct!`: each
-/// field with its wire name and what a missing one means.
-fn deserialize_struct(code: &mut Code, name: &str, fields: &[Field], types: &Types<'_>) {
+/// field with its wire name and what a missing one means. A field's type is never an `Option`
+/// of itself (the model keeps that in `required` and `nullable`), so these two decide.
+fn deserialize_struct(code: &mut Code, name: &str, fields: &[Field]) {
     code.open("crate::runtime::deserialize::deserialize_struct! {")
         .open(format_args!("{name} {{"));
     for field in fields {
         let kind = if three_state(field) {
             "nullable"
-        } else if !field.required || field.nullable || types.is_option(&field.ty) {
+        } else if !field.required || field.nullable {
             "optional"
         } else {
             "required"
